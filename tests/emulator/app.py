@@ -1,0 +1,237 @@
+"""The emulator process: moto server for EC2, CloudWatch, SNS and STS, our ElastiCache in front.
+
+Every signed AWS request is validated against botocore's model, written to the request log with
+secrets masked, possibly answered by the fault switch, then served by ElastiCache (ours) or moto.
+A control API under /_emulator/ resets state, sets the clock and faults, and reads the log.
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+import json
+import logging
+import os
+import random
+import threading
+import time
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.test import Client
+from werkzeug.wrappers import Request as WsgiRequest
+from werkzeug.wrappers import Response
+
+from . import hosts, protocol
+from .elasticache import ElastiCache, EmulatorConfig
+from .redis_fixture import RedisServers
+
+LOG = logging.getLogger("funmagic.emulator")
+FAULT_ERRORS = {
+    "Throttling": protocol.AWSError("Throttling", "Rate exceeded", 400),
+    "ServiceUnavailable": protocol.AWSError("ServiceUnavailable", "Service is unavailable", 503, sender=False),
+}
+
+
+class AddressPool:
+    """Stable loopback addresses for endpoint names: 127.0.<block>.10 upwards, one per name."""
+
+    def __init__(self, block: int):
+        self._free = [str(ipaddress.ip_address(f"127.0.{block}.0") + i) for i in range(10, 255)]
+        self.assigned: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def assign(self, names) -> dict[str, str]:
+        with self._lock:
+            wanted = set(names)
+            for name in [n for n in self.assigned if n not in wanted]:
+                self._free.insert(0, self.assigned.pop(name))
+            for name in sorted(wanted - set(self.assigned)):
+                if not self._free:
+                    raise RuntimeError("no loopback address left for emulated endpoints")
+                self.assigned[name] = self._free.pop(0)
+            return dict(self.assigned)
+
+
+class Emulator:  # pylint: disable=too-many-instance-attributes
+    def __init__(self, state_dir: str, port: int, address_block: int = 1, hosts_file: str = "/etc/hosts",
+                 config: EmulatorConfig | None = None):
+        self.state_dir = state_dir
+        self.port = port
+        self.hosts_file = hosts_file
+        self.addresses = AddressPool(address_block)
+        self.servers = RedisServers(state_dir)
+        self.elasticache = ElastiCache(config, on_change=self.sync_hosts, hash_salt=str(port))
+        self.moto_app = DomainDispatcherApplication(create_backend_app)
+        self.requests: list[dict] = []
+        self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
+        self._random = random.Random()
+        self._log_lock = threading.Lock()
+        self._mapping: dict[str, str] = {}
+        self._stop = threading.Event()
+        self.ticker = threading.Thread(target=self._run_ticker, name="ticker", daemon=True)
+
+    # --- hosts and redis-servers ---------------------------------------------------------------
+
+    def hosts_targets(self) -> list[str]:
+        path = os.path.join(self.state_dir, "hosts-targets")
+        extra = []
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                extra = [line.strip() for line in handle if line.strip()]
+        return [self.hosts_file] + extra
+
+    def sync_hosts(self, force: bool = False) -> None:
+        """Map every emulated endpoint name, before any answer that names it is sent."""
+        with self.elasticache.lock:
+            names = [n for r in self.elasticache.regions.values() for g in r.groups.values() for n in g.hostnames()]
+            mapping = self.addresses.assign(names)
+            if mapping != self._mapping or force:
+                for path in self.hosts_targets():
+                    hosts.write(path, mapping, tag=str(self.port))
+                self._mapping = mapping
+
+    def reconcile(self) -> None:
+        """One tick: finish due transitions, then make the redis-servers match the groups."""
+        with self.elasticache.lock:
+            if self.elasticache.tick():
+                self.sync_hosts()
+            wanted = {}
+            for region, group in self.elasticache.running_groups():
+                names = group.hostnames()
+                params = self.elasticache.effective_parameters(region, group.parameter_group)
+                passwords = [] if group.token_allows_none else list(group.tokens)
+                wanted[f"{region.name}-{group.id}"] = {
+                    "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
+                    "passwords": passwords, "parameters": params,
+                }
+            for key in set(self.servers.pids()) - set(wanted):
+                self.servers.stop(key)
+            for key, spec in wanted.items():
+                self.servers.ensure(key, spec)
+
+    def _run_ticker(self) -> None:
+        # redis-servers are started from this thread only: they die with it (PR_SET_PDEATHSIG).
+        while not self._stop.is_set():
+            try:
+                self.reconcile()
+            except Exception:  # pylint: disable=broad-except
+                LOG.exception("reconcile failed")
+            self._stop.wait(0.05)
+        self.servers.stop_all()
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        if self.ticker.is_alive():
+            self.ticker.join(timeout=15)
+        self.servers.stop_all()
+        for path in self.hosts_targets():
+            hosts.write(path, {}, tag=str(self.port))
+
+    # --- WSGI ----------------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        request = WsgiRequest(environ)
+        if request.path.startswith("/_emulator/"):
+            return self._control(request)(environ, start_response)
+        body = request.get_data(cache=True)
+        environ["wsgi.input"] = io.BytesIO(body)  # moto reads the body again
+        environ["CONTENT_LENGTH"] = str(len(body))
+        identified = protocol.identify(request.headers, request.path, body)
+        if identified is None or identified[2] is None:
+            return self.moto_app(environ, start_response)
+        service, region, operation = identified
+        started = time.monotonic()
+        entry = {"service": service, "region": region, "operation": operation, "params": None,
+                 "mutating": not operation.startswith(("Describe", "List", "Get")), "error": None}
+        request_id = "emulator"
+        try:
+            parsed = protocol.parse(service, region, operation, request.headers, request.path, body)
+            request_id = parsed.request_id
+            entry["params"] = protocol.mask(parsed.params)
+            self._maybe_fault(service)
+            if service == "elasticache":
+                result = self.elasticache.handle(parsed)
+                status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
+                response = Response(payload, status=status, headers=headers)
+            else:
+                response = None
+        except protocol.AWSError as error:
+            entry["error"] = error.code
+            status, headers, payload = protocol.serialize_error(service, error, request_id)
+            response = Response(payload, status=status, headers=headers)
+        self._record(entry, started)
+        if response is None:
+            return self.moto_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _maybe_fault(self, service: str) -> None:
+        faults = self.faults
+        if faults["rate"] > 0 and service in faults["services"] and self._random.random() < faults["rate"]:
+            raise FAULT_ERRORS[self._random.choice(faults["kinds"])]
+
+    def _record(self, entry: dict, started: float) -> None:
+        entry["seconds"] = round(time.monotonic() - started, 4)
+        with self._log_lock:
+            entry["seq"] = len(self.requests) + 1
+            self.requests.append(entry)
+
+    # --- control API ---------------------------------------------------------------------------
+
+    def _control(self, request):  # pylint: disable=too-many-return-statements
+        path, method = request.path[len("/_emulator/"):].strip("/"), request.method
+        data = request.get_json(silent=True) or {}
+        if path == "health":
+            return _json({"ok": True, "port": self.port})
+        if path == "reset" and method == "POST":
+            self.reset()
+            return _json({"reset": True})
+        if path == "config":
+            if method == "POST":
+                for key, value in data.items():
+                    if not hasattr(self.elasticache.config, key):
+                        return _json({"error": f"unknown setting {key}"}, 400)
+                    setattr(self.elasticache.config, key, float(value))
+            return _json(self.elasticache.config.as_dict())
+        if path == "faults":
+            if method == "POST":
+                unknown = set(data.get("kinds", [])) - set(FAULT_ERRORS)
+                if unknown:
+                    return _json({"error": f"unknown fault kinds {sorted(unknown)}"}, 400)
+                self.faults = {**self.faults, **data}
+                if "seed" in data:
+                    self._random.seed(data["seed"])
+            return _json(self.faults)
+        if path == "requests":
+            if method == "DELETE":
+                with self._log_lock:
+                    self.requests.clear()
+            since = int(request.args.get("since", 0))
+            return _json([r for r in self.requests if r["seq"] > since])
+        if path == "hosts-targets" and method == "POST":
+            self._register_hosts_target(data["path"])
+            return _json({"targets": self.hosts_targets()})
+        if path == "state":
+            return _json({"redis_pids": self.servers.pids(), "hosts": self._mapping,
+                          "ca_file": self.servers.ca.cert_path, "hosts_targets": self.hosts_targets()})
+        return _json({"error": f"no control endpoint {method} {path}"}, 404)
+
+    def _register_hosts_target(self, path: str) -> None:
+        targets = self.hosts_targets()
+        if path not in targets:
+            with open(os.path.join(self.state_dir, "hosts-targets"), "a", encoding="utf-8") as handle:
+                handle.write(path + "\n")
+        self.sync_hosts(force=True)
+
+    def reset(self) -> None:
+        Client(self.moto_app).post("/moto-api/reset")
+        self.elasticache.reset()
+        with self.elasticache.lock:
+            for key in list(self.servers.pids()):
+                self.servers.stop(key)
+        self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
+        with self._log_lock:
+            self.requests.clear()
+
+
+def _json(payload, status: int = 200) -> Response:
+    return Response(json.dumps(payload, default=str), status=status, mimetype="application/json")

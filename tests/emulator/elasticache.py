@@ -1,0 +1,924 @@
+"""ElastiCache as the collection uses it, following AWS's API reference where moto falls short.
+
+State lives per region. Replication groups move through creating -> available, modifying ->
+available and deleting -> gone on a clock (EmulatorConfig), driven by `tick()` from one thread.
+EC2 facts (subnets, security groups, VPCs) come from moto's EC2 backend in the same process.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import threading
+import time
+
+from . import rules
+from .catalog import DEFAULT_ENGINE_VERSION, ENGINE_VERSIONS, FAMILIES, PARAMETERS, allows
+from .protocol import AWSError, model_error
+
+ACCOUNT = "123456789012"
+_DIRECTIONS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c", "northeast": "ne",
+               "southeast": "se", "northwest": "nw", "southwest": "sw"}
+
+
+def region_code(region: str) -> str:
+    """us-east-2 -> use2, eu-central-1 -> euc1: the short region in ElastiCache endpoint names."""
+    parts = region.split("-")
+    return parts[0] + "".join(_DIRECTIONS.get(p, p) for p in parts[1:-1]) + parts[-1]
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _error(code, message):
+    return model_error("elasticache", code, message)
+
+
+def _tags(params):
+    return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in params.get("Tags", [])]
+
+
+def _page(items, params, key):
+    """One page of `items` by MaxRecords (20-100, default 100) and Marker, as AWS pages them."""
+    size = params.get("MaxRecords", 100)
+    if not 20 <= size <= 100:
+        raise rules.invalid("The parameter MaxRecords must be between 20 and 100.")
+    start = int(params.get("Marker") or 0)
+    result = {key: items[start:start + size]}
+    if start + size < len(items):
+        result["Marker"] = str(start + size)
+    return result
+
+
+class EmulatorConfig:
+    """Clock of state changes, in seconds. Tests shorten them; a benchmark lengthens them."""
+
+    def __init__(self, create_seconds=2.0, modify_seconds=1.0, delete_seconds=1.0):
+        self.create_seconds = create_seconds
+        self.modify_seconds = modify_seconds
+        self.delete_seconds = delete_seconds
+
+    def as_dict(self):
+        return dict(vars(self))
+
+
+class EC2View:
+    """Read-only EC2 facts from moto's EC2 backend."""
+
+    def __init__(self, account, region):
+        from moto.ec2.models import ec2_backends  # pylint: disable=import-outside-toplevel
+
+        self._ec2 = ec2_backends[account][region]
+
+    def subnet(self, subnet_id):
+        found = [s for s in self._ec2.describe_subnets() if s.id == subnet_id]
+        return (found[0].vpc_id, found[0].availability_zone) if found else None
+
+    def security_group_vpc(self, group_id):
+        found = [g for g in self._ec2.describe_security_groups() if g.id == group_id]
+        return found[0].vpc_id if found else None
+
+    def default_subnets(self):
+        vpcs = [v.id for v in self._ec2.describe_vpcs() if v.is_default]
+        return [s.id for s in self._ec2.describe_subnets() if vpcs and s.vpc_id == vpcs[0]]
+
+
+class Group:
+    """One replication group; `render()` is its AWS ReplicationGroup shape."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+        self.pending = {}
+        self.node_pending = {}
+        self.transition = None
+
+    @property
+    def node_count(self):
+        return self.num_node_groups * (self.replicas + 1)
+
+    def member_ids(self):
+        if self.cluster_mode:
+            return [f"{self.id}-{g:04d}-{n:03d}" for g in range(1, self.num_node_groups + 1)
+                    for n in range(1, self.replicas + 2)]
+        return [f"{self.id}-{n:03d}" for n in range(1, self.replicas + 2)]
+
+    def endpoint_names(self):
+        """(primary, reader, configuration) host names, as ElastiCache forms them."""
+        suffix = f"{self.hash}.{region_code(self.region)}.cache.amazonaws.com"
+        if self.cluster_mode:
+            return None, None, f"clustercfg.{self.id}.{suffix}"
+        if self.transit:
+            return f"master.{self.id}.{suffix}", f"replica.{self.id}.{suffix}", None
+        return f"{self.id}.{self.hash}.ng.0001.{region_code(self.region)}.cache.amazonaws.com", \
+            f"{self.id}-ro.{self.hash}.ng.0001.{region_code(self.region)}.cache.amazonaws.com", None
+
+    def node_name(self, member_id):
+        suffix = f"{self.hash}.{region_code(self.region)}.cache.amazonaws.com"
+        return f"{member_id}.{self.id}.{suffix}" if self.transit else f"{member_id}.{suffix}"
+
+    def hostnames(self):
+        primary, reader, config = self.endpoint_names()
+        names = [n for n in (primary, config) if n]
+        if reader and self.replicas > 0:
+            names.append(reader)
+        return names + [self.node_name(m) for m in self.member_ids()]
+
+    def render(self):
+        primary, reader, config = self.endpoint_names()
+        members = self.member_ids()
+        node_groups = []
+        for index in range(self.num_node_groups):
+            group_members = members[index * (self.replicas + 1):(index + 1) * (self.replicas + 1)]
+            node_group = {
+                "NodeGroupId": f"{index + 1:04d}",
+                "Status": self.status,
+                "NodeGroupMembers": [
+                    {
+                        "CacheClusterId": m,
+                        "CacheNodeId": "0001",
+                        "PreferredAvailabilityZone": self.azs[i % len(self.azs)],
+                        **({} if self.cluster_mode else {
+                            "ReadEndpoint": {"Address": self.node_name(m), "Port": self.port},
+                            "CurrentRole": "primary" if i == 0 else "replica",
+                        }),
+                    }
+                    for i, m in enumerate(group_members)
+                ],
+            }
+            if self.cluster_mode:
+                node_group["Slots"] = _slots(index, self.num_node_groups)
+            else:
+                node_group["PrimaryEndpoint"] = {"Address": primary, "Port": self.port}
+                if self.replicas > 0:
+                    node_group["ReaderEndpoint"] = {"Address": reader, "Port": self.port}
+            node_groups.append(node_group)
+        result = {
+            "ReplicationGroupId": self.id,
+            "Description": self.description,
+            "Status": self.status,
+            "PendingModifiedValues": dict(self.pending),
+            "MemberClusters": members,
+            "NodeGroups": node_groups,
+            "AutomaticFailover": "enabled" if self.automatic_failover else "disabled",
+            "MultiAZ": "enabled" if self.multi_az else "disabled",
+            "SnapshotRetentionLimit": self.retention,
+            "SnapshotWindow": self.snapshot_window,
+            "ClusterEnabled": self.cluster_mode,
+            "ClusterMode": "enabled" if self.cluster_mode else "disabled",
+            "CacheNodeType": self.node_type,
+            "Engine": self.engine,
+            "AuthTokenEnabled": bool(self.tokens),
+            "TransitEncryptionEnabled": self.transit,
+            "AtRestEncryptionEnabled": self.at_rest,
+            "ARN": self.arn,
+            "ReplicationGroupCreateTime": self.created,
+            "AutoMinorVersionUpgrade": self.auto_minor,
+            "DataTiering": "disabled",
+            "NetworkType": "ipv4",
+            "IpDiscovery": "ipv4",
+            "UserGroupIds": [],
+            "LogDeliveryConfigurations": [],
+        }
+        if self.retention > 0:
+            result["SnapshottingClusterId"] = members[-1] if len(members) > 1 else members[0]
+        if self.transit:
+            result["TransitEncryptionMode"] = self.transit_mode
+        if self.tokens:
+            result["AuthTokenLastModifiedDate"] = self.token_modified
+        if self.kms_key_id:
+            result["KmsKeyId"] = self.kms_key_id
+        if config:
+            result["ConfigurationEndpoint"] = {"Address": config, "Port": self.port}
+        return result
+
+    def render_cluster(self, member_id, show_nodes):
+        index = self.member_ids().index(member_id)
+        cluster = {
+            "CacheClusterId": member_id,
+            "ReplicationGroupId": self.id,
+            "CacheNodeType": self.node_type,
+            "Engine": self.engine,
+            "EngineVersion": self.engine_version,
+            "CacheClusterStatus": self.status,
+            "NumCacheNodes": 1,
+            "PreferredAvailabilityZone": self.azs[index % len(self.azs)],
+            "PreferredMaintenanceWindow": self.maintenance_window,
+            "PendingModifiedValues": dict(self.node_pending),
+            "CacheSecurityGroups": [],
+            "CacheParameterGroup": {"CacheParameterGroupName": self.parameter_group,
+                                    "ParameterApplyStatus": "in-sync", "CacheNodeIdsToReboot": []},
+            "CacheSubnetGroupName": self.subnet_group,
+            "AutoMinorVersionUpgrade": self.auto_minor,
+            "SecurityGroups": [{"SecurityGroupId": g, "Status": "active"} for g in self.security_group_ids],
+            "SnapshotRetentionLimit": self.retention,
+            "SnapshotWindow": self.snapshot_window,
+            "AuthTokenEnabled": bool(self.tokens),
+            "TransitEncryptionEnabled": self.transit,
+            "AtRestEncryptionEnabled": self.at_rest,
+            "ARN": f"arn:aws:elasticache:{self.region}:{ACCOUNT}:cluster:{member_id}",
+            "CacheClusterCreateTime": self.created,
+            "ReplicationGroupLogDeliveryEnabled": False,
+            "NetworkType": "ipv4",
+            "IpDiscovery": "ipv4",
+        }
+        if self.notification_arn:
+            cluster["NotificationConfiguration"] = {"TopicArn": self.notification_arn,
+                                                    "TopicStatus": self.notification_status}
+        if show_nodes:
+            cluster["CacheNodes"] = [{
+                "CacheNodeId": "0001",
+                "CacheNodeStatus": self.status,
+                "CacheNodeCreateTime": self.created,
+                "Endpoint": {"Address": self.node_name(member_id), "Port": self.port},
+                "ParameterGroupStatus": "in-sync",
+                "CustomerAvailabilityZone": self.azs[index % len(self.azs)],
+            }]
+        return cluster
+
+
+def _slots(index, count):
+    per = 16384 // count
+    start = index * per
+    end = 16383 if index == count - 1 else start + per - 1
+    return f"{start}-{end}"
+
+
+class Region:
+    def __init__(self, name, hash_salt=""):
+        self.name = name
+        self.groups: dict[str, Group] = {}
+        self.subnet_groups: dict[str, dict] = {}
+        self.parameter_groups: dict[str, dict] = {}
+        self.snapshots: dict[str, dict] = {}
+        self.tags: dict[str, list] = {}
+        for family in FAMILIES:
+            for suffix, cluster in (("", "no"), (".cluster.on", "yes")):
+                name_ = f"default.{family}{suffix}"
+                self.parameter_groups[name_] = {
+                    "name": name_, "family": family, "description": f"Default parameter group for {family}",
+                    "values": {"cluster-enabled": cluster} if cluster == "yes" else {}, "default": True,
+                }
+        # Two emulators on one machine (demo and tests) hand out different names.
+        self.hash = hashlib.sha1(f"{ACCOUNT}:{name}:{hash_salt}".encode()).hexdigest()[:6]
+
+    def arn(self, kind, name):
+        return f"arn:aws:elasticache:{self.name}:{ACCOUNT}:{kind}:{name}"
+
+
+class ElastiCache:
+    """The emulated service. `handle(request)` answers one validated request with an output dict."""
+
+    def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt=""):
+        self.config = config or EmulatorConfig()
+        self.hash_salt = hash_salt
+        self.lock = threading.RLock()
+        self.regions: dict[str, Region] = {}
+        self._on_change = on_change or (lambda: None)
+        self._ec2_view = ec2_view
+
+    def reset(self):
+        with self.lock:
+            self.regions.clear()
+        self._on_change()
+
+    def region(self, name) -> Region:
+        if name not in self.regions:
+            self.regions[name] = Region(name, self.hash_salt)
+        return self.regions[name]
+
+    def handle(self, request):
+        method = getattr(self, "op_" + request.operation, None)
+        if method is None:
+            raise AWSError("InvalidAction", f"{request.operation} is not implemented by the funmagic emulator.")
+        with self.lock:
+            result = method(self.region(request.region), request.params)
+        self._on_change()
+        return copy.deepcopy(result)
+
+    # --- the clock -----------------------------------------------------------------------------
+
+    def tick(self):
+        """Finish every transition whose time has come. Returns True if anything changed."""
+        changed = False
+        with self.lock:
+            now = time.monotonic()
+            for region in self.regions.values():
+                for group in list(region.groups.values()):
+                    if group.transition and group.transition[0] <= now:
+                        _, finish = group.transition
+                        group.transition = None
+                        finish()
+                        changed = True
+                for snapshot in region.snapshots.values():
+                    if snapshot["SnapshotStatus"] == "creating" and snapshot["_ready"] <= now:
+                        snapshot["SnapshotStatus"] = "available"
+                        changed = True
+        return changed
+
+    def _after(self, seconds, finish):
+        return (time.monotonic() + seconds, finish)
+
+    def running_groups(self):
+        """(region, group) of every group that has endpoints serving: what the Redis fixture mirrors."""
+        with self.lock:
+            return [(r, g) for r in self.regions.values() for g in r.groups.values()
+                    if g.status in ("available", "modifying", "snapshotting")]
+
+    def effective_parameters(self, region: Region, name: str) -> dict:
+        group = region.parameter_groups[name]
+        defaults = {k: v[0] for k, v in PARAMETERS[group["family"]].items()}
+        return {**defaults, **group["values"]}
+
+    # --- replication groups --------------------------------------------------------------------
+
+    def _group(self, region, group_id) -> Group:
+        group = region.groups.get((group_id or "").lower())
+        if group is None:
+            raise _error("ReplicationGroupNotFoundFault", f"ReplicationGroup {group_id} not found.")
+        return group
+
+    def _engine(self, engine, version):
+        engine = (engine or "redis").lower()
+        if engine not in ENGINE_VERSIONS:
+            raise rules.invalid(f"Invalid Engine {engine}: must be redis or valkey.")
+        version = version or DEFAULT_ENGINE_VERSION[engine]
+        major_minor = ".".join(version.split(".")[:2])
+        if major_minor not in ENGINE_VERSIONS[engine]:
+            raise rules.invalid(f"Cannot find version {version} for {engine}")
+        return engine, version, ENGINE_VERSIONS[engine][major_minor]
+
+    def _parameter_group_for(self, region, name, family, cluster_mode):
+        name = name or f"default.{family}{'.cluster.on' if cluster_mode else ''}"
+        group = region.parameter_groups.get(name)
+        if group is None:
+            raise _error("CacheParameterGroupNotFound", f"CacheParameterGroup {name} not found.")
+        if group["family"] != family:
+            raise combination_family(name, group["family"], family)
+        cluster_enabled = self.effective_parameters(region, name).get("cluster-enabled") == "yes"
+        if cluster_enabled != cluster_mode:
+            raise rules.combination(
+                f"Parameter group {name} has cluster-enabled={'yes' if cluster_enabled else 'no'}, which does not "
+                f"match ClusterMode {'enabled' if cluster_mode else 'disabled'}."
+            )
+        return name
+
+    def _security_groups(self, region, ids, vpc_id):
+        view = self._ec2_view(ACCOUNT, region.name)
+        for group_id in ids:
+            found_vpc = view.security_group_vpc(group_id)
+            if found_vpc is None:
+                raise rules.invalid(f"Some security group Id(s) are not valid: {group_id}")
+            if vpc_id and found_vpc != vpc_id:
+                raise rules.invalid(f"The security group {group_id} does not belong to the VPC {vpc_id} "
+                                    "of the cache subnet group.")
+        return list(ids)
+
+    def _check_windows(self, snapshot_window, maintenance_window):
+        if snapshot_window:
+            rules.snapshot_window(snapshot_window)
+        if maintenance_window:
+            rules.maintenance_window(maintenance_window)
+        if rules.windows_overlap(snapshot_window, maintenance_window):
+            raise rules.combination("The snapshot window and the maintenance window must not overlap.")
+
+    def op_CreateReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-locals,too-many-branches
+        group_id = rules.identifier(p["ReplicationGroupId"], "ReplicationGroupId")
+        if group_id in region.groups:
+            raise _error("ReplicationGroupAlreadyExistsFault", f"Replication group {group_id} already exists.")
+        if "PrimaryClusterId" in p:
+            raise AWSError("InvalidAction", "Creating from PrimaryClusterId is not implemented by the emulator.")
+        if "CacheNodeType" not in p:
+            raise rules.invalid("The parameter CacheNodeType must be provided and must not be blank.")
+        node_type = rules.node_type(p["CacheNodeType"])
+        engine, version, family = self._engine(p.get("Engine"), p.get("EngineVersion"))
+
+        cluster_mode = p.get("ClusterMode") == "enabled" or p.get("NumNodeGroups", 1) > 1
+        if p.get("ClusterMode") == "compatible":
+            raise rules.invalid("ClusterMode compatible is only valid when modifying a replication group.")
+        if "NumCacheClusters" in p and ("NumNodeGroups" in p or "ReplicasPerNodeGroup" in p):
+            raise rules.combination("NumCacheClusters cannot be combined with NumNodeGroups or ReplicasPerNodeGroup.")
+        if cluster_mode:
+            num_node_groups, replicas = p.get("NumNodeGroups", 1), p.get("ReplicasPerNodeGroup", 1)
+            if not 1 <= num_node_groups <= 500:
+                raise rules.invalid("The parameter NumNodeGroups must be between 1 and 500.")
+        else:
+            num_node_groups = 1
+            replicas = p["NumCacheClusters"] - 1 if "NumCacheClusters" in p else p.get("ReplicasPerNodeGroup", 0)
+            if "NumCacheClusters" in p and not 1 <= p["NumCacheClusters"] <= 6:
+                raise rules.invalid("The parameter NumCacheClusters must be between 1 and 6.")
+        if not 0 <= replicas <= 5:
+            raise rules.invalid("The parameter ReplicasPerNodeGroup must be between 0 and 5.")
+
+        automatic_failover = p.get("AutomaticFailoverEnabled", cluster_mode)
+        multi_az = p.get("MultiAZEnabled", False)
+        if automatic_failover and replicas < 1:
+            raise rules.combination("Automatic failover requires at least one replica (NumCacheClusters >= 2).")
+        if cluster_mode and not automatic_failover:
+            raise rules.combination("Automatic failover must be enabled when ClusterMode is enabled.")
+        if multi_az and not automatic_failover:
+            raise rules.combination("Multi-AZ requires automatic failover to be enabled.")
+
+        transit = p.get("TransitEncryptionEnabled", False)
+        if "TransitEncryptionMode" in p and not transit:
+            raise rules.combination("TransitEncryptionMode requires TransitEncryptionEnabled.")
+        tokens = []
+        if "AuthToken" in p:
+            if not transit:
+                raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
+            tokens = [rules.auth_token(p["AuthToken"])]
+        at_rest = p.get("AtRestEncryptionEnabled", False)
+        if "KmsKeyId" in p and not at_rest:
+            raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
+
+        retention = rules.retention(p.get("SnapshotRetentionLimit", 0))
+        snapshot_window = p.get("SnapshotWindow", "05:00-06:00" if retention else None)
+        maintenance_window = p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30")
+        self._check_windows(snapshot_window, maintenance_window)
+
+        subnet_group = self._subnet_group_for_create(region, p.get("CacheSubnetGroupName"))
+        security_group_ids = self._security_groups(region, p.get("SecurityGroupIds", []), subnet_group["VpcId"])
+        if not security_group_ids:
+            security_group_ids = []
+        parameter_group = self._parameter_group_for(region, p.get("CacheParameterGroupName"), family, cluster_mode)
+
+        azs = [s["SubnetAvailabilityZone"]["Name"] for s in subnet_group["Subnets"]]
+        group = Group(
+            id=group_id, region=region.name, hash=region.hash, description=p["ReplicationGroupDescription"],
+            engine=engine, engine_version=version, node_type=node_type, port=p.get("Port", 6379),
+            cluster_mode=cluster_mode, num_node_groups=num_node_groups, replicas=replicas,
+            automatic_failover=automatic_failover, multi_az=multi_az, transit=transit,
+            transit_mode=p.get("TransitEncryptionMode", "required"), tokens=tokens, token_allows_none=False,
+            token_modified=_now(), at_rest=at_rest, kms_key_id=p.get("KmsKeyId"), retention=retention,
+            snapshot_window=snapshot_window, maintenance_window=maintenance_window,
+            auto_minor=p.get("AutoMinorVersionUpgrade", True), notification_arn=p.get("NotificationTopicArn"),
+            notification_status="active", parameter_group=parameter_group,
+            subnet_group=subnet_group["CacheSubnetGroupName"], security_group_ids=security_group_ids,
+            azs=sorted(set(azs)) or ["us-east-1a"], created=_now(), status="creating",
+            arn=region.arn("replicationgroup", group_id),
+        )
+        region.groups[group_id] = group
+        region.tags[group.arn] = _tags(p)
+        group.transition = self._after(self.config.create_seconds, lambda: setattr(group, "status", "available"))
+        return {"ReplicationGroup": group.render()}
+
+    def op_DescribeReplicationGroups(self, region, p):  # pylint: disable=invalid-name
+        if "ReplicationGroupId" in p:
+            groups = [self._group(region, p["ReplicationGroupId"])]
+        else:
+            groups = sorted(region.groups.values(), key=lambda g: g.id)
+        return _page([g.render() for g in groups], p, "ReplicationGroups")
+
+    def op_DescribeCacheClusters(self, region, p):  # pylint: disable=invalid-name
+        clusters = []
+        for group in sorted(region.groups.values(), key=lambda g: g.id):
+            clusters += [group.render_cluster(m, p.get("ShowCacheNodeInfo", False)) for m in group.member_ids()]
+        if "CacheClusterId" in p:
+            clusters = [c for c in clusters if c["CacheClusterId"] == p["CacheClusterId"].lower()]
+            if not clusters:
+                raise _error("CacheClusterNotFound", f"CacheCluster {p['CacheClusterId']} not found.")
+        return _page(clusters, p, "CacheClusters")
+
+    def _require_available(self, group, action):
+        if group.status != "available":
+            raise _error("InvalidReplicationGroupState",
+                         f"Replication group {group.id} must be in available state to {action}; it is {group.status}.")
+
+    def op_ModifyReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-branches,too-many-statements
+        group = self._group(region, p["ReplicationGroupId"])
+        self._require_available(group, "modify it")
+        unsupported = {"PrimaryClusterId", "NodeGroupId", "UserGroupIdsToAdd", "UserGroupIdsToRemove",
+                       "RemoveUserGroups", "LogDeliveryConfigurations", "CacheSecurityGroupNames"} & set(p)
+        if unsupported:
+            raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
+        changes, pending = {}, {}
+        immediate = p.get("ApplyImmediately", False)
+
+        if "ReplicationGroupDescription" in p:
+            changes["description"] = p["ReplicationGroupDescription"]
+        engine = group.engine
+        if "Engine" in p and p["Engine"].lower() != group.engine:
+            if not (group.engine == "redis" and p["Engine"].lower() == "valkey"):
+                raise rules.combination(f"Cannot change the engine from {group.engine} to {p['Engine']}.")
+            engine = changes["engine"] = "valkey"
+        if "EngineVersion" in p or "engine" in changes:
+            _, version, family = self._engine(engine, p.get("EngineVersion"))
+            if engine == group.engine and _version_tuple(version) < _version_tuple(group.engine_version):
+                raise rules.combination(f"Cannot downgrade {group.engine} from {group.engine_version} to {version}.")
+            if version != group.engine_version or "engine" in changes:
+                if immediate:
+                    changes["engine_version"] = version
+                else:
+                    pending["EngineVersion"] = version
+            if family != region.parameter_groups[group.parameter_group]["family"] and \
+                    "CacheParameterGroupName" not in p:
+                raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
+        if "CacheNodeType" in p and p["CacheNodeType"] != group.node_type:
+            node_type = rules.node_type(p["CacheNodeType"])
+            if immediate:
+                changes["node_type"] = node_type
+            else:
+                pending["CacheNodeType"] = node_type
+
+        failover = p.get("AutomaticFailoverEnabled", group.automatic_failover)
+        multi_az = p.get("MultiAZEnabled", group.multi_az)
+        if failover and group.replicas < 1:
+            raise rules.combination("Automatic failover requires at least one replica.")
+        if multi_az and not failover:
+            raise rules.combination("Multi-AZ requires automatic failover to be enabled.")
+        if group.cluster_mode and not failover:
+            raise rules.combination("Automatic failover cannot be disabled when ClusterMode is enabled.")
+        if failover != group.automatic_failover:
+            changes["automatic_failover"] = failover
+            group.pending["AutomaticFailoverStatus"] = "enabled" if failover else "disabled"
+        if multi_az != group.multi_az:
+            changes["multi_az"] = multi_az
+
+        if "SecurityGroupIds" in p:
+            vpc = region.subnet_groups[group.subnet_group]["VpcId"]
+            ids = self._security_groups(region, p["SecurityGroupIds"], vpc)
+            if sorted(ids) != sorted(group.security_group_ids):
+                changes["security_group_ids"] = ids
+        if "CacheParameterGroupName" in p and p["CacheParameterGroupName"] != group.parameter_group:
+            _, _, family = self._engine(engine, changes.get("engine_version") or pending.get("EngineVersion")
+                                        or group.engine_version)
+            changes["parameter_group"] = self._parameter_group_for(
+                region, p["CacheParameterGroupName"], family, group.cluster_mode)
+        if "SnapshotRetentionLimit" in p and p["SnapshotRetentionLimit"] != group.retention:
+            changes["retention"] = rules.retention(p["SnapshotRetentionLimit"])
+        snapshot_window = p.get("SnapshotWindow", group.snapshot_window)
+        maintenance_window = p.get("PreferredMaintenanceWindow", group.maintenance_window)
+        self._check_windows(snapshot_window, maintenance_window)
+        if snapshot_window != group.snapshot_window:
+            changes["snapshot_window"] = snapshot_window
+        if maintenance_window != group.maintenance_window:
+            changes["maintenance_window"] = maintenance_window
+        if "AutoMinorVersionUpgrade" in p and p["AutoMinorVersionUpgrade"] != group.auto_minor:
+            changes["auto_minor"] = p["AutoMinorVersionUpgrade"]
+        if "NotificationTopicArn" in p and p["NotificationTopicArn"] != group.notification_arn:
+            changes["notification_arn"] = p["NotificationTopicArn"]
+        if "NotificationTopicStatus" in p:
+            changes["notification_status"] = p["NotificationTopicStatus"]
+
+        if "TransitEncryptionEnabled" in p or "TransitEncryptionMode" in p:
+            transit = p.get("TransitEncryptionEnabled", group.transit)
+            if transit != group.transit or p.get("TransitEncryptionMode", group.transit_mode) != group.transit_mode:
+                if _version_tuple(group.engine_version) < (7, 0):
+                    raise rules.combination("Changing in-transit encryption needs engine version 7.0 or later.")
+                if not transit and group.tokens:
+                    raise rules.combination("Delete the AUTH token before disabling in-transit encryption.")
+                changes["transit"] = transit
+                changes["transit_mode"] = p.get("TransitEncryptionMode", "preferred" if transit else "required")
+
+        strategy = p.get("AuthTokenUpdateStrategy")
+        if "AuthToken" in p or strategy:
+            changes.update(self._token_change(group, p.get("AuthToken"), strategy or "ROTATE"))
+
+        if pending:
+            group.node_pending.update(pending)
+        if changes:
+            group.status = "modifying"
+
+            def finish():
+                for key, value in changes.items():
+                    setattr(group, key, value)
+                group.pending.clear()
+                group.status = "available"
+
+            group.transition = self._after(self.config.modify_seconds, finish)
+        return {"ReplicationGroup": group.render()}
+
+    def _token_change(self, group, token, strategy):
+        transit = group.transit
+        if not transit:
+            raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
+        if strategy == "DELETE":
+            if token is not None:
+                raise rules.combination("AuthToken must not be given with AuthTokenUpdateStrategy DELETE.")
+            if not group.tokens:
+                raise rules.combination("The replication group has no AUTH token to delete.")
+            if group.transit_mode != "preferred":
+                raise rules.combination("An AUTH token can only be deleted when TransitEncryptionMode is preferred.")
+            return {"tokens": [], "token_allows_none": False, "token_modified": _now()}
+        if token is None:
+            raise AWSError("MissingParameter", f"AuthToken is required with AuthTokenUpdateStrategy {strategy}.")
+        rules.auth_token(token)
+        if strategy == "ROTATE":
+            group.pending["AuthTokenStatus"] = "ROTATING"
+            kept = group.tokens[-1:]
+            return {"tokens": kept + [token], "token_allows_none": not group.tokens, "token_modified": _now()}
+        group.pending["AuthTokenStatus"] = "SETTING"
+        return {"tokens": [token], "token_allows_none": False, "token_modified": _now()}
+
+    def _replica_count(self, region, p, increase):
+        group = self._group(region, p["ReplicationGroupId"])
+        self._require_available(group, "change its replica count")
+        if not p.get("ApplyImmediately"):
+            raise rules.invalid("ApplyImmediately must be true to change the replica count.")
+        if group.cluster_mode and "ReplicaConfiguration" in p:
+            raise AWSError("InvalidAction", "ReplicaConfiguration is not implemented by the emulator.")
+        if "NewReplicaCount" not in p:
+            raise AWSError("MissingParameter", "NewReplicaCount is required.")
+        count = p["NewReplicaCount"]
+        if not 0 <= count <= 5:
+            raise rules.invalid("The parameter NewReplicaCount must be between 0 and 5.")
+        if increase and count <= group.replicas:
+            raise rules.invalid(f"NewReplicaCount {count} must be greater than the current {group.replicas}.")
+        if not increase and count >= group.replicas:
+            raise rules.invalid(f"NewReplicaCount {count} must be less than the current {group.replicas}.")
+        if count == 0 and group.automatic_failover:
+            raise rules.combination("Disable automatic failover before removing the last replica.")
+        group.status = "modifying"
+
+        def finish():
+            group.replicas = count
+            group.status = "available"
+
+        group.transition = self._after(self.config.modify_seconds, finish)
+        return {"ReplicationGroup": group.render()}
+
+    def op_IncreaseReplicaCount(self, region, p):  # pylint: disable=invalid-name
+        return self._replica_count(region, p, increase=True)
+
+    def op_DecreaseReplicaCount(self, region, p):  # pylint: disable=invalid-name
+        return self._replica_count(region, p, increase=False)
+
+    def op_DeleteReplicationGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._group(region, p["ReplicationGroupId"])
+        if group.status not in ("available", "create-failed"):
+            raise _error("InvalidReplicationGroupState",
+                         f"Replication group {group.id} must be available to delete it; it is {group.status}.")
+        snapshot_name = p.get("FinalSnapshotIdentifier")
+        if snapshot_name is not None:
+            rules.identifier(snapshot_name, "FinalSnapshotIdentifier", max_length=255)
+            if snapshot_name in region.snapshots:
+                raise _error("SnapshotAlreadyExistsFault", f"Snapshot {snapshot_name} already exists.")
+            region.snapshots[snapshot_name] = self._snapshot(region, group, snapshot_name, "manual")
+        group.status = "deleting"
+
+        def finish():
+            region.groups.pop(group.id, None)
+            region.tags.pop(group.arn, None)
+
+        group.transition = self._after(self.config.delete_seconds, finish)
+        return {"ReplicationGroup": group.render()}
+
+    # --- snapshots -----------------------------------------------------------------------------
+
+    def _snapshot(self, region, group, name, source):
+        return {
+            "SnapshotName": name, "ReplicationGroupId": group.id, "ReplicationGroupDescription": group.description,
+            "SnapshotStatus": "creating", "SnapshotSource": source, "CacheNodeType": group.node_type,
+            "Engine": group.engine, "EngineVersion": group.engine_version, "NumNodeGroups": group.num_node_groups,
+            "CacheParameterGroupName": group.parameter_group, "CacheSubnetGroupName": group.subnet_group,
+            "SnapshotRetentionLimit": group.retention, "AutomaticFailover":
+                "enabled" if group.automatic_failover else "disabled",
+            "ARN": region.arn("snapshot", name), "_ready": time.monotonic() + self.config.delete_seconds,
+        }
+
+    def op_DescribeSnapshots(self, region, p):  # pylint: disable=invalid-name
+        snapshots = sorted(region.snapshots.values(), key=lambda s: s["SnapshotName"])
+        if "SnapshotName" in p:
+            snapshots = [s for s in snapshots if s["SnapshotName"] == p["SnapshotName"]]
+            if not snapshots:
+                raise _error("SnapshotNotFoundFault", f"Snapshot {p['SnapshotName']} not found.")
+        if "ReplicationGroupId" in p:
+            snapshots = [s for s in snapshots if s["ReplicationGroupId"] == p["ReplicationGroupId"].lower()]
+        if "SnapshotSource" in p:
+            snapshots = [s for s in snapshots if s["SnapshotSource"] == p["SnapshotSource"]]
+        return _page(snapshots, {**p, "MaxRecords": p.get("MaxRecords", 50)}, "Snapshots")
+
+    def op_DeleteSnapshot(self, region, p):  # pylint: disable=invalid-name
+        snapshot = region.snapshots.get(p["SnapshotName"])
+        if snapshot is None:
+            raise _error("SnapshotNotFoundFault", f"Snapshot {p['SnapshotName']} not found.")
+        if snapshot["SnapshotStatus"] != "available":
+            raise _error("InvalidSnapshotState", f"Snapshot {p['SnapshotName']} is {snapshot['SnapshotStatus']}.")
+        del region.snapshots[p["SnapshotName"]]
+        return {"Snapshot": {**snapshot, "SnapshotStatus": "deleting"}}
+
+    # --- subnet groups -------------------------------------------------------------------------
+
+    def _subnets(self, region, subnet_ids):
+        view = self._ec2_view(ACCOUNT, region.name)
+        subnets, vpcs = [], set()
+        for subnet_id in subnet_ids:
+            found = view.subnet(subnet_id)
+            if found is None:
+                raise _error("InvalidSubnet", f"The subnet ID {subnet_id} does not exist")
+            vpcs.add(found[0])
+            subnets.append({"SubnetIdentifier": subnet_id, "SubnetAvailabilityZone": {"Name": found[1]},
+                            "SupportedNetworkTypes": ["ipv4"]})
+        if len(vpcs) > 1:
+            raise rules.invalid("All subnets of a cache subnet group must belong to the same VPC.")
+        return subnets, vpcs.pop()
+
+    def _subnet_group(self, region, name):
+        group = region.subnet_groups.get((name or "").lower())
+        if group is None:
+            raise _error("CacheSubnetGroupNotFoundFault", f"CacheSubnetGroup {name} not found.")
+        return group
+
+    def _subnet_group_for_create(self, region, name):
+        if name is None:
+            name = "default"
+            if name not in region.subnet_groups:
+                subnets, vpc = self._subnets(region, self._ec2_view(ACCOUNT, region.name).default_subnets())
+                region.subnet_groups[name] = {"CacheSubnetGroupName": name, "CacheSubnetGroupDescription": "default",
+                                              "VpcId": vpc, "Subnets": subnets, "ARN": region.arn("subnetgroup", name),
+                                              "SupportedNetworkTypes": ["ipv4"]}
+        return self._subnet_group(region, name)
+
+    def op_CreateCacheSubnetGroup(self, region, p):  # pylint: disable=invalid-name
+        name = rules.identifier(p["CacheSubnetGroupName"], "CacheSubnetGroupName", max_length=255)
+        if name == "default":
+            raise rules.invalid("CacheSubnetGroupName default is reserved.")
+        if name in region.subnet_groups:
+            raise _error("CacheSubnetGroupAlreadyExists", f"Cache subnet group {name} already exists.")
+        subnets, vpc = self._subnets(region, p["SubnetIds"])
+        group = {"CacheSubnetGroupName": name, "CacheSubnetGroupDescription": p["CacheSubnetGroupDescription"],
+                 "VpcId": vpc, "Subnets": subnets, "ARN": region.arn("subnetgroup", name),
+                 "SupportedNetworkTypes": ["ipv4"]}
+        region.subnet_groups[name] = group
+        region.tags[group["ARN"]] = _tags(p)
+        return {"CacheSubnetGroup": group}
+
+    def op_DescribeCacheSubnetGroups(self, region, p):  # pylint: disable=invalid-name
+        if "CacheSubnetGroupName" in p:
+            groups = [self._subnet_group(region, p["CacheSubnetGroupName"])]
+        else:
+            groups = [region.subnet_groups[k] for k in sorted(region.subnet_groups)]
+        return _page(groups, p, "CacheSubnetGroups")
+
+    def op_ModifyCacheSubnetGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._subnet_group(region, p["CacheSubnetGroupName"])
+        if "SubnetIds" in p:
+            subnets, vpc = self._subnets(region, p["SubnetIds"])
+            if vpc != group["VpcId"] and self._subnet_group_users(region, group["CacheSubnetGroupName"]):
+                raise _error("SubnetInUse", "The subnet group is in use; its subnets must stay in VPC "
+                                            f"{group['VpcId']}.")
+            group.update(Subnets=subnets, VpcId=vpc)
+        if "CacheSubnetGroupDescription" in p:
+            group["CacheSubnetGroupDescription"] = p["CacheSubnetGroupDescription"]
+        return {"CacheSubnetGroup": group}
+
+    def _subnet_group_users(self, region, name):
+        return [g.id for g in region.groups.values() if g.subnet_group == name]
+
+    def op_DeleteCacheSubnetGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._subnet_group(region, p["CacheSubnetGroupName"])
+        users = self._subnet_group_users(region, group["CacheSubnetGroupName"])
+        if users:
+            raise _error("CacheSubnetGroupInUse", f"Cache subnet group {group['CacheSubnetGroupName']} is in use "
+                                                  f"by {', '.join(users)}.")
+        del region.subnet_groups[group["CacheSubnetGroupName"]]
+        region.tags.pop(group["ARN"], None)
+        return {}
+
+    # --- parameter groups ----------------------------------------------------------------------
+
+    def _parameter_group(self, region, name):
+        group = region.parameter_groups.get(name)
+        if group is None:
+            raise _error("CacheParameterGroupNotFound", f"CacheParameterGroup {name} not found.")
+        return group
+
+    def _render_parameter_group(self, region, group):
+        return {"CacheParameterGroupName": group["name"], "CacheParameterGroupFamily": group["family"],
+                "Description": group["description"], "IsGlobal": False,
+                "ARN": region.arn("parametergroup", group["name"])}
+
+    def op_CreateCacheParameterGroup(self, region, p):  # pylint: disable=invalid-name
+        name = rules.identifier(p["CacheParameterGroupName"], "CacheParameterGroupName", max_length=255)
+        if p["CacheParameterGroupFamily"] not in FAMILIES:
+            raise rules.invalid(f"The parameter CacheParameterGroupFamily {p['CacheParameterGroupFamily']} is not "
+                                f"valid; valid families are {', '.join(FAMILIES)}.")
+        if name in region.parameter_groups:
+            raise _error("CacheParameterGroupAlreadyExists", f"Parameter group {name} already exists.")
+        group = {"name": name, "family": p["CacheParameterGroupFamily"], "description": p["Description"],
+                 "values": {}, "default": False}
+        region.parameter_groups[name] = group
+        rendered = self._render_parameter_group(region, group)
+        region.tags[rendered["ARN"]] = _tags(p)
+        return {"CacheParameterGroup": rendered}
+
+    def op_DescribeCacheParameterGroups(self, region, p):  # pylint: disable=invalid-name
+        if "CacheParameterGroupName" in p:
+            groups = [self._parameter_group(region, p["CacheParameterGroupName"])]
+        else:
+            groups = [region.parameter_groups[k] for k in sorted(region.parameter_groups)]
+        return _page([self._render_parameter_group(region, g) for g in groups], p, "CacheParameterGroups")
+
+    def op_DescribeCacheParameters(self, region, p):  # pylint: disable=invalid-name
+        group = self._parameter_group(region, p["CacheParameterGroupName"])
+        parameters = []
+        for name, (default, data_type, allowed, modifiable, change) in sorted(PARAMETERS[group["family"]].items()):
+            source = "user" if name in group["values"] else "system"
+            if p.get("Source") and p["Source"] != source and not (p["Source"] == "engine-default"
+                                                                   and source == "system"):
+                continue
+            entry = {"ParameterName": name, "ParameterValue": group["values"].get(name, default),
+                     "Description": f"Redis {name}", "Source": source, "DataType": data_type,
+                     "IsModifiable": modifiable, "MinimumEngineVersion": "6.0.0", "ChangeType": change}
+            if allowed is not None:
+                entry["AllowedValues"] = allowed
+            parameters.append(entry)
+        return _page(parameters, p, "Parameters")
+
+    def _modifiable(self, group, action):
+        if group["default"]:
+            raise _error("InvalidCacheParameterGroupState",
+                         f"Default parameter group {group['name']} cannot be {action}.")
+
+    def op_ModifyCacheParameterGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._parameter_group(region, p["CacheParameterGroupName"])
+        self._modifiable(group, "modified")
+        if len(p["ParameterNameValues"]) > 20:
+            raise rules.invalid("At most 20 parameters can be modified in one request.")
+        known = PARAMETERS[group["family"]]
+        updates = {}
+        for item in p["ParameterNameValues"]:
+            name, value = item.get("ParameterName"), item.get("ParameterValue")
+            if name not in known:
+                raise rules.invalid(f"Unknown parameter {name} for family {group['family']}.")
+            _, data_type, allowed, modifiable, _ = known[name]
+            if not modifiable:
+                raise rules.invalid(f"Parameter {name} is not modifiable.")
+            if value is None or not allows(allowed, data_type, value):
+                raise rules.invalid(f"Invalid value {value!r} for parameter {name}; allowed values are {allowed}.")
+            updates[name] = value
+        if "cluster-enabled" in updates and any(g.parameter_group == group["name"] for g in region.groups.values()):
+            raise _error("InvalidCacheParameterGroupState",
+                         "cluster-enabled cannot be changed on a parameter group that is in use.")
+        group["values"].update(updates)
+        return {"CacheParameterGroupName": group["name"]}
+
+    def op_ResetCacheParameterGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._parameter_group(region, p["CacheParameterGroupName"])
+        self._modifiable(group, "reset")
+        names = [item.get("ParameterName") for item in p.get("ParameterNameValues", [])]
+        if p.get("ResetAllParameters"):
+            if names:
+                raise rules.combination("Give either ResetAllParameters or ParameterNameValues, not both.")
+            group["values"].clear()
+        elif names:
+            for name in names:
+                if name not in PARAMETERS[group["family"]]:
+                    raise rules.invalid(f"Unknown parameter {name} for family {group['family']}.")
+                group["values"].pop(name, None)
+        else:
+            raise rules.combination("Give ResetAllParameters or ParameterNameValues.")
+        return {"CacheParameterGroupName": group["name"]}
+
+    def op_DeleteCacheParameterGroup(self, region, p):  # pylint: disable=invalid-name
+        group = self._parameter_group(region, p["CacheParameterGroupName"])
+        self._modifiable(group, "deleted")
+        users = [g.id for g in region.groups.values() if g.parameter_group == group["name"]]
+        if users:
+            raise _error("InvalidCacheParameterGroupState",
+                         f"One or more cache clusters are still members of parameter group {group['name']}: "
+                         f"{', '.join(users)}.")
+        del region.parameter_groups[group["name"]]
+        region.tags.pop(region.arn("parametergroup", group["name"]), None)
+        return {}
+
+    # --- tags ----------------------------------------------------------------------------------
+
+    def _tagged(self, region, arn):
+        if arn not in region.tags:
+            kind = arn.split(":")[5] if arn.count(":") >= 6 else ""
+            code = {"replicationgroup": "ReplicationGroupNotFoundFault", "subnetgroup": "CacheSubnetGroupNotFoundFault",
+                    "parametergroup": "CacheParameterGroupNotFound", "snapshot": "SnapshotNotFoundFault",
+                    "cluster": "CacheClusterNotFound"}.get(kind)
+            if code is None:
+                raise _error("InvalidARN", f"The ARN {arn} is not valid.")
+            raise _error(code, f"The resource {arn} was not found.")
+        return region.tags[arn]
+
+    def op_ListTagsForResource(self, region, p):  # pylint: disable=invalid-name
+        return {"TagList": list(self._tagged(region, p["ResourceName"]))}
+
+    def op_AddTagsToResource(self, region, p):  # pylint: disable=invalid-name
+        tags = {t["Key"]: t["Value"] for t in self._tagged(region, p["ResourceName"])}
+        for tag in _tags(p):
+            if tag["Key"].lower().startswith("aws:"):
+                raise rules.invalid("Tag keys starting with aws: are reserved.")
+            tags[tag["Key"]] = tag["Value"]
+        if len(tags) > 50:
+            raise _error("TagQuotaPerResourceExceeded", "A resource can have at most 50 tags.")
+        region.tags[p["ResourceName"]] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        return {"TagList": region.tags[p["ResourceName"]]}
+
+    def op_RemoveTagsFromResource(self, region, p):  # pylint: disable=invalid-name
+        tags = self._tagged(region, p["ResourceName"])
+        region.tags[p["ResourceName"]] = [t for t in tags if t["Key"] not in p["TagKeys"]]
+        return {"TagList": region.tags[p["ResourceName"]]}
+
+
+def combination_family(name, actual, wanted):
+    return rules.combination(f"Parameter group {name} is of family {actual}, but the engine version needs {wanted}.")
+
+
+def _version_tuple(version):
+    return tuple(int(part) for part in version.split(".")[:2])

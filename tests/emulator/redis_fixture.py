@@ -1,0 +1,228 @@
+"""Real redis-server processes standing in for ElastiCache endpoints.
+
+One redis-server per replication group, bound to a 127.0.0.x address per endpoint name on port
+6379: TLS only when the group has transit encryption (certificate signed by a throwaway CA, SAN =
+the endpoint names), AUTH tokens as passwords of the default user, and the parameter group's
+settings that redis-server understands.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import ipaddress
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+# Parameters whose ElastiCache name and meaning are those of redis.conf.
+REDIS_CONF_PARAMETERS = frozenset(
+    {
+        "activerehashing",
+        "active-expire-effort",
+        "hash-max-listpack-entries",
+        "hash-max-listpack-value",
+        "hll-sparse-max-bytes",
+        "lazyfree-lazy-eviction",
+        "lazyfree-lazy-expire",
+        "lazyfree-lazy-server-del",
+        "lazyfree-lazy-user-del",
+        "lfu-decay-time",
+        "lfu-log-factor",
+        "list-compress-depth",
+        "maxmemory-policy",
+        "maxmemory-samples",
+        "notify-keyspace-events",
+        "set-max-intset-entries",
+        "slowlog-log-slower-than",
+        "slowlog-max-len",
+        "tcp-keepalive",
+        "timeout",
+    }
+)
+# Not redis.conf names; folded into the pubsub client-output-buffer-limit line instead.
+_PUBSUB_LIMIT = (
+    "client-output-buffer-limit-pubsub-hard-limit",
+    "client-output-buffer-limit-pubsub-soft-limit",
+    "client-output-buffer-limit-pubsub-soft-seconds",
+)
+MAXMEMORY = "64mb"
+PORT = 6379
+
+
+class CertificateAuthority:
+    """A throwaway CA under `directory`, made once and reused while the directory lives."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+        self.cert_path = os.path.join(directory, "ca.crt")
+        self.key_path = os.path.join(directory, "ca.key")
+        if not (os.path.exists(self.cert_path) and os.path.exists(self.key_path)):
+            self._create()
+        with open(self.key_path, "rb") as handle:
+            self._key = serialization.load_pem_private_key(handle.read(), password=None)
+        with open(self.cert_path, "rb") as handle:
+            self._cert = x509.load_pem_x509_certificate(handle.read())
+
+    def _create(self):
+        os.makedirs(self.directory, exist_ok=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "funmagic-elasticache test CA")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        _write(self.key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                serialization.NoEncryption()), 0o600)
+        _write(self.cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+    def issue(self, names: list[str], addresses: list[str], cert_path: str, key_path: str) -> None:
+        """Write a server certificate for `names` (the first is the subject) and its key."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.timezone.utc)
+        sans = [x509.DNSName(n) for n in names] + [x509.IPAddress(ipaddress.ip_address(a)) for a in addresses]
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+            .issuer_name(self._cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(self._key, hashes.SHA256())
+        )
+        _write(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()), 0o600)
+        _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+
+def _write(path: str, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _die_with_parent():
+    """In the child: get SIGTERM when the thread that started it (the emulator's ticker) dies."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | None) -> str:
+    """redis.conf for one group. spec: addresses, tls, passwords, parameters."""
+    lines = [
+        f"bind {' '.join(spec['addresses'])}",
+        "protected-mode no",
+        "daemonize no",
+        'save ""',
+        "appendonly no",
+        f"dir {directory}",
+        f"logfile {os.path.join(directory, 'redis.log')}",
+        f"maxmemory {MAXMEMORY}",
+    ]
+    if tls_files:
+        cert, key, ca = tls_files
+        lines += ["port 0", f"tls-port {PORT}", f"tls-cert-file {cert}", f"tls-key-file {key}",
+                  f"tls-ca-cert-file {ca}", "tls-auth-clients no"]
+    else:
+        lines.append(f"port {PORT}")
+    passwords = spec.get("passwords") or []
+    if passwords:
+        lines.append("user default on " + " ".join(f">{p}" for p in passwords) + " ~* &* +@all")
+    else:
+        lines.append("user default on nopass ~* &* +@all")
+    params = spec.get("parameters", {})
+    for name in sorted(REDIS_CONF_PARAMETERS & set(params)):
+        value = params[name]
+        lines.append(f'{name} "{value}"' if value == "" else f"{name} {value}")
+    if any(name in params for name in _PUBSUB_LIMIT):
+        hard, soft, seconds = (params.get(n, d) for n, d in zip(_PUBSUB_LIMIT, ("33554432", "8388608", "60")))
+        lines.append(f"client-output-buffer-limit pubsub {hard} {soft} {seconds}")
+    return "\n".join(lines) + "\n"
+
+
+class RedisServers:
+    """Starts, restarts and stops the redis-server of each replication group."""
+
+    def __init__(self, directory: str, redis_server: str | None = None):
+        self.directory = directory
+        self.ca = CertificateAuthority(os.path.join(directory, "ca"))
+        self.redis_server = redis_server or shutil.which("redis-server") or "/usr/bin/redis-server"
+        self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
+
+    def ensure(self, key: str, spec: dict) -> None:
+        """Make the group's server match spec (names, addresses, tls, passwords, parameters)."""
+        current = self._running.get(key)
+        if current and current[0] == spec and current[1].poll() is None:
+            return
+        self.stop(key)
+        directory = os.path.join(self.directory, "redis", key)
+        os.makedirs(directory, exist_ok=True)
+        tls_files = None
+        if spec["tls"]:
+            cert, tls_key = os.path.join(directory, "server.crt"), os.path.join(directory, "server.key")
+            self.ca.issue(spec["names"], spec["addresses"], cert, tls_key)
+            tls_files = (cert, tls_key, self.ca.cert_path)
+        conf = os.path.join(directory, "redis.conf")
+        _write(conf, render_config(spec, directory, tls_files).encode(), 0o600)
+        process = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
+            [self.redis_server, conf], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+        )
+        self._running[key] = (dict(spec), process)
+        _wait_listening(spec["addresses"][0], process, os.path.join(directory, "redis.log"))
+
+    def stop(self, key: str) -> None:
+        entry = self._running.pop(key, None)
+        if entry:
+            _terminate(entry[1])
+
+    def stop_all(self) -> None:
+        for key in list(self._running):
+            self.stop(key)
+
+    def pids(self) -> dict[str, int]:
+        return {key: proc.pid for key, (_, proc) in self._running.items() if proc.poll() is None}
+
+
+def _wait_listening(address: str, process: subprocess.Popen, log: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            detail = open(log, encoding="utf-8", errors="replace").read()[-2000:] if os.path.exists(log) else ""
+            raise RuntimeError(f"redis-server exited with {process.returncode} on {address}: {detail}")
+        try:
+            with socket.create_connection((address, PORT), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"redis-server did not listen on {address}:{PORT} within {timeout}s")
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

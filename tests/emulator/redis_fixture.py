@@ -170,18 +170,26 @@ class RedisServers:
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
 
     def ensure(self, key: str, spec: dict) -> None:
-        """Make the group's server match spec (names, addresses, tls, passwords, parameters)."""
+        """Make the group's server match spec (names, addresses, tls, passwords, parameters).
+
+        Parameter and password changes are applied to the running server, as ElastiCache applies
+        them without dropping connections; a change of names, addresses or TLS restarts it.
+        """
         current = self._running.get(key)
-        if current and current[0] == spec and current[1].poll() is None:
-            return
+        if current and current[1].poll() is None:
+            if current[0] == spec:
+                return
+            if all(current[0][k] == spec[k] for k in ("names", "addresses", "tls")):
+                self._reconfigure(key, current[0], spec)
+                self._running[key] = (dict(spec), current[1])
+                return
         self.stop(key)
         directory = os.path.join(self.directory, "redis", key)
         os.makedirs(directory, exist_ok=True)
         tls_files = None
         if spec["tls"]:
-            cert, tls_key = os.path.join(directory, "server.crt"), os.path.join(directory, "server.key")
-            self.ca.issue(spec["names"], spec["addresses"], cert, tls_key)
-            tls_files = (cert, tls_key, self.ca.cert_path)
+            tls_files = self._tls_files(directory)
+            self.ca.issue(spec["names"], spec["addresses"], tls_files[0], tls_files[1])
         conf = os.path.join(directory, "redis.conf")
         _write(conf, render_config(spec, directory, tls_files).encode(), 0o600)
         process = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
@@ -190,6 +198,35 @@ class RedisServers:
         )
         self._running[key] = (dict(spec), process)
         _wait_listening(spec["addresses"][0], process, os.path.join(directory, "redis.log"))
+
+    def _reconfigure(self, key: str, old: dict, new: dict) -> None:
+        commands = [["CONFIG", "SET", name, value] for name, value in sorted(new["parameters"].items())
+                    if name in REDIS_CONF_PARAMETERS and old["parameters"].get(name) != value]
+        if old["passwords"] != new["passwords"]:
+            # The default user keeps working for the connection that makes the change.
+            passwords = [f">{p}" for p in new["passwords"]] or ["nopass"]
+            commands.append(["ACL", "SETUSER", "default", "resetpass", *passwords])
+        directory = os.path.join(self.directory, "redis", key)
+        for command in commands:
+            self._cli(new, old["passwords"], directory, command)
+        _write(os.path.join(directory, "redis.conf"), render_config(
+            new, directory, self._tls_files(directory) if new["tls"] else None).encode(), 0o600)
+
+    def _cli(self, spec, passwords, directory, command):
+        argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT)]
+        if spec["tls"]:
+            argv += ["--tls", "--cacert", self.ca.cert_path]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if passwords:
+            env["REDISCLI_AUTH"] = passwords[-1]
+        answer = subprocess.run(argv + command, env=env, capture_output=True, text=True, timeout=10, check=False)
+        if answer.stdout.strip() != "OK":
+            raise RuntimeError(f"redis-server in {directory} refused {command[:3]}: {answer.stdout.strip()}")
+
+    @staticmethod
+    def _tls_files(directory):
+        return (os.path.join(directory, "server.crt"), os.path.join(directory, "server.key"),
+                os.path.join(os.path.dirname(os.path.dirname(directory)), "ca", "ca.crt"))
 
     def stop(self, key: str) -> None:
         entry = self._running.pop(key, None)

@@ -1,0 +1,487 @@
+"""The emulated AWS closes moto's ElastiCache gaps the way AWS behaves (see ../shared/FACTS.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.httpsession
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.emulator import hosts
+from tests.emulator.__main__ import ROOT
+
+TOKEN = "Sup3r-Secret-Token-123"
+
+
+def _network(aws, name="redis-sg"):
+    ec2 = aws.ec2
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
+    group = ec2.create_security_group(GroupName=name, Description="redis", VpcId=vpc)["GroupId"]
+    aws.elasticache.create_cache_subnet_group(CacheSubnetGroupName="redis-subnets", CacheSubnetGroupDescription="d",
+                                              SubnetIds=subnets[:2])
+    return group, subnets
+
+
+def _create(aws, group_id="main", **overrides):
+    params = {"ReplicationGroupId": group_id, "ReplicationGroupDescription": "test", "CacheNodeType": "cache.t3.micro",
+              "CacheSubnetGroupName": "redis-subnets", **overrides}
+    return aws.elasticache.create_replication_group(**params)["ReplicationGroup"]
+
+
+def _describe(aws, group_id="main"):
+    return aws.elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
+
+
+def _statuses_until(aws, wanted, group_id="main", timeout=15):
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status = _describe(aws, group_id)["Status"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ReplicationGroupNotFoundFault" and wanted == "gone":
+                return seen + ["gone"]
+            raise
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        if status == wanted:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"{group_id} never reached {wanted}: saw {seen}")
+
+
+def _code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+def _ping(emulator, host, token=None, tls=True):
+    hosts.assert_mapped(host)  # never let an emulated name reach DNS
+    ca_file = emulator.state()["ca_file"]
+    argv = ["redis-cli", "-h", host, "-p", "6379"] + (["--tls", "--cacert", ca_file] if tls else []) + ["PING"]
+    env = {**os.environ, **({"REDISCLI_AUTH": token} if token else {})}
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+
+
+def _redis(emulator, host, *command, token=TOKEN):
+    hosts.assert_mapped(host)
+    argv = ["redis-cli", "--tls", "--cacert", emulator.state()["ca_file"], "-h", host, *command]
+    return subprocess.run(argv, env={**os.environ, "REDISCLI_AUTH": token}, capture_output=True, text=True,
+                          timeout=10, check=True).stdout.split()
+
+
+# --- lifecycle ---------------------------------------------------------------------------------------
+
+
+def test_create_goes_through_creating_to_available(aws, emulator):
+    _network(aws)
+    assert _create(aws)["Status"] == "creating"
+    assert _statuses_until(aws, "available") == ["creating", "available"]
+
+
+def test_num_cache_clusters_and_reader_endpoint(aws, emulator):
+    _network(aws)
+    with_replicas = _create(aws, "withreplicas", NumCacheClusters=3)
+    assert with_replicas["MemberClusters"] == ["withreplicas-001", "withreplicas-002", "withreplicas-003"]
+    assert "ReaderEndpoint" in with_replicas["NodeGroups"][0]
+    single = _create(aws, "single")
+    assert single["MemberClusters"] == ["single-001"]
+    assert "ReaderEndpoint" not in single["NodeGroups"][0]
+
+
+def test_endpoint_names_follow_the_region(aws, emulator):
+    ec = aws.client("elasticache", region="us-east-2")
+    group = ec.create_replication_group(ReplicationGroupId="ohio", ReplicationGroupDescription="d",
+                                        CacheNodeType="cache.t3.micro", TransitEncryptionEnabled=True)["ReplicationGroup"]
+    address = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert address.startswith("master.ohio.") and address.endswith(".use2.cache.amazonaws.com")
+
+
+def test_cluster_mode_has_a_configuration_endpoint(aws, emulator):
+    _network(aws)
+    group = _create(aws, "sharded", ClusterMode="enabled", NumNodeGroups=2, ReplicasPerNodeGroup=1,
+                    AutomaticFailoverEnabled=True)
+    assert group["ClusterEnabled"] is True
+    assert group["ConfigurationEndpoint"]["Address"].startswith("clustercfg.sharded.")
+    assert len(group["MemberClusters"]) == 4
+    assert group["NodeGroups"][0]["Slots"] == "0-8191"
+
+
+def test_delete_completes_and_the_id_can_be_reused(aws, emulator):
+    _network(aws)
+    _create(aws)
+    _statuses_until(aws, "available")
+    aws.elasticache.delete_replication_group(ReplicationGroupId="main", FinalSnapshotIdentifier="main-final")
+    assert _statuses_until(aws, "gone") == ["deleting", "gone"]
+    snapshot = aws.elasticache.describe_snapshots(SnapshotName="main-final")["Snapshots"][0]
+    assert snapshot["ReplicationGroupId"] == "main"
+    assert _create(aws)["Status"] == "creating"
+
+
+def test_delete_while_creating_is_refused(aws, emulator):
+    _network(aws)
+    _create(aws)
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.delete_replication_group(ReplicationGroupId="main")
+    assert _code(excinfo) == "InvalidReplicationGroupState"
+
+
+def test_final_snapshot_name_must_be_new(aws, emulator):
+    _network(aws)
+    for group_id in ("one", "two"):
+        _create(aws, group_id)
+        _statuses_until(aws, "available", group_id)
+    aws.elasticache.delete_replication_group(ReplicationGroupId="one", FinalSnapshotIdentifier="final")
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.delete_replication_group(ReplicationGroupId="two", FinalSnapshotIdentifier="final")
+    assert _code(excinfo) == "SnapshotAlreadyExistsFault"
+
+
+# --- modify ------------------------------------------------------------------------------------------
+
+
+def test_modify_applies_every_field_after_modifying(aws, emulator):
+    security_group, _ = _network(aws)
+    other_group = aws.ec2.create_security_group(GroupName="other", Description="o",
+                                                VpcId=aws.ec2.describe_vpcs()["Vpcs"][0]["VpcId"])["GroupId"]
+    aws.elasticache.create_cache_parameter_group(CacheParameterGroupName="queue", CacheParameterGroupFamily="redis7",
+                                                 Description="q")
+    _create(aws, NumCacheClusters=2, SecurityGroupIds=[security_group])
+    _statuses_until(aws, "available")
+    answer = aws.elasticache.modify_replication_group(
+        ReplicationGroupId="main", ApplyImmediately=True, SecurityGroupIds=[other_group],
+        PreferredMaintenanceWindow="tue:03:00-tue:04:00", SnapshotWindow="05:00-06:00", SnapshotRetentionLimit=5,
+        CacheParameterGroupName="queue", CacheNodeType="cache.t3.small", AutomaticFailoverEnabled=True,
+    )["ReplicationGroup"]
+    assert answer["Status"] == "modifying"
+    assert answer["PendingModifiedValues"]["AutomaticFailoverStatus"] == "enabled"
+    _statuses_until(aws, "available")
+    group = _describe(aws)
+    cluster = aws.elasticache.describe_cache_clusters(CacheClusterId="main-001")["CacheClusters"][0]
+    assert (group["CacheNodeType"], group["SnapshotRetentionLimit"], group["SnapshotWindow"]) == \
+        ("cache.t3.small", 5, "05:00-06:00")
+    assert group["AutomaticFailover"] == "enabled" and group["PendingModifiedValues"] == {}
+    assert cluster["PreferredMaintenanceWindow"] == "tue:03:00-tue:04:00"
+    assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == "queue"
+    assert [g["SecurityGroupId"] for g in cluster["SecurityGroups"]] == [other_group]
+
+
+def test_node_type_without_apply_immediately_stays_pending(aws, emulator):
+    _network(aws)
+    _create(aws)
+    _statuses_until(aws, "available")
+    answer = aws.elasticache.modify_replication_group(ReplicationGroupId="main", CacheNodeType="cache.t3.small",
+                                                      ApplyImmediately=False)["ReplicationGroup"]
+    assert answer["Status"] == "available" and answer["CacheNodeType"] == "cache.t3.micro"
+    cluster = aws.elasticache.describe_cache_clusters(CacheClusterId="main-001")["CacheClusters"][0]
+    assert cluster["PendingModifiedValues"] == {"CacheNodeType": "cache.t3.small"}
+
+
+def test_replica_count_changes_through_modifying(aws, emulator):
+    _network(aws)
+    _create(aws)
+    _statuses_until(aws, "available")
+    aws.elasticache.increase_replica_count(ReplicationGroupId="main", NewReplicaCount=2, ApplyImmediately=True)
+    assert _statuses_until(aws, "available") == ["modifying", "available"]
+    assert _describe(aws)["MemberClusters"] == ["main-001", "main-002", "main-003"]
+    aws.elasticache.decrease_replica_count(ReplicationGroupId="main", NewReplicaCount=1, ApplyImmediately=True)
+    _statuses_until(aws, "available")
+    assert len(_describe(aws)["MemberClusters"]) == 2
+
+
+def test_modify_while_modifying_is_refused(aws, emulator):
+    _network(aws)
+    _create(aws)
+    _statuses_until(aws, "available")
+    aws.elasticache.modify_replication_group(ReplicationGroupId="main", SnapshotRetentionLimit=3,
+                                             ApplyImmediately=True)
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.modify_replication_group(ReplicationGroupId="main", SnapshotRetentionLimit=4)
+    assert _code(excinfo) == "InvalidReplicationGroupState"
+
+
+def test_auth_token_rotate_then_set(aws, emulator):
+    _network(aws)
+    group = _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    _statuses_until(aws, "available")
+    time.sleep(0.3)
+    assert _ping(emulator, host, TOKEN) == "PONG"
+    new = "An0ther-Secret-Token-456"
+    answer = aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
+                                                      AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+    assert answer["ReplicationGroup"]["PendingModifiedValues"]["AuthTokenStatus"] == "ROTATING"
+    _statuses_until(aws, "available")
+    time.sleep(0.3)
+    assert (_ping(emulator, host, TOKEN), _ping(emulator, host, new)) == ("PONG", "PONG")
+    aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
+                                             AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    _statuses_until(aws, "available")
+    time.sleep(0.3)
+    assert _ping(emulator, host, new) == "PONG"
+    assert _ping(emulator, host, TOKEN) != "PONG"
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["short-token", "has@at-sign-in-it-1234", 'quote"in-the-token-1234', "x" * 129])
+def test_bad_auth_tokens_are_refused(aws, emulator, token):
+    _network(aws)
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, TransitEncryptionEnabled=True, AuthToken=token)
+    assert _code(excinfo) == "InvalidParameterValue"
+    assert "AuthToken" in excinfo.value.response["Error"]["Message"]
+
+
+def test_auth_token_requires_transit_encryption(aws, emulator):
+    _network(aws)
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, AuthToken=TOKEN)
+    assert _code(excinfo) == "InvalidParameterValue"
+    assert "encryption-in-transit" in excinfo.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("group_id", ["bad--id", "1starts-with-digit", "ends-with-hyphen-", "a" * 41, "under_score"])
+def test_bad_replication_group_ids_are_refused(aws, emulator, group_id):
+    _network(aws)
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, group_id)
+    assert _code(excinfo) == "InvalidParameterValue"
+
+
+@pytest.mark.parametrize("overrides, code", [
+    ({"AutomaticFailoverEnabled": True}, "InvalidParameterCombination"),
+    ({"NumCacheClusters": 2, "MultiAZEnabled": True}, "InvalidParameterCombination"),
+    ({"CacheNodeType": "bogus.type"}, "InvalidParameterValue"),
+    ({"SnapshotRetentionLimit": 40}, "InvalidParameterValue"),
+    ({"SnapshotWindow": "5:00-6:00"}, "InvalidParameterValue"),
+    ({"SnapshotWindow": "05:00-05:30"}, "InvalidParameterValue"),
+    ({"PreferredMaintenanceWindow": "funday:01:00-funday:02:00"}, "InvalidParameterValue"),
+    ({"SnapshotWindow": "03:00-04:00", "PreferredMaintenanceWindow": "mon:03:30-mon:04:30"},
+     "InvalidParameterCombination"),
+    ({"CacheSubnetGroupName": "missing"}, "CacheSubnetGroupNotFoundFault"),
+    ({"SecurityGroupIds": ["sg-00000000000000000"]}, "InvalidParameterValue"),
+    ({"CacheParameterGroupName": "missing"}, "CacheParameterGroupNotFound"),
+    ({"EngineVersion": "5.0.6"}, "InvalidParameterValue"),
+    ({"NumCacheClusters": 7}, "InvalidParameterValue"),
+])
+def test_invalid_creates_are_refused_with_aws_codes(aws, emulator, overrides, code):
+    _network(aws)
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws, **overrides)
+    assert _code(excinfo) == code
+    assert not aws.elasticache.describe_replication_groups()["ReplicationGroups"]
+
+
+def test_duplicate_id_is_refused(aws, emulator):
+    _network(aws)
+    _create(aws)
+    with pytest.raises(ClientError) as excinfo:
+        _create(aws)
+    assert _code(excinfo) == "ReplicationGroupAlreadyExistsFault"
+
+
+def _signed_query(emulator, form: dict, service="elasticache"):
+    """A request botocore's client would refuse to send: signed by hand, like any other caller could."""
+    body = urllib.parse.urlencode(form)
+    request = botocore.awsrequest.AWSRequest(method="POST", url=emulator.endpoint + "/", data=body,
+                                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("testing", "testing"), service,
+                            "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    return botocore.httpsession.URLLib3Session().send(prepared)
+
+
+@pytest.mark.parametrize("extra, code", [
+    ({"NotAParameter": "x"}, "InvalidParameterValue"),
+    ({"ClusterMode": "sideways"}, "InvalidParameterValue"),
+    ({"NumCacheClusters": "two"}, "InvalidParameterValue"),
+    ({}, "MissingParameter"),
+])
+def test_requests_are_checked_against_the_botocore_model(emulator, extra, code):
+    form = {"Action": "CreateReplicationGroup", "Version": "2015-02-02", "ReplicationGroupId": "raw", **extra}
+    if extra:
+        form["ReplicationGroupDescription"] = "d"
+    answer = _signed_query(emulator, form)
+    assert answer.status_code == 400
+    assert f"<Code>{code}</Code>" in answer.text
+
+
+# --- subnet and parameter groups ---------------------------------------------------------------------
+
+
+def test_subnet_groups_modify_and_delete(aws, emulator):
+    _, subnets = _network(aws)
+    answer = aws.elasticache.modify_cache_subnet_group(CacheSubnetGroupName="redis-subnets", SubnetIds=subnets[:3],
+                                                       CacheSubnetGroupDescription="three")["CacheSubnetGroup"]
+    assert len(answer["Subnets"]) == 3 and answer["CacheSubnetGroupDescription"] == "three"
+    _create(aws)
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.delete_cache_subnet_group(CacheSubnetGroupName="redis-subnets")
+    assert _code(excinfo) == "CacheSubnetGroupInUse"
+    _statuses_until(aws, "available")
+    aws.elasticache.delete_replication_group(ReplicationGroupId="main")
+    _statuses_until(aws, "gone")
+    aws.elasticache.delete_cache_subnet_group(CacheSubnetGroupName="redis-subnets")
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.describe_cache_subnet_groups(CacheSubnetGroupName="redis-subnets")
+    assert _code(excinfo) == "CacheSubnetGroupNotFoundFault"
+
+
+def test_subnet_group_refuses_unknown_subnets(aws, emulator):
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.create_cache_subnet_group(CacheSubnetGroupName="x", CacheSubnetGroupDescription="d",
+                                                  SubnetIds=["subnet-0000000000"])
+    assert _code(excinfo) == "InvalidSubnet"
+
+
+@pytest.mark.parametrize("family", ["redis6.x", "redis7", "valkey7", "valkey8"])
+def test_parameter_group_lifecycle(aws, emulator, family):
+    ec = aws.elasticache
+    ec.create_cache_parameter_group(CacheParameterGroupName="pg", CacheParameterGroupFamily=family, Description="d")
+    paginator = ec.get_paginator("describe_cache_parameters")
+    pages = list(paginator.paginate(CacheParameterGroupName="pg", PaginationConfig={"PageSize": 20}))
+    assert len(pages) > 1  # the collection has to paginate
+    values = {p["ParameterName"]: p["ParameterValue"] for page in pages for p in page["Parameters"]}
+    assert values["maxmemory-policy"] == "volatile-lru"
+    ec.modify_cache_parameter_group(CacheParameterGroupName="pg", ParameterNameValues=[
+        {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
+    user = ec.describe_cache_parameters(CacheParameterGroupName="pg", Source="user")["Parameters"]
+    assert [(p["ParameterName"], p["ParameterValue"]) for p in user] == [("maxmemory-policy", "noeviction")]
+    ec.reset_cache_parameter_group(CacheParameterGroupName="pg", ResetAllParameters=True)
+    assert ec.describe_cache_parameters(CacheParameterGroupName="pg", Source="user")["Parameters"] == []
+    ec.delete_cache_parameter_group(CacheParameterGroupName="pg")
+    with pytest.raises(ClientError) as excinfo:
+        ec.describe_cache_parameter_groups(CacheParameterGroupName="pg")
+    assert _code(excinfo) == "CacheParameterGroupNotFound"
+
+
+@pytest.mark.parametrize("name, value", [("maxmemory-policy", "sometimes"), ("no-such-parameter", "1"),
+                                         ("maxclients", "10"), ("maxmemory-samples", "zero")])
+def test_parameter_values_are_validated(aws, emulator, name, value):
+    aws.elasticache.create_cache_parameter_group(CacheParameterGroupName="pg", CacheParameterGroupFamily="redis7",
+                                                 Description="d")
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.modify_cache_parameter_group(CacheParameterGroupName="pg", ParameterNameValues=[
+            {"ParameterName": name, "ParameterValue": value}])
+    assert _code(excinfo) == "InvalidParameterValue"
+
+
+def test_default_parameter_groups_are_read_only(aws, emulator):
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.modify_cache_parameter_group(CacheParameterGroupName="default.redis7", ParameterNameValues=[
+            {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
+    assert _code(excinfo) == "InvalidCacheParameterGroupState"
+
+
+# --- the Redis endpoints -----------------------------------------------------------------------------
+
+
+def test_endpoint_answers_pong_over_verified_tls_with_auth(aws, emulator):
+    _network(aws)
+    group = _create(aws, NumCacheClusters=2, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    _statuses_until(aws, "available")
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    reader = group["NodeGroups"][0]["ReaderEndpoint"]["Address"]
+    assert _ping(emulator, primary, TOKEN) == "PONG"
+    assert _ping(emulator, reader, TOKEN) == "PONG"
+    assert "NOAUTH" in _ping(emulator, primary) or _ping(emulator, primary) == ""
+    assert _ping(emulator, primary, TOKEN, tls=False) != "PONG"
+
+
+def test_endpoint_without_transit_encryption_is_plain_tcp(aws, emulator):
+    _network(aws)
+    group = _create(aws)
+    _statuses_until(aws, "available")
+    assert _ping(emulator, group["NodeGroups"][0]["PrimaryEndpoint"]["Address"], tls=False) == "PONG"
+
+
+def test_parameter_group_settings_reach_redis(aws, emulator):
+    _network(aws)
+    ec = aws.elasticache
+    ec.create_cache_parameter_group(CacheParameterGroupName="queue", CacheParameterGroupFamily="redis7",
+                                    Description="q")
+    group = _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN, CacheParameterGroupName="queue")
+    host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    _statuses_until(aws, "available")
+    assert _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "volatile-lru"]
+    ec.modify_cache_parameter_group(CacheParameterGroupName="queue", ParameterNameValues=[
+        {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy")[-1:] == ["noeviction"]:
+            break
+        time.sleep(0.1)
+    assert _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "noeviction"]
+
+
+# --- request log and faults --------------------------------------------------------------------------
+
+
+def test_request_log_counts_calls_and_masks_secrets(aws, emulator):
+    _network(aws)
+    _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    entries = emulator.requests()
+    create = [e for e in entries if e["operation"] == "CreateReplicationGroup"][0]
+    assert create["mutating"] is True and create["params"]["AuthToken"] == "***"
+    assert TOKEN not in str(entries)
+    assert {e["operation"] for e in emulator.requests(mutating_only=True)} == {
+        "CreateSecurityGroup", "CreateCacheSubnetGroup", "CreateReplicationGroup"}
+
+
+def test_fault_switch_throttles_and_retries_recover(aws, emulator):
+    emulator.call("faults", {"rate": 1.0, "kinds": ["Throttling"], "services": ["elasticache"], "seed": 7})
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.describe_replication_groups()
+    assert _code(excinfo) == "Throttling"
+    emulator.call("faults", {"rate": 0.5, "kinds": ["Throttling", "ServiceUnavailable"], "seed": 7})
+    import boto3  # pylint: disable=import-outside-toplevel
+    from botocore.config import Config  # pylint: disable=import-outside-toplevel
+
+    retrying = boto3.client("elasticache", region_name="us-east-1", endpoint_url=emulator.endpoint,
+                            config=Config(retries={"max_attempts": 10, "mode": "standard"}))
+    for _ in range(5):
+        retrying.describe_replication_groups()
+    errors = [e["error"] for e in emulator.requests() if e["error"]]
+    assert "Throttling" in errors and "ServiceUnavailable" in errors
+
+
+# --- nothing left behind -----------------------------------------------------------------------------
+
+
+def test_stop_leaves_no_process_and_no_hosts_entries(tmp_path):
+    port = 5700 + os.getpid() % 50
+    args = [sys.executable, "-m", "tests.emulator", "--state-dir", str(tmp_path), "--port", str(port),
+            "--address-block", "3", "--create-seconds", "0.1"]
+    subprocess.run(args[:3] + ["start"] + args[3:], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    try:
+        import boto3  # pylint: disable=import-outside-toplevel
+
+        ec = boto3.client("elasticache", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}")
+        ec.create_replication_group(ReplicationGroupId="leftover", ReplicationGroupDescription="d",
+                                    CacheNodeType="cache.t3.micro", TransitEncryptionEnabled=True)
+        deadline = time.monotonic() + 10
+        pids = {}
+        while time.monotonic() < deadline and not pids:
+            import json  # pylint: disable=import-outside-toplevel
+            import urllib.request  # pylint: disable=import-outside-toplevel
+
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/state") as answer:
+                pids = json.load(answer)["redis_pids"]
+            time.sleep(0.1)
+        assert pids, "the emulator never started the group's redis-server"
+    finally:
+        subprocess.run(args[:3] + ["stop"] + args[3:], cwd=ROOT, check=True)
+    for pid in pids.values():
+        assert not os.path.exists(f"/proc/{pid}"), f"redis-server {pid} outlived the emulator"
+    assert not any(line.startswith("127.0.3.")
+                   for line in hosts.render(open("/etc/hosts", encoding="utf-8").read(), {}).splitlines())

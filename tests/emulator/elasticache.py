@@ -307,7 +307,7 @@ class ElastiCache:
             for region in self.regions.values():
                 for group in list(region.groups.values()):
                     if group.transition and group.transition[0] <= now:
-                        _, finish = group.transition
+                        finish = group.transition[1]
                         group.transition = None
                         finish()
                         changed = True
@@ -503,7 +503,7 @@ class ElastiCache:
                 raise rules.combination(f"Cannot change the engine from {group.engine} to {p['Engine']}.")
             engine = changes["engine"] = "valkey"
         if "EngineVersion" in p or "engine" in changes:
-            _, version, family = self._engine(engine, p.get("EngineVersion"))
+            version, family = self._engine(engine, p.get("EngineVersion"))[1:]
             if engine == group.engine and _version_tuple(version) < _version_tuple(group.engine_version):
                 raise rules.combination(f"Cannot downgrade {group.engine} from {group.engine_version} to {version}.")
             if version != group.engine_version or "engine" in changes:
@@ -541,8 +541,8 @@ class ElastiCache:
             if sorted(ids) != sorted(group.security_group_ids):
                 changes["security_group_ids"] = ids
         if "CacheParameterGroupName" in p and p["CacheParameterGroupName"] != group.parameter_group:
-            _, _, family = self._engine(engine, changes.get("engine_version") or pending.get("EngineVersion")
-                                        or group.engine_version)
+            family = self._engine(engine, changes.get("engine_version") or pending.get("EngineVersion")
+                                  or group.engine_version)[2]
             changes["parameter_group"] = self._parameter_group_for(
                 region, p["CacheParameterGroupName"], family, group.cluster_mode)
         if "SnapshotRetentionLimit" in p and p["SnapshotRetentionLimit"] != group.retention:
@@ -815,8 +815,8 @@ class ElastiCache:
         parameters = []
         for name, (default, data_type, allowed, modifiable, change) in sorted(PARAMETERS[group["family"]].items()):
             source = "user" if name in group["values"] else "system"
-            if p.get("Source") and p["Source"] != source and not (p["Source"] == "engine-default"
-                                                                   and source == "system"):
+            wanted = p.get("Source")
+            if wanted and wanted != source and not (wanted == "engine-default" and source == "system"):
                 continue
             entry = {"ParameterName": name, "ParameterValue": group["values"].get(name, default),
                      "Description": f"Redis {name}", "Source": source, "DataType": data_type,
@@ -842,7 +842,7 @@ class ElastiCache:
             name, value = item.get("ParameterName"), item.get("ParameterValue")
             if name not in known:
                 raise rules.invalid(f"Unknown parameter {name} for family {group['family']}.")
-            _, data_type, allowed, modifiable, _ = known[name]
+            data_type, allowed, modifiable = known[name][1:4]
             if not modifiable:
                 raise rules.invalid(f"Parameter {name} is not modifiable.")
             if value is None or not allows(allowed, data_type, value):

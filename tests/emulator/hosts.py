@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 
+
 def _markers(tag: str) -> tuple[str, str]:
     return (f"# BEGIN funmagic-elasticache emulator {tag} (managed, do not edit)",
             f"# END funmagic-elasticache emulator {tag}")

@@ -238,7 +238,7 @@ class RedisServers:
             self.stop(key)
 
     def pids(self) -> dict[str, int]:
-        return {key: proc.pid for key, (_, proc) in self._running.items() if proc.poll() is None}
+        return {key: entry[1].pid for key, entry in self._running.items() if entry[1].poll() is None}
 
 
 def _wait_listening(address: str, process: subprocess.Popen, log: str, timeout: float = 10.0) -> None:

@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+TESTBED ?= .testbed
+PORT ?= 5757
+ENDPOINT := http://127.0.0.1:$(PORT)
+DEMO_HOSTS ?= app1
+# Every process below talks to the emulator only, with dummy credentials (see tests/emulator).
+AWS_ENV = eval "$$($(PY) -m tests.emulator env --port $(PORT))"
+
+.PHONY: bootstrap lint sanity pytest molecule test demo demo-down clean
+
+bootstrap:
+	@bash tests/bin/bootstrap
+
+lint: bootstrap
+	$(BIN)/yamllint -s .
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --offline -q
+
+sanity: bootstrap
+	@bash tests/bin/sanity
+
+pytest: bootstrap
+	$(PY) -m pytest
+
+molecule: bootstrap
+	@bash tests/bin/molecule
+
+test: lint sanity pytest molecule
+
+demo: bootstrap
+	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3
+	$(PY) -m tests.testbed.seed --endpoint $(ENDPOINT)
+	for host in $(DEMO_HOSTS); do \
+	  $(PY) -m tests.testbed.hosts create $$host --endpoint $(ENDPOINT) --ca-file $(TESTBED)/ca/ca.crt >/dev/null || exit 1; \
+	done
+	$(AWS_ENV) && PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-playbook playbooks/redis.yml -i inventories/local
+
+demo-down:
+	-$(PY) -m tests.emulator stop --port $(PORT)
+	for host in $(DEMO_HOSTS); do $(PY) -m tests.testbed.hosts destroy $$host; done
+
+clean: demo-down
+	rm -rf $(VENV) $(TESTBED) tests/output

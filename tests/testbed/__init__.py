@@ -1,0 +1,1 @@
+"""Test-bed helpers: chroot hosts and the state an existing AWS account would already have."""

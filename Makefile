@@ -32,7 +32,7 @@ test: lint sanity pytest molecule
 
 demo: bootstrap
 	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3
-	$(PY) -m tests.testbed.seed --endpoint $(ENDPOINT)
+	$(AWS_ENV) && $(PY) -m tests.testbed.seed --endpoint $(ENDPOINT)
 	for host in $(DEMO_HOSTS); do \
 	  $(PY) -m tests.testbed.hosts create $$host --endpoint $(ENDPOINT) --ca-file $(TESTBED)/ca/ca.crt >/dev/null || exit 1; \
 	done

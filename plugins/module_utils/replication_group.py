@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a replication group is, what it should be, and the calls that get it there. No AWS calls here."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# option -> ModifyReplicationGroup parameter
+MODIFIABLE = (
+    ("description", "ReplicationGroupDescription"),
+    ("engine", "Engine"),
+    ("engine_version", "EngineVersion"),
+    ("node_type", "CacheNodeType"),
+    ("automatic_failover", "AutomaticFailoverEnabled"),
+    ("multi_az", "MultiAZEnabled"),
+    ("security_group_ids", "SecurityGroupIds"),
+    ("parameter_group", "CacheParameterGroupName"),
+    ("snapshot_retention_limit", "SnapshotRetentionLimit"),
+    ("snapshot_window", "SnapshotWindow"),
+    ("maintenance_window", "PreferredMaintenanceWindow"),
+    ("auto_minor_version_upgrade", "AutoMinorVersionUpgrade"),
+    ("notification_topic_arn", "NotificationTopicArn"),
+    ("transit_encryption", "TransitEncryptionEnabled"),
+    ("transit_encryption_mode", "TransitEncryptionMode"),
+)
+# Fixed at creation: a different value means a new group.
+IMMUTABLE = ("cluster_mode", "num_node_groups", "at_rest_encryption", "kms_key_id", "subnet_group", "port")
+
+
+def current_state(group, cluster):
+    """Flatten DescribeReplicationGroups + DescribeCacheClusters (one member) into option names."""
+    cluster = cluster or {}
+    pending = cluster.get("PendingModifiedValues") or {}
+    node_groups = group.get("NodeGroups") or [{}]
+    members = node_groups[0].get("NodeGroupMembers") or []
+    notification = cluster.get("NotificationConfiguration") or {}
+    return {
+        "description": group.get("Description"),
+        "engine": group.get("Engine") or cluster.get("Engine"),
+        "engine_version": cluster.get("EngineVersion"),
+        "pending_engine_version": pending.get("EngineVersion"),
+        "node_type": group.get("CacheNodeType"),
+        "pending_node_type": pending.get("CacheNodeType"),
+        "cluster_mode": bool(group.get("ClusterEnabled")),
+        "num_node_groups": len(group.get("NodeGroups") or []),
+        "replicas": max(len(members) - 1, 0) if members else len(group.get("MemberClusters") or []) - 1,
+        "automatic_failover": group.get("AutomaticFailover") in ("enabled", "enabling"),
+        "multi_az": group.get("MultiAZ") == "enabled",
+        "security_group_ids": sorted(g["SecurityGroupId"] for g in cluster.get("SecurityGroups") or []),
+        "parameter_group": (cluster.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
+        "subnet_group": cluster.get("CacheSubnetGroupName"),
+        "snapshot_retention_limit": group.get("SnapshotRetentionLimit"),
+        "snapshot_window": group.get("SnapshotWindow"),
+        "maintenance_window": cluster.get("PreferredMaintenanceWindow"),
+        "auto_minor_version_upgrade": group.get("AutoMinorVersionUpgrade"),
+        "notification_topic_arn": notification.get("TopicArn"),
+        "transit_encryption": bool(group.get("TransitEncryptionEnabled")),
+        "transit_encryption_mode": group.get("TransitEncryptionMode"),
+        "at_rest_encryption": bool(group.get("AtRestEncryptionEnabled")),
+        "kms_key_id": group.get("KmsKeyId"),
+        "auth_token_enabled": bool(group.get("AuthTokenEnabled")),
+        "port": (node_groups[0].get("PrimaryEndpoint") or group.get("ConfigurationEndpoint") or {}).get("Port"),
+    }
+
+
+def _same(option, wanted, current):
+    if option == "node_type":
+        return wanted in (current["node_type"], current["pending_node_type"])
+    if option == "engine_version":
+        versions = [v for v in (current["engine_version"], current["pending_engine_version"]) if v]
+        return any(v == wanted or v.startswith(wanted + ".") for v in versions)
+    if option == "maintenance_window":
+        return (current[option] or "").lower() == wanted.lower()
+    if option == "security_group_ids":
+        return sorted(wanted) == current[option]
+    if option == "kms_key_id":
+        return current[option] is not None and (current[option] == wanted or current[option].endswith("/" + wanted))
+    return current[option] == wanted
+
+
+def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
+    """Compare option by option. `desired` holds only the options the user set (None = unmanaged).
+
+    Returns a dict: errors (immutable fields that differ), modify (ModifyReplicationGroup
+    parameters, without ApplyImmediately), replicas (new replica count or None), replicas_first
+    (whether the replica change must come before the modify), before/after (for diff mode).
+    """
+    errors, modify, before, after = [], {}, {}, {}
+    for option in IMMUTABLE:
+        wanted = desired.get(option)
+        if wanted is not None and not _same(option, wanted, current):
+            errors.append("%s cannot be changed on an existing replication group (it is %r, the task asks for %r): "
+                          "create a new group and move the clients, or delete this one first."
+                          % (option, current[option], wanted))
+    if desired.get("engine") == "redis" and current["engine"] == "valkey":
+        errors.append("engine cannot go from valkey back to redis on an existing replication group.")
+    for option, parameter in MODIFIABLE:
+        wanted = desired.get(option)
+        if wanted is None or _same(option, wanted, current):
+            continue
+        modify[parameter] = wanted
+        before[option], after[option] = current[option], wanted
+
+    if auth_token_update_strategy == "delete":
+        if current["auth_token_enabled"]:
+            modify["AuthTokenUpdateStrategy"] = "DELETE"
+            before["auth_token_enabled"], after["auth_token_enabled"] = True, False
+    elif auth_token is not None and (auth_token_update_strategy or not current["auth_token_enabled"]):
+        modify["AuthToken"] = auth_token
+        modify["AuthTokenUpdateStrategy"] = (auth_token_update_strategy or "set").upper()
+        before["auth_token"], after["auth_token"] = "(unchanged)" if current["auth_token_enabled"] else None, \
+            "(new token, %s)" % modify["AuthTokenUpdateStrategy"].lower()
+
+    replicas = desired.get("replicas")
+    replica_change = None
+    if replicas is not None and not current["cluster_mode"] and replicas != current["replicas"]:
+        replica_change = replicas
+        before["replicas"], after["replicas"] = current["replicas"], replicas
+    return {
+        "errors": errors,
+        "modify": modify,
+        "replicas": replica_change,
+        # Adding replicas first lets failover be enabled; removing them last lets it be disabled first.
+        "replicas_first": replica_change is not None and replica_change > current["replicas"],
+        "before": before,
+        "after": after,
+    }
+
+
+def create_parameters(desired, auth_token=None):
+    """CreateReplicationGroup parameters from the desired options."""
+    params = {
+        "ReplicationGroupId": desired["replication_group_id"],
+        "ReplicationGroupDescription": desired.get("description") or desired["replication_group_id"],
+        "Engine": desired.get("engine") or "redis",
+        "CacheNodeType": desired["node_type"],
+    }
+    if desired.get("cluster_mode"):
+        params.update(ClusterMode="enabled", NumNodeGroups=desired.get("num_node_groups") or 1,
+                      ReplicasPerNodeGroup=desired.get("replicas") or 0)
+    else:
+        params["NumCacheClusters"] = (desired.get("replicas") or 0) + 1
+    optional = dict(MODIFIABLE)
+    optional.update({"subnet_group": "CacheSubnetGroupName", "port": "Port", "at_rest_encryption":
+                     "AtRestEncryptionEnabled", "kms_key_id": "KmsKeyId"})
+    for option, parameter in optional.items():
+        if option in ("description", "engine", "node_type"):
+            continue
+        if desired.get(option) is not None:
+            params[parameter] = desired[option]
+    if auth_token:
+        params["AuthToken"] = auth_token
+    return params
+
+
+def endpoints(group):
+    """primary_endpoint, reader_endpoint and configuration_endpoint as {address, port} or None."""
+    node_group = (group.get("NodeGroups") or [{}])[0]
+
+    def flat(endpoint):
+        return {"address": endpoint["Address"], "port": endpoint["Port"]} if endpoint else None
+
+    return {
+        "primary_endpoint": flat(node_group.get("PrimaryEndpoint")),
+        "reader_endpoint": flat(node_group.get("ReaderEndpoint")),
+        "configuration_endpoint": flat(group.get("ConfigurationEndpoint")),
+    }

@@ -1,0 +1,517 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: replication_group
+short_description: Manage ElastiCache for Redis OSS and Valkey replication groups
+version_added: 0.1.0
+description:
+  - Create, update and delete Amazon ElastiCache replication groups, with cluster mode disabled
+    (one primary and up to five replicas) or enabled (shards).
+  - Idempotent by comparison, option by option, with what AWS describes; only differing fields are changed.
+  - Options that AWS cannot change after creation (at-rest encryption, KMS key, subnet group, port,
+    cluster mode, shard count) are refused with an error that says the group must be replaced.
+author:
+  - funmagic platform team
+options:
+  state:
+    description: Whether the replication group should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  replication_group_id:
+    description:
+      - The group's identifier, 1 to 40 letters, digits and hyphens, starting with a letter.
+      - ElastiCache stores it in lower case.
+    type: str
+    required: true
+    aliases: [id, name]
+  description:
+    description: The group's description. Defaults to the id when creating.
+    type: str
+  engine:
+    description: The engine. A redis group can be upgraded to valkey, not back.
+    type: str
+    choices: [redis, valkey]
+  engine_version:
+    description: Engine version such as C(7.1) or C(8.0). AWS picks the latest when omitted at creation.
+    type: str
+  node_type:
+    description: Node type such as C(cache.t3.small). Required to create a group.
+    type: str
+  port:
+    description: The port the nodes listen on. Fixed at creation.
+    type: int
+  replicas:
+    description:
+      - Replicas per shard, 0 to 5. With cluster mode disabled this is the number of read replicas.
+      - Changed with IncreaseReplicaCount or DecreaseReplicaCount, which always apply immediately.
+    type: int
+  num_cache_clusters:
+    description: With cluster mode disabled, the total number of nodes (primary plus replicas), 1 to 6.
+    type: int
+  cluster_mode:
+    description: Cluster mode (sharding). Fixed at creation.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether cluster mode is enabled.
+        type: bool
+        default: false
+      num_node_groups:
+        description: Number of shards.
+        type: int
+        default: 1
+      replicas_per_node_group:
+        description: Replicas per shard; the same as I(replicas).
+        type: int
+  automatic_failover:
+    description: Automatic failover. Defaults to true when the group has a replica, false otherwise.
+    type: bool
+  multi_az:
+    description: Multi-AZ. Defaults to true when the group has a replica, false otherwise.
+    type: bool
+  parameter_group:
+    description: Name of the cache parameter group. Its family must match the engine version.
+    type: str
+  subnet_group:
+    description: Name of the cache subnet group. Fixed at creation.
+    type: str
+  security_group_ids:
+    description:
+      - VPC security groups, as ids (C(sg-...)) or names. Names are looked up in the subnet group's VPC.
+    type: list
+    elements: str
+    aliases: [security_groups]
+  at_rest_encryption:
+    description: Encryption at rest. Fixed at creation.
+    type: bool
+  kms_key_id:
+    description: KMS key for encryption at rest. Fixed at creation.
+    type: str
+  transit_encryption:
+    description: Encryption in transit (TLS). Needed for an AUTH token.
+    type: bool
+  transit_encryption_mode:
+    description: C(required) accepts TLS only; C(preferred) accepts both while clients migrate.
+    type: str
+    choices: [preferred, required]
+  auth_token:
+    description:
+      - The Redis AUTH token, 16 to 128 characters; of the special characters only C(! & # $ ^ < > -).
+      - AWS never returns a token, so an existing token is not compared. It is set when the group is
+        created or has no token; to change it, set I(auth_token_update_strategy).
+    type: str
+  auth_token_update_strategy:
+    description:
+      - C(rotate) adds I(auth_token) and keeps the old token valid; C(set) makes I(auth_token) the only one;
+        C(delete) removes the token (the group must use I(transit_encryption_mode=preferred)).
+      - A rotation is an action, not a state: the task reports a change every time it runs with C(rotate) or C(set).
+    type: str
+    choices: [rotate, set, delete]
+  snapshot_retention_limit:
+    description: Days automatic backups are kept, 0 to 35. 0 turns backups off.
+    type: int
+  snapshot_window:
+    description: Daily backup window, C(hh24:mi-hh24:mi) in UTC, at least 60 minutes.
+    type: str
+  maintenance_window:
+    description: Weekly maintenance window, C(ddd:hh24:mi-ddd:hh24:mi) in UTC. Must not overlap I(snapshot_window).
+    type: str
+  auto_minor_version_upgrade:
+    description: Apply minor engine upgrades in the maintenance window.
+    type: bool
+  apply_immediately:
+    description:
+      - Apply node type and engine version changes now rather than in the next maintenance window.
+      - Pending changes count as requested, so a rerun does not request them again.
+    type: bool
+    default: false
+  notification_topic_arn:
+    description: SNS topic for ElastiCache events.
+    type: str
+  final_snapshot_identifier:
+    description: Name of the snapshot taken before the group is deleted.
+    type: str
+  skip_final_snapshot:
+    description:
+      - Delete without a final snapshot. Required to be true when no I(final_snapshot_identifier) is given,
+        so that nothing is deleted without a snapshot by accident.
+    type: bool
+    default: false
+  wait:
+    description: Wait until the group is available (or deleted).
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 1800
+  wait_delay:
+    description: Seconds between two status checks while waiting.
+    type: int
+    default: 15
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: A queue Redis with one replica, TLS, AUTH and backups
+  funmagic.elasticache.replication_group:
+    replication_group_id: app-queue
+    description: BullMQ queues
+    engine: redis
+    engine_version: "7.1"
+    node_type: cache.t3.small
+    replicas: 1
+    parameter_group: app-queue
+    subnet_group: funmagic-redis-subnet
+    security_group_ids: [funmagic-redis-sg]
+    at_rest_encryption: true
+    transit_encryption: true
+    auth_token: "{{ vault_redis_token }}"
+    snapshot_retention_limit: 7
+    snapshot_window: "03:00-04:00"
+    maintenance_window: "sun:05:00-sun:06:00"
+    apply_immediately: true
+    tags:
+      Environment: prod
+
+- name: Rotate the AUTH token (both tokens work until the next set)
+  funmagic.elasticache.replication_group:
+    replication_group_id: app-queue
+    auth_token: "{{ vault_redis_token_next }}"
+    auth_token_update_strategy: rotate
+
+- name: Delete, keeping a final snapshot
+  funmagic.elasticache.replication_group:
+    replication_group_id: app-queue
+    state: absent
+    final_snapshot_identifier: app-queue-final-2026-11-25
+"""
+
+RETURN = r"""
+replication_group:
+  description: The group as AWS describes it after the change, in snake_case, with flattened endpoints.
+  returned: when the group exists
+  type: dict
+  contains:
+    replication_group_id:
+      description: The id.
+      type: str
+      sample: app-queue
+    status:
+      description: creating, available, modifying, deleting, ...
+      type: str
+      sample: available
+    member_clusters:
+      description: Ids of the member clusters (nodes).
+      type: list
+      elements: str
+      sample: [app-queue-001, app-queue-002]
+    primary_endpoint:
+      description: Where clients write (cluster mode disabled).
+      type: dict
+      sample: {address: master.app-queue.abc123.use1.cache.amazonaws.com, port: 6379}
+    reader_endpoint:
+      description: Where clients read, when there are replicas.
+      type: dict
+    configuration_endpoint:
+      description: Where cluster-aware clients connect (cluster mode enabled).
+      type: dict
+    transit_encryption_enabled:
+      description: Whether TLS is on.
+      type: bool
+    auth_token_enabled:
+      description: Whether an AUTH token is set. The token itself is never returned.
+      type: bool
+    tags:
+      description: The group's tags.
+      type: dict
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    AWS_ERRORS = (BotoCoreError, ClientError)
+except ImportError:
+    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import group_result
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import wait_for_group
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import plan
+
+
+
+def desired_options(params):
+    """The options the user set, in the names plan() compares; replicas resolved from every spelling."""
+    cluster_mode = params["cluster_mode"] or {}
+    replicas = params["replicas"]
+    if replicas is None and params["num_cache_clusters"] is not None:
+        replicas = params["num_cache_clusters"] - 1
+    if replicas is None and cluster_mode.get("replicas_per_node_group") is not None:
+        replicas = cluster_mode["replicas_per_node_group"]
+    desired = dict((k, params[k]) for k in (
+        "description", "engine", "engine_version", "node_type", "port", "automatic_failover", "multi_az",
+        "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id", "transit_encryption",
+        "transit_encryption_mode", "snapshot_retention_limit", "snapshot_window", "maintenance_window",
+        "auto_minor_version_upgrade", "notification_topic_arn"))
+    desired["replication_group_id"] = params["replication_group_id"].lower()
+    desired["replicas"] = replicas
+    if params["cluster_mode"] is not None:
+        desired["cluster_mode"] = bool(cluster_mode.get("enabled"))
+        desired["num_node_groups"] = cluster_mode.get("num_node_groups") if desired["cluster_mode"] else None
+    if replicas is not None:
+        for option in ("automatic_failover", "multi_az"):
+            if desired[option] is None:
+                desired[option] = replicas > 0 or bool(desired.get("cluster_mode"))
+    return desired
+
+
+def validate(params, desired):
+    errors = []
+    errors += validation.identifier(params["replication_group_id"], "replication_group_id")
+    errors += validation.auth_token(params["auth_token"])
+    errors += validation.replicas(desired["replicas"])
+    errors += validation.retention(params["snapshot_retention_limit"])
+    errors += validation.windows(params["snapshot_window"], params["maintenance_window"])
+    if desired["replicas"] == 0 and not desired.get("cluster_mode"):
+        for option in ("automatic_failover", "multi_az"):
+            if params[option]:
+                errors.append("%s needs at least one replica; set replicas to 1 or more." % option)
+    if params["multi_az"] and params["automatic_failover"] is False:
+        errors.append("multi_az needs automatic_failover.")
+    if params["auth_token"] and params["transit_encryption"] is False:
+        errors.append("auth_token needs transit_encryption: ElastiCache only accepts a token over TLS.")
+    if params["auth_token_update_strategy"] in ("rotate", "set") and not params["auth_token"]:
+        errors.append("auth_token_update_strategy %s needs auth_token." % params["auth_token_update_strategy"])
+    return errors
+
+
+def resolve_security_groups(module, names, vpc_id):
+    """Security group names become ids, looked up in the subnet group's VPC."""
+    if not names:
+        return names
+    wanted_names = [n for n in names if not n.startswith("sg-")]
+    if not wanted_names:
+        return sorted(names)
+    ec2 = retrying_client(module, "ec2")
+    filters = [{"Name": "group-name", "Values": wanted_names}]
+    if vpc_id:
+        filters.append({"Name": "vpc-id", "Values": [vpc_id]})
+    try:
+        found = paginate(ec2, "describe_security_groups", "SecurityGroups", Filters=filters)
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to look up security groups %s" % ", ".join(wanted_names))
+    by_name = dict((g["GroupName"], g["GroupId"]) for g in found)
+    missing = [n for n in wanted_names if n not in by_name]
+    if missing:
+        module.fail_json(msg="security_group_ids: no security group named %s in VPC %s; create it or give its id."
+                             % (", ".join(missing), vpc_id or "(any)"))
+    return sorted([n for n in names if n.startswith("sg-")] + [by_name[n] for n in wanted_names])
+
+
+def subnet_group_vpc(module, client, name):
+    if not name:
+        return None
+    try:
+        groups = paginate(client, "describe_cache_subnet_groups", "CacheSubnetGroups", CacheSubnetGroupName=name)
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="subnet_group: cannot read cache subnet group %s" % name)
+    return groups[0]["VpcId"]
+
+
+def delete(module, client, group):
+    params = module.params
+    if not params["final_snapshot_identifier"] and not params["skip_final_snapshot"]:
+        module.fail_json(msg="Deleting %s needs final_snapshot_identifier, or skip_final_snapshot=true to delete "
+                             "without a snapshot." % group["ReplicationGroupId"])
+    if group["Status"] == "deleting":
+        module.exit_json(changed=False, replication_group=None)
+    if module.check_mode:
+        module.exit_json(changed=True, diff={"before": {"state": "present"}, "after": {"state": "absent"}})
+    request = {"ReplicationGroupId": group["ReplicationGroupId"]}
+    if params["final_snapshot_identifier"]:
+        request["FinalSnapshotIdentifier"] = params["final_snapshot_identifier"]
+    if group["Status"] != "available":
+        wait_for_group(module, client, group["ReplicationGroupId"], "available", params["wait_timeout"],
+                       params["wait_delay"])
+    try:
+        client.delete_replication_group(aws_retry=True, **request)
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to delete replication group %s" % group["ReplicationGroupId"])
+    if params["wait"]:
+        wait_for_group(module, client, group["ReplicationGroupId"], "deleted", params["wait_timeout"],
+                       params["wait_delay"])
+    module.exit_json(changed=True, replication_group=None, final_snapshot_identifier=params["final_snapshot_identifier"],
+                     diff={"before": {"state": "present"}, "after": {"state": "absent"}})
+
+
+def create(module, client, desired):
+    params = module.params
+    if not desired.get("node_type"):
+        module.fail_json(msg="node_type is required to create replication group %s." % desired["replication_group_id"])
+    request = create_parameters(desired, params["auth_token"])
+    if params["tags"]:
+        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+    diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
+    if module.check_mode:
+        module.exit_json(changed=True, diff=diff)
+    try:
+        group = client.create_replication_group(aws_retry=True, **request)["ReplicationGroup"]
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to create replication group %s" % desired["replication_group_id"])
+    if params["wait"]:
+        wait_for_group(module, client, group["ReplicationGroupId"], "available", params["wait_timeout"],
+                       params["wait_delay"])
+        group = describe_replication_group(client, group["ReplicationGroupId"])
+    result = group_result(client, group)[0]
+    module.exit_json(changed=True, replication_group=result, diff=diff)
+
+
+def update(module, client, group, desired):
+    params = module.params
+    group_id = group["ReplicationGroupId"]
+    state = group_result(client, group, with_tags=False)[1]
+    changes = plan(desired, state, params["auth_token"], params["auth_token_update_strategy"])
+    if changes["errors"]:
+        module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
+    current_tags = get_tags(client, group["ARN"])
+    tags_differ = ensure_tags(module, client, group["ARN"], current_tags, params["tags"], params["purge_tags"]) \
+        if module.check_mode else None
+    needs_change = bool(changes["modify"] or changes["replicas"] is not None)
+    diff = {"before": changes["before"], "after": changes["after"]}
+    if module.check_mode:
+        module.exit_json(changed=needs_change or tags_differ, diff=diff,
+                         replication_group=group_result(client, group)[0])
+    if needs_change and group["Status"] != "available":
+        wait_for_group(module, client, group_id, "available", params["wait_timeout"], params["wait_delay"])
+
+    def change_replicas():
+        call = client.increase_replica_count if changes["replicas"] > state["replicas"] \
+            else client.decrease_replica_count
+        call(ReplicationGroupId=group_id, NewReplicaCount=changes["replicas"], ApplyImmediately=True, aws_retry=True)
+
+    def modify():
+        client.modify_replication_group(ReplicationGroupId=group_id, ApplyImmediately=params["apply_immediately"],
+                                        aws_retry=True, **changes["modify"])
+
+    steps = []
+    if changes["replicas"] is not None:
+        steps.append(change_replicas)
+    if changes["modify"]:
+        steps.insert(len(steps) if changes["replicas_first"] else 0, modify)
+    for index, step in enumerate(steps):
+        try:
+            step()
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg="Failed to update replication group %s" % group_id)
+        if params["wait"] or index < len(steps) - 1:
+            wait_for_group(module, client, group_id, "available", params["wait_timeout"], params["wait_delay"])
+    tags_changed = ensure_tags(module, client, group["ARN"], current_tags, params["tags"], params["purge_tags"])
+    group = describe_replication_group(client, group_id)
+    module.exit_json(changed=needs_change or tags_changed, diff=diff, replication_group=group_result(client, group)[0])
+
+
+def main():
+    argument_spec = dict(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        replication_group_id=dict(type="str", required=True, aliases=["id", "name"]),
+        description=dict(type="str"),
+        engine=dict(type="str", choices=["redis", "valkey"]),
+        engine_version=dict(type="str"),
+        node_type=dict(type="str"),
+        port=dict(type="int"),
+        replicas=dict(type="int"),
+        num_cache_clusters=dict(type="int"),
+        cluster_mode=dict(type="dict", options=dict(
+            enabled=dict(type="bool", default=False),
+            num_node_groups=dict(type="int", default=1),
+            replicas_per_node_group=dict(type="int"),
+        )),
+        automatic_failover=dict(type="bool"),
+        multi_az=dict(type="bool"),
+        parameter_group=dict(type="str"),
+        subnet_group=dict(type="str"),
+        security_group_ids=dict(type="list", elements="str", aliases=["security_groups"]),
+        at_rest_encryption=dict(type="bool"),
+        kms_key_id=dict(type="str"),
+        transit_encryption=dict(type="bool"),
+        transit_encryption_mode=dict(type="str", choices=["preferred", "required"]),
+        auth_token=dict(type="str", no_log=True),
+        auth_token_update_strategy=dict(type="str", choices=["rotate", "set", "delete"], no_log=False),
+        snapshot_retention_limit=dict(type="int"),
+        snapshot_window=dict(type="str"),
+        maintenance_window=dict(type="str"),
+        auto_minor_version_upgrade=dict(type="bool"),
+        apply_immediately=dict(type="bool", default=False),
+        notification_topic_arn=dict(type="str"),
+        final_snapshot_identifier=dict(type="str"),
+        skip_final_snapshot=dict(type="bool", default=False),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=1800),
+        wait_delay=dict(type="int", default=15),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[["replicas", "num_cache_clusters"], ["final_snapshot_identifier", "skip_final_snapshot"]],
+    )
+    params = module.params
+    desired = desired_options(params)
+    errors = validate(params, desired)
+    if params["final_snapshot_identifier"]:
+        errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
+    if errors:
+        module.fail_json(msg="Invalid options: " + " ".join(errors))
+
+    client = retrying_client(module, "elasticache")
+    try:
+        group = describe_replication_group(client, desired["replication_group_id"])
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to describe replication group %s" % desired["replication_group_id"])
+
+    if params["state"] == "absent":
+        if group is None:
+            module.exit_json(changed=False, replication_group=None)
+        delete(module, client, group)
+
+    vpc = subnet_group_vpc(module, client, params["subnet_group"] or (group and _subnet_group_of(client, group)))
+    desired["security_group_ids"] = resolve_security_groups(module, params["security_group_ids"], vpc)
+    if group is None or group["Status"] == "deleting":
+        if group is not None:
+            wait_for_group(module, client, group["ReplicationGroupId"], "deleted", params["wait_timeout"],
+                           params["wait_delay"])
+        create(module, client, desired)
+    update(module, client, group, desired)
+
+
+def _subnet_group_of(client, group):
+    cluster = describe_member_cluster(client, group) or {}
+    return cluster.get("CacheSubnetGroupName")
+
+
+if __name__ == "__main__":
+    main()

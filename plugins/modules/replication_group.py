@@ -112,7 +112,7 @@ options:
     description:
       - C(rotate) adds I(auth_token) and keeps the old token valid; C(set) makes I(auth_token) the only one;
         C(delete) removes the token (the group must use I(transit_encryption_mode=preferred)).
-      - A rotation is an action, not a state: the task reports a change every time it runs with C(rotate) or C(set).
+      - A rotation is an action, not a state. The task reports a change every time it runs with C(rotate) or C(set).
     type: str
     choices: [rotate, set, delete]
   snapshot_retention_limit:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters: redis_url, redis_url_redact, redis_env, elasticache_monthly_cost, elasticache_vcpus."""
+"""Filters for URLs, env files, costs, and the roles' instance logic (see module_utils/instances.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils import instances
 from ansible_collections.funmagic.elasticache.plugins.module_utils import redis_url as urls
 
 
@@ -44,4 +45,9 @@ class FilterModule(object):
             "redis_env": _wrap(urls.redis_env),
             "elasticache_monthly_cost": _wrap(elasticache_monthly_cost),
             "elasticache_vcpus": _wrap(cost.vcpus),
+            "elasticache_instances": _wrap(instances.resolve),
+            "elasticache_connections": _wrap(instances.connections),
+            "elasticache_progress": _wrap(instances.progress),
+            "elasticache_alarms": _wrap(instances.alarms),
+            "elasticache_cost_report": _wrap(instances.cost_report),
         }

@@ -1,0 +1,48 @@
+"""Run ansible-playbook and ad-hoc modules against the test session's emulator."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.emulator.__main__ import ROOT, environment
+
+BIN = os.path.dirname(sys.executable)
+
+
+def run(argv, emulator, check=True, extra_env=None):
+    env = {**os.environ, **environment(emulator.endpoint), "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
+           "PATH": BIN + os.pathsep + os.environ.get("PATH", ""), "ANSIBLE_NOCOLOR": "1",
+           "ANSIBLE_FORCE_COLOR": "0", **(extra_env or {})}
+    answer = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    output = answer.stdout + answer.stderr
+    if check and answer.returncode != 0:
+        raise AssertionError(f"{' '.join(argv[:3])} failed ({answer.returncode}):\n{output[-6000:]}")
+    return answer.returncode, output
+
+
+def playbook(path, emulator, *args, check=True, extra_env=None):
+    return run([os.path.join(BIN, "ansible-playbook"), path, "-e", f"aws_endpoint_url={emulator.endpoint}", *args],
+               emulator, check, extra_env)
+
+
+def module(name, args: dict, emulator, check_mode=False):
+    """One module run on localhost; returns (rc, output)."""
+    import json  # pylint: disable=import-outside-toplevel
+
+    argv = [os.path.join(BIN, "ansible"), "localhost", "-e", f"ansible_python_interpreter={sys.executable}",
+            "-m", f"funmagic.elasticache.{name}",
+            "-a", json.dumps({"region": "us-east-1", "endpoint_url": emulator.endpoint, **args})]
+    if check_mode:
+        argv.append("--check")
+    return run(argv, emulator, check=False)
+
+
+def recap(output):
+    """host -> {ok, changed, failed, ...} from the PLAY RECAP."""
+    result = {}
+    for host, counters in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, re.MULTILINE):
+        result[host] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", counters)}
+    return result

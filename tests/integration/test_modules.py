@@ -1,0 +1,132 @@
+"""The modules against the emulator: the amazon.aws-style target, bad inputs and redis_ping."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ProbeError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
+from tests.emulator import hosts
+from tests.integration import ansible
+from tests.testbed.seed import seed
+
+TARGETS = os.path.join(os.path.dirname(__file__), "targets")
+TOKEN = "Sup3r-Secret-Token-123"
+
+
+def _subnets(aws):
+    return [s["SubnetId"] for s in aws.ec2.describe_subnets()["Subnets"]]
+
+
+def test_replication_group_target(aws, emulator):
+    seed(emulator.endpoint)
+    ansible.playbook(os.path.join(TARGETS, "replication_group.yml"), emulator, "-i", "localhost,", "-c", "local",
+                     "-e", f"ansible_python_interpreter={sys.executable}",
+                     "-e", json.dumps({"subnets": _subnets(aws)[:2]}))
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"auth_token": "too-short", "transit_encryption": True}, "auth_token"),
+    ({"auth_token": "has@an-at-sign-123456", "transit_encryption": True}, "auth_token"),
+    ({"automatic_failover": True, "replicas": 0}, "automatic_failover"),
+    ({"replication_group_id": "bad--id"}, "replication_group_id"),
+    ({"snapshot_retention_limit": 40}, "snapshot_retention_limit"),
+    ({"snapshot_window": "03:00-04:00", "maintenance_window": "mon:03:30-mon:04:30"}, "snapshot_window"),
+])
+def test_bad_inputs_fail_before_any_change(aws, emulator, args, option):
+    rc, output = ansible.module("replication_group", {"replication_group_id": "bad-input",
+                                                      "node_type": "cache.t3.micro", **args}, emulator)
+    assert rc != 0 and option in output
+    assert "too-short" not in output and "has@an-at-sign" not in output
+    assert emulator.requests(mutating_only=True) == []
+
+
+def test_unknown_node_type_is_refused_by_aws_with_the_option_named(aws, emulator):
+    rc, output = ansible.module("replication_group", {"replication_group_id": "bad-node",
+                                                      "node_type": "cache.bogus.type"}, emulator)
+    assert rc != 0 and "CacheNodeType" in output
+    assert not aws.elasticache.describe_replication_groups()["ReplicationGroups"]
+
+
+def test_subnets_in_one_zone_are_refused_before_any_change(aws, emulator):
+    one_zone = [s["SubnetId"] for s in aws.ec2.describe_subnets()["Subnets"]][:1]
+    rc, output = ansible.module("subnet_group", {"name": "one-zone", "subnets": one_zone}, emulator)
+    assert rc != 0 and "at least 2 availability zones" in output
+    assert emulator.requests(mutating_only=True) == []
+
+
+def test_changing_at_rest_encryption_is_refused_before_any_change(aws, emulator):
+    aws.elasticache.create_replication_group(ReplicationGroupId="enc", ReplicationGroupDescription="d",
+                                             CacheNodeType="cache.t3.micro", AtRestEncryptionEnabled=True)
+    emulator.call("requests", method="DELETE")
+    rc, output = ansible.module("replication_group", {"replication_group_id": "enc", "at_rest_encryption": False},
+                                emulator)
+    assert rc != 0 and "at_rest_encryption cannot be changed" in output
+    assert emulator.requests(mutating_only=True) == []
+
+
+def test_unknown_parameter_names_are_refused_before_any_change(emulator):
+    rc, output = ansible.module("parameter_group", {"name": "pg", "family": "redis7",
+                                                    "parameters": {"maxmemory-polcy": "noeviction"}}, emulator)
+    assert rc != 0 and "maxmemory-polcy" in output
+    assert emulator.requests(mutating_only=True) == []
+
+
+@pytest.fixture
+def tls_group(aws, emulator):
+    group = aws.elasticache.create_replication_group(
+        ReplicationGroupId="ping", ReplicationGroupDescription="d", CacheNodeType="cache.t3.micro",
+        TransitEncryptionEnabled=True, AuthToken=TOKEN)["ReplicationGroup"]
+    host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and aws.elasticache.describe_replication_groups(
+            ReplicationGroupId="ping")["ReplicationGroups"][0]["Status"] != "available":
+        time.sleep(0.05)  # available is reported only once the redis-server listens
+    hosts.assert_mapped(host)  # before anything resolves it
+    return host, emulator.state()["ca_file"]
+
+
+def test_redis_ping_gets_pong_over_verified_tls(tls_group):
+    host, ca_file = tls_group
+    result = ping(host, tls=True, ca_file=ca_file, password=TOKEN)
+    assert result["pong"] is True and result["tls_version"].startswith("TLS")
+    assert host in result["peer_subject"]
+
+
+def test_redis_ping_names_a_wrong_ca_tls(tls_group, tmp_path):
+    host = tls_group[0]
+    from tests.emulator.redis_fixture import CertificateAuthority  # pylint: disable=import-outside-toplevel
+
+    other = CertificateAuthority(str(tmp_path / "other-ca"))
+    with pytest.raises(ProbeError) as excinfo:
+        ping(host, tls=True, ca_file=other.cert_path, password=TOKEN)
+    assert excinfo.value.cause == "tls"
+
+
+def test_redis_ping_names_a_wrong_token_auth(tls_group):
+    host, ca_file = tls_group
+    with pytest.raises(ProbeError) as excinfo:
+        ping(host, tls=True, ca_file=ca_file, password="Wrong-Token-000000000")
+    assert excinfo.value.cause == "auth"
+
+
+def test_redis_ping_names_plain_tcp_to_a_tls_port(tls_group):
+    with pytest.raises(ProbeError) as excinfo:
+        ping(tls_group[0], tls=False, password=TOKEN, timeout=2)
+    assert excinfo.value.cause == "tls" and "rediss://" in excinfo.value.hint
+
+
+def test_redis_ping_names_a_closed_port_tcp(tls_group):
+    host = tls_group[0]
+    with socket.socket() as probe:
+        probe.bind((hosts.assert_mapped(host), 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(ProbeError) as excinfo:
+        ping(host, port=closed, tls=True, ca_file=tls_group[1], timeout=2)
+    assert excinfo.value.cause == "tcp"

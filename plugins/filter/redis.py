@@ -47,6 +47,7 @@ class FilterModule(object):
             "elasticache_vcpus": _wrap(cost.vcpus),
             "elasticache_instances": _wrap(instances.resolve),
             "elasticache_connections": _wrap(instances.connections),
+            "elasticache_tokens": _wrap(instances.tokens),
             "elasticache_progress": _wrap(instances.progress),
             "elasticache_alarms": _wrap(instances.alarms),
             "elasticache_cost_report": _wrap(instances.cost_report),

@@ -21,7 +21,7 @@ SPEC_KEYS = ("node_type", "replicas", "engine", "engine_version", "transit_encry
 
 def family(engine, version):
     """Parameter group family of an engine version: redis 7.1 -> redis7, redis 6.2 -> redis6.x, valkey 8.0 -> valkey8."""
-    major = str(version).split(".")[0]
+    major = str(version).split(".", 1)[0]
     if engine == "redis" and major == "6":
         return "redis6.x"
     if (engine, major) in (("redis", "7"), ("valkey", "7"), ("valkey", "8")):
@@ -29,8 +29,16 @@ def family(engine, version):
     raise ValueError("engine %s %s has no supported parameter group family (redis 6/7, valkey 7/8)" % (engine, version))
 
 
+def tokens(instances, defaults):
+    """name -> AUTH token ("" for none). Kept apart from the specs, which are looped over and may be printed."""
+    default = defaults.get("auth_token") or ""
+    return dict((i.get("name"), i.get("auth_token") or default) for i in instances)
+
+
 def resolve(instances, defaults, prefix, tags=None):
     """Full specs of the instances: defaults merged, ids prefixed, queue parameters added, input checked.
+
+    The specs hold no secret: auth_token is replaced by auth (whether there is one); see tokens().
 
     Raises ValueError naming the instance and the field when an input is wrong.
     """
@@ -61,19 +69,19 @@ def resolve(instances, defaults, prefix, tags=None):
         spec["parameters"].update(PURPOSE_PARAMETERS.get(purpose, {}))
         spec["tags"] = dict(tags or {}, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", purpose)
-        if not spec.get("auth_token"):
-            spec["auth_token"] = None
+        token = spec.pop("auth_token", None) or None
+        spec["auth"] = bool(token)
         try:
             spec["family"] = family(spec.get("engine", "redis"), spec.get("engine_version", "7.1"))
         except ValueError as e:
             errors.append("%s: %s" % (where, e))
         spec["parameter_group"] = spec["replication_group_id"]
         problems = validation.identifier(spec["replication_group_id"], "%s: replication group id" % where)
-        problems += validation.auth_token(spec["auth_token"], "%s: auth_token" % where)
+        problems += validation.auth_token(token, "%s: auth_token" % where)
         problems += validation.replicas(spec.get("replicas"), "%s: replicas" % where)
         problems += validation.retention(spec.get("snapshot_retention_limit"), "%s: snapshot_retention_limit" % where)
         problems += validation.windows(spec.get("snapshot_window"), spec.get("maintenance_window"))
-        if spec["auth_token"] and not spec.get("transit_encryption"):
+        if token and not spec.get("transit_encryption"):
             problems.append("%s: auth_token needs transit_encryption: true" % where)
         errors += problems
         specs.append(spec)
@@ -82,7 +90,7 @@ def resolve(instances, defaults, prefix, tags=None):
     return specs
 
 
-def connections(specs, groups):
+def connections(specs, groups, auth_tokens=None):
     """name -> connection facts, from the specs and replication_group_info's groups.
 
     Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, url (with the token),
@@ -100,7 +108,8 @@ def connections(specs, groups):
             raise ValueError("replication group %s has no endpoint yet (status %s)" %
                              (spec["replication_group_id"], group.get("status")))
         tls = bool(group.get("transit_encryption_enabled"))
-        url = redis_url(endpoint["address"], endpoint["port"], tls, token=spec.get("auth_token"))
+        token = (auth_tokens or {}).get(spec["name"]) or ""
+        url = redis_url(endpoint["address"], endpoint["port"], tls, token=token or None)
         result[spec["name"]] = {
             "purpose": spec["purpose"],
             "replication_group_id": spec["replication_group_id"],
@@ -108,8 +117,8 @@ def connections(specs, groups):
             "port": endpoint["port"],
             "reader_endpoint": (group.get("reader_endpoint") or {}).get("address"),
             "tls": tls,
-            "auth": bool(spec.get("auth_token")),
-            "token": spec.get("auth_token") or "",
+            "auth": bool(token),
+            "token": token,
             "url": url,
             "url_redacted": redact_url(url),
         }
@@ -121,8 +130,8 @@ def progress(groups, ids):
     status = dict((g["replication_group_id"], g.get("status", "?")) for g in groups)
     states = [(i, status.get(i, "missing")) for i in ids]
     return {
-        "ready": all(s == "available" for _, s in states),
-        "failed": [i for i, s in states if s in ("create-failed", "missing", "deleting")],
+        "ready": all(state == "available" for group_id, state in states),
+        "failed": [group_id for group_id, state in states if state in ("create-failed", "missing", "deleting")],
         "summary": ", ".join("%s=%s" % pair for pair in states),
     }
 

@@ -36,8 +36,8 @@ class ProbeError(Exception):
         self.hint = hint
 
 
-def _fail(cause, key=None, **values):
-    raise ProbeError(cause, HINTS[key or cause].format(**values))
+def _fail(cause, values, key=None, detail=""):
+    raise ProbeError(cause, HINTS[key or cause].format(detail=detail, **values))
 
 
 def _command(*args):
@@ -62,11 +62,11 @@ def ping(host, port=6379, tls=True, ca_file=None, user=None, password=None, time
 
     Raises ProbeError(cause, hint) with cause in dns, tcp, timeout, tls, auth, protocol.
     """
-    values = {"host": host, "port": port, "timeout": timeout, "detail": ""}
+    values = {"host": host, "port": port, "timeout": timeout}
     try:
         addresses = resolver(host, port, 0, socket.SOCK_STREAM)
     except socket.gaierror:
-        _fail("dns", **values)
+        _fail("dns", values)
     started = time.time()
     sock = None
     try:
@@ -76,20 +76,20 @@ def ping(host, port=6379, tls=True, ca_file=None, user=None, password=None, time
         try:
             sock.connect(address)
         except socket.timeout:
-            _fail("timeout", **values)
+            _fail("timeout", values)
         except (ConnectionError, OSError):
-            _fail("tcp", **values)
+            _fail("tcp", values)
         result = {"tls_version": None, "peer_subject": None, "peer_not_after": None}
         if tls:
             context = ssl.create_default_context(cafile=ca_file)
             try:
                 sock = context.wrap_socket(sock, server_hostname=host)
             except ssl.SSLCertVerificationError as e:
-                _fail("tls", "tls_verify", **dict(values, detail=e.verify_message or str(e)))
+                _fail("tls", values, "tls_verify", detail=e.verify_message or str(e))
             except socket.timeout:
-                _fail("timeout", **values)
+                _fail("timeout", values)
             except (ssl.SSLError, ConnectionError, OSError):
-                _fail("tls", **values)
+                _fail("tls", values)
             cert = sock.getpeercert() or {}
             result["tls_version"] = sock.version()
             result["peer_subject"] = ", ".join("%s=%s" % pair for rdn in cert.get("subject", ()) for pair in rdn)
@@ -100,21 +100,21 @@ def ping(host, port=6379, tls=True, ca_file=None, user=None, password=None, time
                 sock.sendall(_command("AUTH", user, password) if user else _command("AUTH", password))
                 answer = _read_line(stream)
                 if not answer.startswith("+OK"):
-                    _fail("auth", **dict(values, detail=answer.lstrip("-")))
+                    _fail("auth", values, detail=answer.lstrip("-"))
             sock.sendall(_command("PING"))
             answer = _read_line(stream)
         except socket.timeout:
-            _fail("timeout", **values)
+            _fail("timeout", values)
         except (EOFError, ConnectionError):
             if not tls:
-                _fail("tls", "tls_required", **values)
-            _fail("protocol", **dict(values, detail="the connection was closed"))
+                _fail("tls", values, "tls_required")
+            _fail("protocol", values, detail="the connection was closed")
         if answer.startswith("-NOAUTH"):
-            _fail("auth", "noauth", **dict(values, detail=answer.lstrip("-")))
+            _fail("auth", values, "noauth", detail=answer.lstrip("-"))
         if answer.startswith(("-WRONGPASS", "-ERR invalid password")):
-            _fail("auth", **dict(values, detail=answer.lstrip("-")))
+            _fail("auth", values, detail=answer.lstrip("-"))
         if answer != "+PONG":
-            _fail("protocol", **dict(values, detail=answer[:200]))
+            _fail("protocol", values, detail=answer[:200])
         result["pong"] = True
         result["latency_ms"] = round((time.time() - started) * 1000, 2)
         return result

@@ -17,7 +17,7 @@ description:
     (C(true) becomes C(yes) for yes/no parameters, numbers become strings).
   - Unknown or non-modifiable parameter names are refused before anything is changed.
 author:
-  - funmagic platform team
+  - Funmagic Platform Team (@funmagic)
 options:
   state:
     description:
@@ -172,8 +172,8 @@ def main():
                                                    aws_retry=True)
             except AWS_ERRORS as e:
                 module.fail_json_aws(e, msg="Failed to reset parameter group %s" % name)
-        module.exit_json(changed=bool(user_set), diff={"before": dict((k, v["value"]) for k, v in user_set.items()),
-                                                        "after": {}})
+        before = dict((k, v["value"]) for k, v in user_set.items())
+        module.exit_json(changed=bool(user_set), diff={"before": before, "after": {}})
 
     changes, unknown = diff(params["parameters"], current)
     fixed = [k for k in changes if not current[k]["modifiable"]]

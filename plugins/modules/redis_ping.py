@@ -16,7 +16,7 @@ description:
   - Connects over TCP or TLS (certificate and host name verified, SNI set), authenticates if asked, sends PING.
   - On failure it names the cause (C(dns), C(tcp), C(timeout), C(tls), C(auth) or C(protocol)) with a hint.
 author:
-  - funmagic platform team
+  - Funmagic Platform Team (@funmagic)
 options:
   host:
     description: The endpoint's host name, e.g. the primary endpoint address.

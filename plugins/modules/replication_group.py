@@ -18,7 +18,7 @@ description:
   - Options that AWS cannot change after creation (at-rest encryption, KMS key, subnet group, port,
     cluster mode, shard count) are refused with an error that says the group must be replaced.
 author:
-  - funmagic platform team
+  - Funmagic Platform Team (@funmagic)
 options:
   state:
     description: Whether the replication group should exist.
@@ -104,7 +104,7 @@ options:
     choices: [preferred, required]
   auth_token:
     description:
-      - The Redis AUTH token, 16 to 128 characters; of the special characters only C(! & # $ ^ < > -).
+      - "The Redis AUTH token, 16 to 128 characters: letters, digits and of the special characters only ! & # $ ^ < > -."
       - AWS never returns a token, so an existing token is not compared. It is set when the group is
         created or has no token; to change it, set I(auth_token_update_strategy).
     type: str
@@ -246,6 +246,7 @@ try:
 except ImportError:
     AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
@@ -260,7 +261,6 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import wait_for_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import plan
-
 
 
 def desired_options(params):
@@ -325,6 +325,8 @@ def resolve_security_groups(module, names, vpc_id):
         module.fail_json_aws(e, msg="Failed to look up security groups %s" % ", ".join(wanted_names))
     by_name = dict((g["GroupName"], g["GroupId"]) for g in found)
     missing = [n for n in wanted_names if n not in by_name]
+    if missing and module.check_mode:
+        return sorted(names)  # created earlier in the same check run: nothing exists yet to look up
     if missing:
         module.fail_json(msg="security_group_ids: no security group named %s in VPC %s; create it or give its id."
                              % (", ".join(missing), vpc_id or "(any)"))
@@ -336,7 +338,12 @@ def subnet_group_vpc(module, client, name):
         return None
     try:
         groups = paginate(client, "describe_cache_subnet_groups", "CacheSubnetGroups", CacheSubnetGroupName=name)
-    except AWS_ERRORS as e:
+    except is_boto3_error_code("CacheSubnetGroupNotFoundFault") as e:
+        if module.check_mode:
+            return None  # created earlier in the same check run
+        module.fail_json_aws(e, msg="subnet_group: cache subnet group %s does not exist; create it first "
+                                    "(funmagic.elasticache.subnet_group or the network role)" % name)
+    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
         module.fail_json_aws(e, msg="subnet_group: cannot read cache subnet group %s" % name)
     return groups[0]["VpcId"]
 

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Returns one replication group by id, or all of them, with endpoints, member settings and tags.
 author:
-  - funmagic platform team
+  - Funmagic Platform Team (@funmagic)
 options:
   replication_group_id:
     description: The group to describe. All groups when omitted.

@@ -16,7 +16,7 @@ description:
   - Refuses subnets in fewer than two availability zones unless I(allow_single_az=true), because
     Multi-AZ replication groups need two.
 author:
-  - funmagic platform team
+  - Funmagic Platform Team (@funmagic)
 options:
   state:
     description: Whether the subnet group should exist.
@@ -128,8 +128,8 @@ def check_zones(module, subnets):
     zones = sorted(set(s["AvailabilityZone"] for s in found))
     if len(zones) < 2 and not module.params["allow_single_az"]:
         module.fail_json(msg="subnets: %s are all in %s; Multi-AZ needs subnets in at least 2 availability zones. "
-                             "Add a subnet in another zone, or set allow_single_az=true." % (", ".join(subnets),
-                                                                                            ", ".join(zones)))
+                             "Add a subnet in another zone, or set allow_single_az=true."
+                             % (", ".join(subnets), ", ".join(zones)))
 
 
 def main():

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 STATE = os.environ.get("FUNMAGIC_TESTBED_DIR", os.path.join(ROOT, ".testbed"))
 CACHE = os.environ.get("FUNMAGIC_CACHE", os.path.expanduser("~/.cache/funmagic-elasticache"))
 SUITE = "bookworm"
-INCLUDE = "python3,ca-certificates"
+INCLUDE = "python3,python3-apt,ca-certificates"
 CA_NAME = "funmagic-testbed-ca.crt"
 
 

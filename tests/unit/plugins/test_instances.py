@@ -53,9 +53,12 @@ def _group(group_id, node_type="cache.t3.micro", members=1, tls=True):
 
 
 def test_connections_carry_url_with_token_and_a_redacted_one():
-    specs = instances.resolve([{"name": "main", "auth_token": "Sup3r-Secret-Token-123"}], DEFAULTS, "p")
-    [(name, facts)] = instances.connections(specs, [_group("p-main")]).items()
-    assert name == "main" and facts["tls"] is True and facts["port"] == 6379
+    declared = [{"name": "main", "auth_token": "Sup3r-Secret-Token-123"}]
+    specs = instances.resolve(declared, DEFAULTS, "p")
+    assert "Sup3r" not in str(specs) and specs[0]["auth"] is True  # specs are looped over and may be printed
+    tokens = instances.tokens(declared, DEFAULTS)
+    facts = instances.connections(specs, [_group("p-main")], tokens)["main"]
+    assert facts["tls"] is True and facts["port"] == 6379
     assert facts["url"] == "rediss://default:Sup3r-Secret-Token-123@master.p-main.x.use1.cache.amazonaws.com:6379"
     assert "Sup3r" not in facts["url_redacted"]
 

@@ -1,0 +1,131 @@
+"""The whole runbook, ansible-playbook playbooks/redis.yml, on the emulated bed with a chroot app host."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.emulator import hosts
+from tests.emulator.__main__ import ROOT
+from tests.integration import ansible
+from tests.testbed.seed import seed
+
+pytestmark = pytest.mark.chroot
+PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
+
+
+@pytest.fixture(scope="module")
+def bed(emulator_session, tmp_path_factory):
+    """An emptied account, one chroot host, and an inventory like inventories/local pointing at them."""
+    emulator_session.reset(create_seconds=2)
+    seed(emulator_session.endpoint)
+    state = tmp_path_factory.mktemp("bed")
+    env = {**os.environ, "FUNMAGIC_TESTBED_DIR": str(state)}
+    subprocess.run([sys.executable, "-m", "tests.testbed.hosts", "create", "app1", "--endpoint",
+                    emulator_session.endpoint, "--ca-file", emulator_session.state()["ca_file"]],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    rootfs = os.path.join(state, "hosts", "app1")
+    inventory = state / "inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    shutil.copy(os.path.join(ROOT, "inventories", "local", "group_vars", "all.yml"), inventory / "group_vars")
+    (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {
+        "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
+        "children": {"app": {"hosts": {"app1": {"ansible_connection": "community.general.chroot",
+                                                "ansible_host": rootfs,
+                                                "ansible_python_interpreter": "/usr/bin/python3"}}}}}}))
+    args = ["-i", str(inventory), "-e", f"client_ca_bundle={emulator_session.state()['ca_file']}"]
+    yield emulator_session, rootfs, args
+    subprocess.run([sys.executable, "-m", "tests.testbed.hosts", "destroy", "app1"], cwd=ROOT, env=env, check=True)
+
+
+@pytest.fixture(scope="module")
+def aws(bed):
+    """Clients on the bed's account, without the per-test reset of the shared `aws` fixture."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    class Clients:
+        ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=bed[0].endpoint)
+        elasticache = boto3.client("elasticache", region_name="us-east-1", endpoint_url=bed[0].endpoint)
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=bed[0].endpoint)
+
+    return Clients
+
+
+@pytest.fixture(scope="module")
+def runs(bed):
+    emulator, rootfs, args = bed
+    emulator.call("requests", method="DELETE")
+    check = ansible.playbook(PLAYBOOK, emulator, *args, "--check")[1]
+    check_mutations = emulator.requests(mutating_only=True)
+    first = ansible.playbook(PLAYBOOK, emulator, *args)[1]
+    second = ansible.playbook(PLAYBOOK, emulator, *args, "-vvv")[1]
+    return {"check": check, "check_mutations": check_mutations, "first": first, "second": second}
+
+
+def test_check_mode_on_an_empty_account_changes_nothing(runs):
+    assert runs["check_mutations"] == []
+    assert ansible.recap(runs["check"])["localhost"]["changed"] > 0  # it reports what it would do
+
+
+def test_every_instance_answers_pong_twice(runs):
+    for name in ("main", "queue", "pubsub"):
+        assert f"{name}: PONG (redis-cli)" in runs["first"]
+        assert f"'{name}: PONG in" in runs["first"] and "over TLSv1" in runs["first"]
+
+
+def test_rerun_changes_nothing(runs):
+    assert {host: counts["changed"] for host, counts in ansible.recap(runs["second"]).items()} == \
+        {"localhost": 0, "app1": 0}
+
+
+def test_no_token_in_any_output_even_at_vvv(runs):
+    token = yaml.safe_load(open(os.path.join(ROOT, "inventories/local/group_vars/all.yml"),
+                                encoding="utf-8"))["cache_defaults"]["auth_token"]
+    for name, output in runs.items():
+        assert token not in str(output), f"the AUTH token appears in the {name} run"
+
+
+def test_env_files_hold_the_urls_with_mode_0640(runs, bed, aws):
+    rootfs = bed[1]
+    token = "Local-Test-Token-0123"
+    queue = aws.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-queue")["ReplicationGroups"][0]
+    queue_host = queue["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    for worker, prefix in (("web", ""), ("admin", "admin")):
+        path = os.path.join(rootfs, "etc/funmagic", f"{worker}.env")
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+        lines = open(path, encoding="utf-8").read().splitlines()
+        assert f"REDIS_QUEUE_URL=rediss://default:{token}@{queue_host}:6379" in lines
+        assert [line for line in lines if line.startswith("REDIS_URL=rediss://default:")]
+        assert "REDIS_TLS=true" in lines and f"QUEUE_PREFIX={prefix}" in lines
+
+
+def test_queue_instance_has_noeviction(runs, bed):
+    emulator = bed[0]
+    queue_host = [n for n in emulator.state()["hosts"] if n.startswith("master.funmagic-queue.")][0]
+    hosts.assert_mapped(queue_host)
+    answer = subprocess.run(["redis-cli", "--tls", "--cacert", emulator.state()["ca_file"], "-h", queue_host,
+                             "CONFIG", "GET", "maxmemory-policy"], env={**os.environ,
+                            "REDISCLI_AUTH": "Local-Test-Token-0123"}, capture_output=True, text=True, check=True)
+    assert answer.stdout.split() == ["maxmemory-policy", "noeviction"]
+
+
+def test_redis_security_group_admits_only_the_app_group(runs, aws):
+    groups = {g["GroupName"]: g for g in aws.ec2.describe_security_groups()["SecurityGroups"]}
+    rules = groups["funmagic-redis-sg"]["IpPermissions"]
+    assert len(rules) == 1
+    rule = rules[0]
+    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 6379, 6379)
+    assert rule["IpRanges"] == [] and rule.get("Ipv6Ranges", []) == []
+    assert [p["GroupId"] for p in rule["UserIdGroupPairs"]] == [groups["funmagic-ec2-sg"]["GroupId"]]
+
+
+def test_alarms_exist_for_every_node(runs, aws):
+    names = {a["AlarmName"] for a in aws.cloudwatch.describe_alarms(MaxRecords=100)["MetricAlarms"]}
+    assert {"funmagic-main-001-cpu", "funmagic-queue-002-replication-lag", "funmagic-queue-001-evictions",
+            "funmagic-pubsub-001-memory", "funmagic-main-001-connections"} <= names

@@ -10,7 +10,7 @@ DEMO_HOSTS ?= app1
 # Every process below talks to the emulator only, with dummy credentials (see tests/emulator).
 AWS_ENV = eval "$$($(PY) -m tests.emulator env --port $(PORT))"
 
-.PHONY: bootstrap lint sanity pytest molecule test demo demo-down clean
+.PHONY: bootstrap lint sanity pytest test demo demo-down bench clean
 
 bootstrap:
 	@bash tests/bin/bootstrap
@@ -25,10 +25,7 @@ sanity: bootstrap
 pytest: bootstrap
 	$(PY) -m pytest
 
-molecule: bootstrap
-	@bash tests/bin/molecule
-
-test: lint sanity pytest molecule
+test: lint sanity pytest
 
 demo: bootstrap
 	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3
@@ -44,3 +41,6 @@ demo-down:
 
 clean: demo-down
 	rm -rf $(VENV) $(TESTBED) tests/output
+
+bench: bootstrap
+	$(PY) -m tests.bench.parallel_create

@@ -9,8 +9,11 @@ __metaclass__ = type
 
 try:
     import botocore
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    AWS_ERRORS = (BotoCoreError, ClientError)
 except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
+    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
@@ -71,7 +74,7 @@ def ensure_tags(module, client, arn, current, desired, purge):
         if to_add:
             client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_add),
                                         aws_retry=True)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+    except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to update the tags of %s" % arn)
     return True
 

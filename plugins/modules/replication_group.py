@@ -239,18 +239,12 @@ replication_group:
       type: dict
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (BotoCoreError, ClientError)
-except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags

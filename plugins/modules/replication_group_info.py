@@ -41,15 +41,9 @@ replication_groups:
   elements: dict
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (BotoCoreError, ClientError)
-except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate

@@ -478,13 +478,15 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        mutually_exclusive=[["replicas", "num_cache_clusters"], ["final_snapshot_identifier", "skip_final_snapshot"]],
+        mutually_exclusive=[["replicas", "num_cache_clusters"]],
     )
     params = module.params
     desired = desired_options(params)
     errors = validate(params, desired)
     if params["final_snapshot_identifier"]:
         errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
+        if params["skip_final_snapshot"]:
+            errors.append("final_snapshot_identifier and skip_final_snapshot=true contradict each other; choose one.")
     if errors:
         module.fail_json(msg="Invalid options: " + " ".join(errors))
 

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.emulator import hosts
-from tests.emulator.__main__ import ROOT
+from tests.emulator.__main__ import ROOT, environment
 
 TOKEN = "Sup3r-Secret-Token-123"
 
@@ -458,8 +458,11 @@ def test_fault_switch_throttles_and_retries_recover(aws, emulator):
 # --- nothing left behind -----------------------------------------------------------------------------
 
 
-def test_stop_leaves_no_process_and_no_hosts_entries(tmp_path):
+def test_stop_leaves_no_process_and_no_hosts_entries(tmp_path, monkeypatch):
     port = 5700 + os.getpid() % 50
+    # Without the session fixture's environment boto3 would look for credentials at 169.254.169.254.
+    for key, value in environment(f"http://127.0.0.1:{port}").items():
+        monkeypatch.setenv(key, value)
     args = [sys.executable, "-m", "tests.emulator", "--state-dir", str(tmp_path), "--port", str(port),
             "--address-block", "3", "--create-seconds", "0.1"]
     subprocess.run(args[:3] + ["start"] + args[3:], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

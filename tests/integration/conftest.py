@@ -50,7 +50,7 @@ def emulator_session(tmp_path_factory):
     state_dir = str(tmp_path_factory.mktemp("testbed"))
     port = _free_port()
     args = [sys.executable, "-m", "tests.emulator", "--state-dir", state_dir, "--port", str(port),
-            "--address-block", "2"]
+            "--address-block", os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2")]
     subprocess.run(args[:3] + ["start"] + args[3:], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     handle = EmulatorHandle(f"http://127.0.0.1:{port}", state_dir)
     saved = {k: os.environ.get(k) for k in environment(handle.endpoint)}

@@ -142,27 +142,42 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         service, region, operation = identified
         started = time.monotonic()
         entry = {"service": service, "region": region, "operation": operation, "params": None,
-                 "mutating": not operation.startswith(("Describe", "List", "Get")), "error": None}
+                 "mutating": protocol.is_mutating(service, operation), "error": None}
         request_id = "emulator"
         try:
             parsed = protocol.parse(service, region, operation, request.headers, request.path, body)
             request_id = parsed.request_id
             entry["params"] = protocol.mask(parsed.params)
             self._maybe_fault(service)
-            if service == "elasticache":
-                result = self.elasticache.handle(parsed)
-                status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
-                response = Response(payload, status=status, headers=headers)
-            else:
-                response = None
+            if service != "elasticache":
+                return self._moto(environ, start_response, entry, started)
+            result = self.elasticache.handle(parsed)
+            status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
         except protocol.AWSError as error:
             entry["error"] = error.code
-            status, headers, payload = protocol.serialize_error(service, error, request_id)
-            response = Response(payload, status=status, headers=headers)
+            status, headers, payload = protocol.serialize_error(
+                service, error, request_id, protocol.wire_protocol(service, request.headers, request.path))
         self._record(entry, started)
-        if response is None:
-            return self.moto_app(environ, start_response)
-        return response(environ, start_response)
+        return Response(payload, status=status, headers=headers)(environ, start_response)
+
+    def _moto(self, environ, start_response, entry, started):
+        """Let moto answer, and log its answer's error code: moto refuses some calls itself."""
+        answer, chunks = {}, []
+
+        def capture(status, headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        try:
+            chunks.extend(self.moto_app(environ, capture))
+        except Exception:
+            entry["error"] = "InternalFailure"  # moto does not implement it; werkzeug answers 500
+            raise
+        finally:
+            if answer.get("status", 200) >= 400 and entry["error"] is None:
+                entry["error"] = protocol.error_code(b"".join(chunks)) or f"HTTP {answer['status']}"
+            self._record(entry, started)
+        return chunks
 
     def _maybe_fault(self, service: str) -> None:
         faults = self.faults

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import uuid
 from urllib.parse import parse_qs
@@ -21,6 +22,20 @@ from moto.core.utils import get_service_model
 
 # The credential scope in a SigV4 signature names the signing name, not always the service name.
 SIGNING_NAME_TO_SERVICE = {"monitoring": "cloudwatch", "email": "ses"}
+
+# Operations that change nothing, by service: every other operation counts as mutating. Read from the
+# operation names in botocore's models; the extra entries are the read-only operations whose verb is not
+# Describe/List/Get (STS AssumeRole* hands out credentials but changes no resource in the account).
+_READ_ONLY = ("Describe", "List", "Get")
+READ_ONLY_OPERATIONS = {
+    "ec2": _READ_ONLY + ("Search",),
+    "elasticache": _READ_ONLY,
+    "cloudwatch": _READ_ONLY,
+    "sns": _READ_ONLY + ("CheckIfPhoneNumberIsOptedOut",),
+    "sts": _READ_ONLY + ("AssumeRole", "DecodeAuthorizationMessage"),
+    "logs": _READ_ONLY + ("FilterLogEvents", "TestMetricFilter", "TestTransformer"),
+    "pricing": _READ_ONLY,
+}
 
 _SECRET_KEY = re.compile(r"(auth.?token|password|secret)", re.IGNORECASE)
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -67,9 +82,20 @@ class Request:
         self.protocol = protocol
         self.request_id = str(uuid.uuid4())
 
-    @property
-    def mutating(self) -> bool:
-        return not self.operation.startswith(("Describe", "List", "Get"))
+
+def is_mutating(service: str, operation: str) -> bool:
+    """Whether an operation can change state; unknown services count every operation but reads as mutating."""
+    return not operation.startswith(READ_ONLY_OPERATIONS.get(service, _READ_ONLY))
+
+
+def wire_protocol(service: str, headers, path: str) -> str:
+    """The protocol a request was sent in: a service may accept several (CloudWatch: CBOR, JSON and query)."""
+    if headers.get("smithy-protocol") == "rpc-v2-cbor" or "/operation/" in path:
+        return "smithy-rpc-v2-cbor"
+    if headers.get("X-Amz-Target") or "x-amz-json" in headers.get("Content-Type", ""):
+        return "json"
+    model_protocol = service_model(service).protocol
+    return model_protocol if model_protocol in ("query", "ec2") else "query"
 
 
 def identify(headers, path: str, body: bytes):
@@ -79,7 +105,10 @@ def identify(headers, path: str, body: bytes):
         return None
     region, signing_name = match.groups()
     service = SIGNING_NAME_TO_SERVICE.get(signing_name, signing_name)
-    protocol = service_model(service).protocol
+    try:
+        protocol = wire_protocol(service, headers, path)
+    except Exception:  # pylint: disable=broad-except
+        return service, region, None  # a service botocore does not know: moto answers it
     if protocol in ("query", "ec2"):
         form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         operation = form.get("Action", [None])[0]
@@ -114,7 +143,7 @@ class _CBORDecoder(BaseCBORParser):
 def parse(service: str, region: str, operation: str, headers, path: str, body: bytes) -> Request:
     """Parse and validate a request against botocore's model; raise AWSError as AWS would."""
     model = service_model(service)
-    protocol = model.protocol
+    protocol = wire_protocol(service, headers, path)
     try:
         op_model = model.operation_model(operation)
     except Exception:
@@ -195,9 +224,8 @@ def serialize_result(service: str, operation: str, result: dict, request_id: str
     return response["status_code"], response["headers"], _as_bytes(response["body"])
 
 
-def serialize_error(service: str, error: AWSError, request_id: str):
+def serialize_error(service: str, error: AWSError, request_id: str, protocol: str = "query"):
     """Return (status, headers, body) of an error in the request's protocol."""
-    protocol = service_model(service).protocol
     if protocol in ("query", "ec2"):
         namespace = service_model(service).metadata.get("xmlNamespace", "")
         body = (
@@ -211,8 +239,17 @@ def serialize_error(service: str, error: AWSError, request_id: str):
                 f"</Error></Errors><RequestID>{request_id}</RequestID></Response>"
             )
         return error.status, {"Content-Type": "text/xml"}, body.encode("utf-8")
+    if protocol == "json":
+        metadata = service_model(service).metadata
+        headers = {"Content-Type": f"application/x-amz-json-{metadata.get('jsonVersion', '1.0')}",
+                   "x-amzn-RequestId": request_id}
+        if "awsQueryCompatible" in metadata:
+            # botocore takes the query-style code from this header (CloudWatch answers JSON this way).
+            headers["x-amzn-query-error"] = f"{error.code};{'Sender' if error.sender else 'Receiver'}"
+        body = json.dumps({"__type": error.code, "message": error.message})
+        return error.status, headers, body.encode("utf-8")
     # botocore retries a 5xx on every protocol whatever its body; a 4xx needs the protocol's body,
-    # which the emulator only writes for the query protocols.
+    # which the emulator does not write for CBOR.
     return (error.status if error.status >= 500 else 503), {"Content-Type": "text/plain"}, b""
 
 
@@ -226,3 +263,19 @@ def _as_bytes(body) -> bytes:
     if isinstance(body, io.IOBase):
         return body.read()
     return str(body).encode("utf-8")
+
+
+_XML_CODE = re.compile(rb"<Code>([^<]+)</Code>")
+
+
+def error_code(body: bytes) -> str | None:
+    """The error code in an AWS error answer of any of the protocols moto writes."""
+    match = _XML_CODE.search(body)
+    if match:
+        return match.group(1).decode("utf-8", "replace")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    code = data.get("__type") if isinstance(data, dict) else None
+    return code.rpartition("#")[2] if isinstance(code, str) else None

@@ -15,84 +15,24 @@ import botocore.httpsession
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator import hosts
+from tests.emulator import hosts, probes
 from tests.emulator.__main__ import ROOT, environment
-
-TOKEN = "Sup3r-Secret-Token-123"
-
-
-def _network(aws, name="redis-sg"):
-    ec2 = aws.ec2
-    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
-    group = ec2.create_security_group(GroupName=name, Description="redis", VpcId=vpc)["GroupId"]
-    aws.elasticache.create_cache_subnet_group(CacheSubnetGroupName="redis-subnets", CacheSubnetGroupDescription="d",
-                                              SubnetIds=subnets[:2])
-    return group, subnets
-
-
-def _create(aws, group_id="main", **overrides):
-    params = {"ReplicationGroupId": group_id, "ReplicationGroupDescription": "test", "CacheNodeType": "cache.t3.micro",
-              "CacheSubnetGroupName": "redis-subnets", **overrides}
-    return aws.elasticache.create_replication_group(**params)["ReplicationGroup"]
-
-
-def _describe(aws, group_id="main"):
-    return aws.elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
-
-
-def _statuses_until(aws, wanted, group_id="main", timeout=15):
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status = _describe(aws, group_id)["Status"]
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ReplicationGroupNotFoundFault" and wanted == "gone":
-                return seen + ["gone"]
-            raise
-        if not seen or seen[-1] != status:
-            seen.append(status)
-        if status == wanted:
-            return seen
-        time.sleep(0.05)
-    raise AssertionError(f"{group_id} never reached {wanted}: saw {seen}")
-
-
-def _code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
-
-
-def _ping(emulator, host, token=None, tls=True):
-    hosts.assert_mapped(host)  # never let an emulated name reach DNS
-    ca_file = emulator.state()["ca_file"]
-    argv = ["redis-cli", "-h", host, "-p", "6379"] + (["--tls", "--cacert", ca_file] if tls else []) + ["PING"]
-    env = {**os.environ, **({"REDISCLI_AUTH": token} if token else {})}
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-
-
-def _redis(emulator, host, *command, token=TOKEN):
-    hosts.assert_mapped(host)
-    argv = ["redis-cli", "--tls", "--cacert", emulator.state()["ca_file"], "-h", host, *command]
-    return subprocess.run(argv, env={**os.environ, "REDISCLI_AUTH": token}, capture_output=True, text=True,
-                          timeout=10, check=True).stdout.split()
-
 
 # --- lifecycle ---------------------------------------------------------------------------------------
 
 
 def test_create_goes_through_creating_to_available(aws, emulator):
-    _network(aws)
-    assert _create(aws)["Status"] == "creating"
-    assert _statuses_until(aws, "available") == ["creating", "available"]
+    probes.network(aws)
+    assert probes.create(aws)["Status"] == "creating"
+    assert probes.statuses_until(aws, "available") == ["creating", "available"]
 
 
 def test_num_cache_clusters_and_reader_endpoint(aws, emulator):
-    _network(aws)
-    with_replicas = _create(aws, "withreplicas", NumCacheClusters=3)
+    probes.network(aws)
+    with_replicas = probes.create(aws, "withreplicas", NumCacheClusters=3)
     assert with_replicas["MemberClusters"] == ["withreplicas-001", "withreplicas-002", "withreplicas-003"]
     assert "ReaderEndpoint" in with_replicas["NodeGroups"][0]
-    single = _create(aws, "single")
+    single = probes.create(aws, "single")
     assert single["MemberClusters"] == ["single-001"]
     assert "ReaderEndpoint" not in single["NodeGroups"][0]
 
@@ -106,8 +46,8 @@ def test_endpoint_names_follow_the_region(aws, emulator):
 
 
 def test_cluster_mode_has_a_configuration_endpoint(aws, emulator):
-    _network(aws)
-    group = _create(aws, "sharded", ClusterMode="enabled", NumNodeGroups=2, ReplicasPerNodeGroup=1,
+    probes.network(aws)
+    group = probes.create(aws, "sharded", ClusterMode="enabled", NumNodeGroups=2, ReplicasPerNodeGroup=1,
                     AutomaticFailoverEnabled=True)
     assert group["ClusterEnabled"] is True
     assert group["ConfigurationEndpoint"]["Address"].startswith("clustercfg.sharded.")
@@ -116,46 +56,46 @@ def test_cluster_mode_has_a_configuration_endpoint(aws, emulator):
 
 
 def test_delete_completes_and_the_id_can_be_reused(aws, emulator):
-    _network(aws)
-    _create(aws)
-    _statuses_until(aws, "available")
+    probes.network(aws)
+    probes.create(aws)
+    probes.statuses_until(aws, "available")
     aws.elasticache.delete_replication_group(ReplicationGroupId="main", FinalSnapshotIdentifier="main-final")
-    assert _statuses_until(aws, "gone") == ["deleting", "gone"]
+    assert probes.statuses_until(aws, "gone") == ["deleting", "gone"]
     snapshot = aws.elasticache.describe_snapshots(SnapshotName="main-final")["Snapshots"][0]
     assert snapshot["ReplicationGroupId"] == "main"
-    assert _create(aws)["Status"] == "creating"
+    assert probes.create(aws)["Status"] == "creating"
 
 
 def test_delete_while_creating_is_refused(aws, emulator):
-    _network(aws)
-    _create(aws)
+    probes.network(aws)
+    probes.create(aws)
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.delete_replication_group(ReplicationGroupId="main")
-    assert _code(excinfo) == "InvalidReplicationGroupState"
+    assert probes.code(excinfo) == "InvalidReplicationGroupState"
 
 
 def test_final_snapshot_name_must_be_new(aws, emulator):
-    _network(aws)
+    probes.network(aws)
     for group_id in ("one", "two"):
-        _create(aws, group_id)
-        _statuses_until(aws, "available", group_id)
+        probes.create(aws, group_id)
+        probes.statuses_until(aws, "available", group_id)
     aws.elasticache.delete_replication_group(ReplicationGroupId="one", FinalSnapshotIdentifier="final")
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.delete_replication_group(ReplicationGroupId="two", FinalSnapshotIdentifier="final")
-    assert _code(excinfo) == "SnapshotAlreadyExistsFault"
+    assert probes.code(excinfo) == "SnapshotAlreadyExistsFault"
 
 
 # --- modify ------------------------------------------------------------------------------------------
 
 
 def test_modify_applies_every_field_after_modifying(aws, emulator):
-    security_group = _network(aws)[0]
+    security_group = probes.network(aws)[0]
     other_group = aws.ec2.create_security_group(GroupName="other", Description="o",
                                                 VpcId=aws.ec2.describe_vpcs()["Vpcs"][0]["VpcId"])["GroupId"]
     aws.elasticache.create_cache_parameter_group(CacheParameterGroupName="queue", CacheParameterGroupFamily="redis7",
                                                  Description="q")
-    _create(aws, NumCacheClusters=2, SecurityGroupIds=[security_group])
-    _statuses_until(aws, "available")
+    probes.create(aws, NumCacheClusters=2, SecurityGroupIds=[security_group])
+    probes.statuses_until(aws, "available")
     answer = aws.elasticache.modify_replication_group(
         ReplicationGroupId="main", ApplyImmediately=True, SecurityGroupIds=[other_group],
         PreferredMaintenanceWindow="tue:03:00-tue:04:00", SnapshotWindow="05:00-06:00", SnapshotRetentionLimit=5,
@@ -163,8 +103,8 @@ def test_modify_applies_every_field_after_modifying(aws, emulator):
     )["ReplicationGroup"]
     assert answer["Status"] == "modifying"
     assert answer["PendingModifiedValues"]["AutomaticFailoverStatus"] == "enabled"
-    _statuses_until(aws, "available")
-    group = _describe(aws)
+    probes.statuses_until(aws, "available")
+    group = probes.describe(aws)
     cluster = aws.elasticache.describe_cache_clusters(CacheClusterId="main-001")["CacheClusters"][0]
     assert (group["CacheNodeType"], group["SnapshotRetentionLimit"], group["SnapshotWindow"]) == \
         ("cache.t3.small", 5, "05:00-06:00")
@@ -175,9 +115,9 @@ def test_modify_applies_every_field_after_modifying(aws, emulator):
 
 
 def test_node_type_without_apply_immediately_stays_pending(aws, emulator):
-    _network(aws)
-    _create(aws)
-    _statuses_until(aws, "available")
+    probes.network(aws)
+    probes.create(aws)
+    probes.statuses_until(aws, "available")
     answer = aws.elasticache.modify_replication_group(ReplicationGroupId="main", CacheNodeType="cache.t3.small",
                                                       ApplyImmediately=False)["ReplicationGroup"]
     assert answer["Status"] == "available" and answer["CacheNodeType"] == "cache.t3.micro"
@@ -186,48 +126,48 @@ def test_node_type_without_apply_immediately_stays_pending(aws, emulator):
 
 
 def test_replica_count_changes_through_modifying(aws, emulator):
-    _network(aws)
-    _create(aws)
-    _statuses_until(aws, "available")
+    probes.network(aws)
+    probes.create(aws)
+    probes.statuses_until(aws, "available")
     aws.elasticache.increase_replica_count(ReplicationGroupId="main", NewReplicaCount=2, ApplyImmediately=True)
-    assert _statuses_until(aws, "available") == ["modifying", "available"]
-    assert _describe(aws)["MemberClusters"] == ["main-001", "main-002", "main-003"]
+    assert probes.statuses_until(aws, "available") == ["modifying", "available"]
+    assert probes.describe(aws)["MemberClusters"] == ["main-001", "main-002", "main-003"]
     aws.elasticache.decrease_replica_count(ReplicationGroupId="main", NewReplicaCount=1, ApplyImmediately=True)
-    _statuses_until(aws, "available")
-    assert len(_describe(aws)["MemberClusters"]) == 2
+    probes.statuses_until(aws, "available")
+    assert len(probes.describe(aws)["MemberClusters"]) == 2
 
 
 def test_modify_while_modifying_is_refused(aws, emulator):
-    _network(aws)
-    _create(aws)
-    _statuses_until(aws, "available")
+    probes.network(aws)
+    probes.create(aws)
+    probes.statuses_until(aws, "available")
     aws.elasticache.modify_replication_group(ReplicationGroupId="main", SnapshotRetentionLimit=3,
                                              ApplyImmediately=True)
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.modify_replication_group(ReplicationGroupId="main", SnapshotRetentionLimit=4)
-    assert _code(excinfo) == "InvalidReplicationGroupState"
+    assert probes.code(excinfo) == "InvalidReplicationGroupState"
 
 
 def test_auth_token_rotate_then_set(aws, emulator):
-    _network(aws)
-    group = _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    probes.network(aws)
+    group = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN)
     host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
-    _statuses_until(aws, "available")
+    probes.statuses_until(aws, "available")
     time.sleep(0.3)
-    assert _ping(emulator, host, TOKEN) == "PONG"
+    assert probes.ping(emulator, host, probes.TOKEN) == "PONG"
     new = "An0ther-Secret-Token-456"
     answer = aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
                                                       AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
     assert answer["ReplicationGroup"]["PendingModifiedValues"]["AuthTokenStatus"] == "ROTATING"
-    _statuses_until(aws, "available")
+    probes.statuses_until(aws, "available")
     time.sleep(0.3)
-    assert (_ping(emulator, host, TOKEN), _ping(emulator, host, new)) == ("PONG", "PONG")
+    assert (probes.ping(emulator, host, probes.TOKEN), probes.ping(emulator, host, new)) == ("PONG", "PONG")
     aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
                                              AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
-    _statuses_until(aws, "available")
+    probes.statuses_until(aws, "available")
     time.sleep(0.3)
-    assert _ping(emulator, host, new) == "PONG"
-    assert _ping(emulator, host, TOKEN) != "PONG"
+    assert probes.ping(emulator, host, new) == "PONG"
+    assert probes.ping(emulator, host, probes.TOKEN) != "PONG"
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -235,27 +175,27 @@ def test_auth_token_rotate_then_set(aws, emulator):
 
 @pytest.mark.parametrize("token", ["short-token", "has@at-sign-in-it-1234", 'quote"in-the-token-1234', "x" * 129])
 def test_bad_auth_tokens_are_refused(aws, emulator, token):
-    _network(aws)
+    probes.network(aws)
     with pytest.raises(ClientError) as excinfo:
-        _create(aws, TransitEncryptionEnabled=True, AuthToken=token)
-    assert _code(excinfo) == "InvalidParameterValue"
+        probes.create(aws, TransitEncryptionEnabled=True, AuthToken=token)
+    assert probes.code(excinfo) == "InvalidParameterValue"
     assert "AuthToken" in excinfo.value.response["Error"]["Message"]
 
 
 def test_auth_token_requires_transit_encryption(aws, emulator):
-    _network(aws)
+    probes.network(aws)
     with pytest.raises(ClientError) as excinfo:
-        _create(aws, AuthToken=TOKEN)
-    assert _code(excinfo) == "InvalidParameterValue"
+        probes.create(aws, AuthToken=probes.TOKEN)
+    assert probes.code(excinfo) == "InvalidParameterValue"
     assert "encryption-in-transit" in excinfo.value.response["Error"]["Message"]
 
 
 @pytest.mark.parametrize("group_id", ["bad--id", "1starts-with-digit", "ends-with-hyphen-", "a" * 41, "under_score"])
 def test_bad_replication_group_ids_are_refused(aws, emulator, group_id):
-    _network(aws)
+    probes.network(aws)
     with pytest.raises(ClientError) as excinfo:
-        _create(aws, group_id)
-    assert _code(excinfo) == "InvalidParameterValue"
+        probes.create(aws, group_id)
+    assert probes.code(excinfo) == "InvalidParameterValue"
 
 
 @pytest.mark.parametrize("overrides, code", [
@@ -275,19 +215,19 @@ def test_bad_replication_group_ids_are_refused(aws, emulator, group_id):
     ({"NumCacheClusters": 7}, "InvalidParameterValue"),
 ])
 def test_invalid_creates_are_refused_with_aws_codes(aws, emulator, overrides, code):
-    _network(aws)
+    probes.network(aws)
     with pytest.raises(ClientError) as excinfo:
-        _create(aws, **overrides)
-    assert _code(excinfo) == code
+        probes.create(aws, **overrides)
+    assert probes.code(excinfo) == code
     assert not aws.elasticache.describe_replication_groups()["ReplicationGroups"]
 
 
 def test_duplicate_id_is_refused(aws, emulator):
-    _network(aws)
-    _create(aws)
+    probes.network(aws)
+    probes.create(aws)
     with pytest.raises(ClientError) as excinfo:
-        _create(aws)
-    assert _code(excinfo) == "ReplicationGroupAlreadyExistsFault"
+        probes.create(aws)
+    assert probes.code(excinfo) == "ReplicationGroupAlreadyExistsFault"
 
 
 def _signed_query(emulator, form: dict, service="elasticache"):
@@ -320,28 +260,28 @@ def test_requests_are_checked_against_the_botocore_model(emulator, extra, code):
 
 
 def test_subnet_groups_modify_and_delete(aws, emulator):
-    subnets = _network(aws)[1]
+    subnets = probes.network(aws)[1]
     answer = aws.elasticache.modify_cache_subnet_group(CacheSubnetGroupName="redis-subnets", SubnetIds=subnets[:3],
                                                        CacheSubnetGroupDescription="three")["CacheSubnetGroup"]
     assert len(answer["Subnets"]) == 3 and answer["CacheSubnetGroupDescription"] == "three"
-    _create(aws)
+    probes.create(aws)
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.delete_cache_subnet_group(CacheSubnetGroupName="redis-subnets")
-    assert _code(excinfo) == "CacheSubnetGroupInUse"
-    _statuses_until(aws, "available")
+    assert probes.code(excinfo) == "CacheSubnetGroupInUse"
+    probes.statuses_until(aws, "available")
     aws.elasticache.delete_replication_group(ReplicationGroupId="main")
-    _statuses_until(aws, "gone")
+    probes.statuses_until(aws, "gone")
     aws.elasticache.delete_cache_subnet_group(CacheSubnetGroupName="redis-subnets")
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.describe_cache_subnet_groups(CacheSubnetGroupName="redis-subnets")
-    assert _code(excinfo) == "CacheSubnetGroupNotFoundFault"
+    assert probes.code(excinfo) == "CacheSubnetGroupNotFoundFault"
 
 
 def test_subnet_group_refuses_unknown_subnets(aws, emulator):
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.create_cache_subnet_group(CacheSubnetGroupName="x", CacheSubnetGroupDescription="d",
                                                   SubnetIds=["subnet-0000000000"])
-    assert _code(excinfo) == "InvalidSubnet"
+    assert probes.code(excinfo) == "InvalidSubnet"
 
 
 @pytest.mark.parametrize("family", ["redis6.x", "redis7", "valkey7", "valkey8"])
@@ -362,7 +302,7 @@ def test_parameter_group_lifecycle(aws, emulator, family):
     ec.delete_cache_parameter_group(CacheParameterGroupName="pg")
     with pytest.raises(ClientError) as excinfo:
         ec.describe_cache_parameter_groups(CacheParameterGroupName="pg")
-    assert _code(excinfo) == "CacheParameterGroupNotFound"
+    assert probes.code(excinfo) == "CacheParameterGroupNotFound"
 
 
 @pytest.mark.parametrize("name, value", [("maxmemory-policy", "sometimes"), ("no-such-parameter", "1"),
@@ -373,76 +313,117 @@ def test_parameter_values_are_validated(aws, emulator, name, value):
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.modify_cache_parameter_group(CacheParameterGroupName="pg", ParameterNameValues=[
             {"ParameterName": name, "ParameterValue": value}])
-    assert _code(excinfo) == "InvalidParameterValue"
+    assert probes.code(excinfo) == "InvalidParameterValue"
 
 
 def test_default_parameter_groups_are_read_only(aws, emulator):
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.modify_cache_parameter_group(CacheParameterGroupName="default.redis7", ParameterNameValues=[
             {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
-    assert _code(excinfo) == "InvalidCacheParameterGroupState"
+    assert probes.code(excinfo) == "InvalidCacheParameterGroupState"
 
 
 # --- the Redis endpoints -----------------------------------------------------------------------------
 
 
 def test_endpoint_answers_pong_over_verified_tls_with_auth(aws, emulator):
-    _network(aws)
-    group = _create(aws, NumCacheClusters=2, TransitEncryptionEnabled=True, AuthToken=TOKEN)
-    _statuses_until(aws, "available")
+    probes.network(aws)
+    group = probes.create(aws, NumCacheClusters=2, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN)
+    probes.statuses_until(aws, "available")
     primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
     reader = group["NodeGroups"][0]["ReaderEndpoint"]["Address"]
-    assert _ping(emulator, primary, TOKEN) == "PONG"
-    assert _ping(emulator, reader, TOKEN) == "PONG"
-    assert "NOAUTH" in _ping(emulator, primary) or _ping(emulator, primary) == ""
-    assert _ping(emulator, primary, TOKEN, tls=False) != "PONG"
+    assert probes.ping(emulator, primary, probes.TOKEN) == "PONG"
+    assert probes.ping(emulator, reader, probes.TOKEN) == "PONG"
+    assert "NOAUTH" in probes.ping(emulator, primary) or probes.ping(emulator, primary) == ""
+    assert probes.ping(emulator, primary, probes.TOKEN, tls=False) != "PONG"
 
 
 def test_endpoint_without_transit_encryption_is_plain_tcp(aws, emulator):
-    _network(aws)
-    group = _create(aws)
-    _statuses_until(aws, "available")
-    assert _ping(emulator, group["NodeGroups"][0]["PrimaryEndpoint"]["Address"], tls=False) == "PONG"
+    probes.network(aws)
+    group = probes.create(aws)
+    probes.statuses_until(aws, "available")
+    assert probes.ping(emulator, group["NodeGroups"][0]["PrimaryEndpoint"]["Address"], tls=False) == "PONG"
 
 
 def test_parameter_group_settings_reach_redis(aws, emulator):
-    _network(aws)
+    probes.network(aws)
     ec = aws.elasticache
     ec.create_cache_parameter_group(CacheParameterGroupName="queue", CacheParameterGroupFamily="redis7",
                                     Description="q")
-    group = _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN, CacheParameterGroupName="queue")
+    group = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN, CacheParameterGroupName="queue")
     host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
-    _statuses_until(aws, "available")
-    assert _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "volatile-lru"]
+    probes.statuses_until(aws, "available")
+    assert probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "volatile-lru"]
     ec.modify_cache_parameter_group(CacheParameterGroupName="queue", ParameterNameValues=[
         {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy")[-1:] == ["noeviction"]:
+        if probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy")[-1:] == ["noeviction"]:
             break
         time.sleep(0.1)
-    assert _redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "noeviction"]
+    assert probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "noeviction"]
 
 
 # --- request log and faults --------------------------------------------------------------------------
 
 
 def test_request_log_counts_calls_and_masks_secrets(aws, emulator):
-    _network(aws)
-    _create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    probes.network(aws)
+    probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN)
     entries = emulator.requests()
     create = [e for e in entries if e["operation"] == "CreateReplicationGroup"][0]
     assert create["mutating"] is True and create["params"]["AuthToken"] == "***"
-    assert TOKEN not in str(entries)
+    assert probes.TOKEN not in str(entries)
     assert {e["operation"] for e in emulator.requests(mutating_only=True)} == {
         "CreateSecurityGroup", "CreateCacheSubnetGroup", "CreateReplicationGroup"}
+
+
+def test_request_log_covers_every_service(aws, emulator):
+    """One read and one change per service: each is logged with its service and the right mutating flag."""
+    topic = aws.client("sns").create_topic(Name="alarms")["TopicArn"]
+    aws.client("sns").list_topics()
+    aws.client("sts").get_caller_identity()
+    aws.ec2.describe_vpcs()
+    aws.ec2.create_security_group(GroupName="logged", Description="d")
+    aws.elasticache.describe_replication_groups()
+    aws.elasticache.create_cache_parameter_group(CacheParameterGroupName="logged", CacheParameterGroupFamily="redis7",
+                                                 Description="d")
+    aws.cloudwatch.put_metric_alarm(AlarmName="cpu", MetricName="CPUUtilization", Namespace="AWS/ElastiCache",
+                                    Statistic="Average", Period=60, EvaluationPeriods=1, Threshold=90.0,
+                                    ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+    aws.cloudwatch.describe_alarms()
+    aws.cloudwatch.delete_alarms(AlarmNames=["cpu"])
+    aws.client("logs").create_log_group(logGroupName="/funmagic/slow-log")
+    aws.client("logs").describe_log_groups()
+    with pytest.raises(ClientError):
+        aws.ec2.describe_security_groups(GroupIds=["sg-00000000000000000"])
+    logged = [(e["service"], e["operation"], e["mutating"]) for e in emulator.requests()]
+    assert logged == [
+        ("sns", "CreateTopic", True), ("sns", "ListTopics", False), ("sts", "GetCallerIdentity", False),
+        ("ec2", "DescribeVpcs", False), ("ec2", "CreateSecurityGroup", True),
+        ("elasticache", "DescribeReplicationGroups", False), ("elasticache", "CreateCacheParameterGroup", True),
+        ("cloudwatch", "PutMetricAlarm", True), ("cloudwatch", "DescribeAlarms", False),
+        ("cloudwatch", "DeleteAlarms", True), ("logs", "CreateLogGroup", True), ("logs", "DescribeLogGroups", False),
+        ("ec2", "DescribeSecurityGroups", False),
+    ]
+    assert emulator.requests()[-1]["error"] == "InvalidGroup.NotFound"  # moto's refusals are logged too
+    alarm = [e for e in emulator.requests() if e["operation"] == "PutMetricAlarm"][0]
+    assert alarm["params"]["AlarmActions"] == [topic]
+
+
+def test_cloudwatch_errors_come_back_in_its_json_protocol(aws, emulator):
+    emulator.call("faults", {"rate": 1.0, "kinds": ["Throttling"], "services": ["cloudwatch"]})
+    with pytest.raises(ClientError) as excinfo:
+        aws.cloudwatch.describe_alarms()
+    assert probes.code(excinfo) == "Throttling"
+    assert emulator.requests()[-1]["error"] == "Throttling"
 
 
 def test_fault_switch_throttles_and_retries_recover(aws, emulator):
     emulator.call("faults", {"rate": 1.0, "kinds": ["Throttling"], "services": ["elasticache"], "seed": 7})
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.describe_replication_groups()
-    assert _code(excinfo) == "Throttling"
+    assert probes.code(excinfo) == "Throttling"
     emulator.call("faults", {"rate": 0.5, "kinds": ["Throttling", "ServiceUnavailable"], "seed": 7})
     import boto3  # pylint: disable=import-outside-toplevel
     from botocore.config import Config  # pylint: disable=import-outside-toplevel

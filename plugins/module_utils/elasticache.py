@@ -1,108 +1,166 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ElastiCache calls shared by the modules: describe under retries, tags, waiting."""
+"""The modules' one way to AWS: retries, one error type naming the operation, tags, waiting, shared lookups.
+
+Every call goes through Client, which retries throttling and the transitional states of TRANSITIONAL_STATES
+(as amazon.aws module_utils/rds.py does with its retry codes) and turns any ClientError or BotoCoreError into
+an ElastiCacheError naming the operation and the resource. A module's main() catches ElastiCacheError once
+and calls fail_json_aws_error(), so no AWS error ends in a traceback.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 try:
-    import botocore
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (BotoCoreError, ClientError)
+    from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
+    BotoCoreError = ClientError = WaiterError = None  # AnsibleAWSModule reports the missing botocore
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import current_state
-from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import endpoints
+_GROUP_BUSY = ("InvalidReplicationGroupState", "InvalidCacheClusterState")
+# Error codes that mean "not now, the resource is changing": retried with backoff like throttling.
+TRANSITIONAL_STATES = {
+    "ModifyReplicationGroup": _GROUP_BUSY,
+    "IncreaseReplicaCount": _GROUP_BUSY,
+    "DecreaseReplicaCount": _GROUP_BUSY,
+    "DeleteReplicationGroup": _GROUP_BUSY,
+    "AddTagsToResource": _GROUP_BUSY,
+    "RemoveTagsFromResource": _GROUP_BUSY,
+    # In use by a replication group that is still being deleted.
+    "DeleteCacheParameterGroup": ("InvalidCacheParameterGroupState",),
+    "DeleteCacheSubnetGroup": ("CacheSubnetGroupInUse",),
+}
+# Parameters that name what a call is about, for the error message. Never a secret.
+_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
+                "ResourceName", "SubnetIds", "GroupIds")
 
 
-def retrying_client(module, service):
-    return module.client(service, retry_decorator=AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=20))
+class ElastiCacheError(AnsibleAWSError):
+    """An AWS call failed; the message names the operation and the resource."""
 
 
-@AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=20)
-def paginate(client, operation, result_key, **params):
-    return client.get_paginator(operation).paginate(**params).build_full_result().get(result_key, [])
+def _retry(operation):
+    return AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=20,
+                                     catch_extra_error_codes=list(TRANSITIONAL_STATES.get(operation, ())))
+
+
+def _failure(operation, params):
+    named = ", ".join("%s=%s" % (k, params[k]) for k in _IDENTIFIERS if params.get(k))
+    return "%s failed%s" % (operation, " for %s" % named if named else "")
+
+
+class Client:
+    """A boto3 client whose calls are retried and whose failures are ElastiCacheError.
+
+    client.describe_cache_clusters(CacheClusterId=...) calls the operation; paginate() and wait() cover
+    paginators and waiters. Anything else of the boto3 client is deliberately out of reach.
+    """
+
+    def __init__(self, client):
+        self._client = client
+        self._operations = client.meta.method_to_api_mapping
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._operations:
+            raise AttributeError(name)
+        operation = self._operations[name]
+        method = _retry(operation)(getattr(self._client, name))
+
+        @functools.wraps(method)
+        def call(**params):
+            try:
+                return method(**params)
+            except (ClientError, BotoCoreError) as e:
+                raise ElastiCacheError(message=_failure(operation, params), exception=e)
+
+        return call
+
+    def paginate(self, name, result_key, **params):
+        """Every page of a describe call, joined; the retries cover each whole walk."""
+        operation = self._operations[name]
+
+        @_retry(operation)
+        def walk():
+            return self._client.get_paginator(name).paginate(**params).build_full_result()
+
+        try:
+            return walk().get(result_key, [])
+        except (ClientError, BotoCoreError) as e:
+            raise ElastiCacheError(message=_failure(operation, params), exception=e)
+
+    def wait(self, waiter_name, timeout, delay, description, **params):
+        """Wait with one of botocore's waiters; a timeout or a failure state is an ElastiCacheError."""
+        delay = max(1, int(delay))
+        try:
+            self._client.get_waiter(waiter_name).wait(
+                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, int(timeout) // delay)}, **params)
+        except WaiterError as e:
+            raise ElastiCacheError(message="Timed out after %ss waiting for %s" % (timeout, description), exception=e)
+        except (ClientError, BotoCoreError) as e:
+            raise ElastiCacheError(message="Failed while waiting for %s" % description, exception=e)
+
+
+def connect(module, service="elasticache"):
+    return Client(module.client(service))
+
+
+def find(client, name, result_key, missing_code, **params):
+    """The one resource a describe call names, or None when AWS says there is none."""
+    try:
+        found = client.paginate(name, result_key, **params)
+    except is_ansible_aws_error_code(missing_code):
+        return None
+    return found[0] if found else None
 
 
 def describe_replication_group(client, group_id):
-    """The group as AWS describes it, or None if there is none."""
-    try:
-        found = paginate(client, "describe_replication_groups", "ReplicationGroups", ReplicationGroupId=group_id)
-    except is_boto3_error_code("ReplicationGroupNotFoundFault"):
-        return None
-    return found[0] if found else None
+    return find(client, "describe_replication_groups", "ReplicationGroups", "ReplicationGroupNotFoundFault",
+                ReplicationGroupId=group_id)
 
 
 def describe_member_cluster(client, group):
-    """The first member cluster: where maintenance window, security groups and parameter group live."""
+    """The first member cluster: where engine version, maintenance window, security groups and parameter
+    group live. None when the group has no member yet."""
     members = group.get("MemberClusters") or []
     if not members:
         return None
-    try:
-        found = paginate(client, "describe_cache_clusters", "CacheClusters", CacheClusterId=members[0])
-    except is_boto3_error_code("CacheClusterNotFound"):
-        return None
-    return found[0] if found else None
+    return find(client, "describe_cache_clusters", "CacheClusters", "CacheClusterNotFound",
+                CacheClusterId=members[0])
 
 
 def get_tags(client, arn):
-    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn, aws_retry=True)["TagList"])
+    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn)["TagList"])
 
 
-def ensure_tags(module, client, arn, current, desired, purge):
-    """Add and remove tags so that `arn` carries `desired`; returns whether anything changed."""
+def ensure_tags(client, arn, current, desired, purge, check_mode):
+    """Make `arn` carry `desired` (None: tags unmanaged). Returns (changed, the tags afterwards)."""
     if desired is None:
-        return False
+        return False, current
     to_add, to_remove = compare_aws_tags(current, desired, purge)
-    if module.check_mode or not (to_add or to_remove):
-        return bool(to_add or to_remove)
-    try:
+    after = dict((k, v) for k, v in current.items() if k not in to_remove)
+    after.update(to_add)
+    if not check_mode:
         if to_remove:
-            client.remove_tags_from_resource(ResourceName=arn, TagKeys=to_remove, aws_retry=True)
+            client.remove_tags_from_resource(ResourceName=arn, TagKeys=to_remove)
         if to_add:
-            client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_add),
-                                        aws_retry=True)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to update the tags of %s" % arn)
-    return True
+            client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_add))
+    return bool(to_add or to_remove), after
 
 
-def wait_for_group(module, client, group_id, state, timeout, delay):
-    """Wait with botocore's waiters until the group is available or deleted."""
-    name = "replication_group_available" if state == "available" else "replication_group_deleted"
-    delay = max(1, int(delay))
-    try:
-        client.get_waiter(name).wait(ReplicationGroupId=group_id,
-                                     WaiterConfig={"Delay": delay, "MaxAttempts": max(1, int(timeout) // delay)})
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json_aws(e, msg="Timed out after %ss waiting for replication group %s to be %s"
-                                    % (timeout, group_id, state))
-
-
-def group_result(client, group, with_tags=True):
-    """The group as the modules return it: AWS's fields in snake_case plus the flattened facts."""
-    cluster = describe_member_cluster(client, group)
-    result = camel_dict_to_snake_dict(group, ignore_list=["PendingModifiedValues"])
-    result.update(endpoints(group))
-    state = current_state(group, cluster)
-    for key in ("engine_version", "parameter_group", "subnet_group", "security_group_ids", "maintenance_window",
-                "notification_topic_arn", "replicas"):
-        result[key] = state[key]
-    result["pending_modified_values"] = camel_dict_to_snake_dict(group.get("PendingModifiedValues") or {})
-    if cluster and cluster.get("PendingModifiedValues"):
-        result["pending_modified_values"].update(camel_dict_to_snake_dict(cluster["PendingModifiedValues"]))
-    if with_tags:
-        result["tags"] = get_tags(client, group["ARN"])
-    return result, state
+def delete_if_present(client, check_mode, resource, name, operation, **identifier):
+    """state=absent of a resource deleted by one call. Returns (changed, result)."""
+    if resource is None:
+        return False, {}
+    if not check_mode:
+        getattr(client, operation)(**identifier)
+    return True, {"diff": {"before": {"name": name}, "after": {}}}

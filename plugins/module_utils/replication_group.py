@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 # option -> ModifyReplicationGroup parameter
 MODIFIABLE = (
     ("description", "ReplicationGroupDescription"),
@@ -115,7 +117,12 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
 
     replicas = desired.get("replicas")
     replica_change = None
-    if replicas is not None and not current["cluster_mode"] and replicas != current["replicas"]:
+    if replicas is not None and replicas != current["replicas"] and current["cluster_mode"]:
+        errors.append("replicas cannot be changed on a cluster-mode group by this module yet (it has %s per shard, "
+                      "the task asks for %s): change it with the AWS console or CLI (IncreaseReplicaCount with "
+                      "ReplicaConfiguration per shard), or keep replicas at %s." % (current["replicas"], replicas,
+                                                                                    current["replicas"]))
+    elif replicas is not None and replicas != current["replicas"]:
         replica_change = replicas
         before["replicas"], after["replicas"] = current["replicas"], replicas
     return {
@@ -166,4 +173,47 @@ def endpoints(group):
         "primary_endpoint": flat(node_group.get("PrimaryEndpoint")),
         "reader_endpoint": flat(node_group.get("ReaderEndpoint")),
         "configuration_endpoint": flat(group.get("ConfigurationEndpoint")),
+    }
+
+
+# Fields of the first member cluster that the modules return flattened, under the option names.
+MEMBER_FIELDS = ("engine_version", "parameter_group", "subnet_group", "security_group_ids", "maintenance_window",
+                 "notification_topic_arn")
+
+
+def group_result(group, cluster, tags=None):
+    """The group as the modules return it: AWS's fields in snake_case, the endpoints and option-named facts.
+
+    cluster: the first member cluster, or None (its fields are then None). tags: None leaves `tags` out.
+    """
+    result = camel_dict_to_snake_dict(group, ignore_list=["PendingModifiedValues"])
+    result.update(endpoints(group))
+    state = current_state(group, cluster)
+    for key in MEMBER_FIELDS + ("replicas",):
+        result[key] = state[key] if cluster or key not in MEMBER_FIELDS else None
+    result["pending_modified_values"] = camel_dict_to_snake_dict(group.get("PendingModifiedValues") or {})
+    if cluster and cluster.get("PendingModifiedValues"):
+        result["pending_modified_values"].update(camel_dict_to_snake_dict(cluster["PendingModifiedValues"]))
+    if tags is not None:
+        result["tags"] = tags
+    return result
+
+
+FAILED_STATES = ("create-failed", "missing", "deleting")
+
+
+def progress(groups, ids=None):
+    """{ready, failed, summary} of a wait: every id available, the ids that will never be, 'id=status, ...'.
+
+    groups: described groups (snake_case, as group_result returns them); ids: the ones waited for, in order
+    (all described groups when None). An id that was not described is 'missing'.
+    """
+    status = dict((g["replication_group_id"], g.get("status") or "?") for g in groups)
+    if ids is None:
+        ids = sorted(status)
+    states = [(i, status.get(i, "missing")) for i in ids]
+    return {
+        "ready": all(state == "available" for group_id, state in states),
+        "failed": [group_id for group_id, state in states if state in FAILED_STATES],
+        "summary": ", ".join("%s=%s" % pair for pair in states),
     }

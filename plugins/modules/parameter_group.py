@@ -79,40 +79,89 @@ parameters:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import FAMILIES
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import chunks
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import diff
 
 
-def describe(client, name):
-    try:
-        return paginate(client, "describe_cache_parameter_groups", "CacheParameterGroups",
-                        CacheParameterGroupName=name)[0]
-    except is_boto3_error_code("CacheParameterGroupNotFound"):
-        return None
-
-
 def current_parameters(client, name, source=None):
+    """name -> {value, allowed, modifiable}; source="user" reads only the values someone set."""
     params = {"CacheParameterGroupName": name}
     if source:
         params["Source"] = source
-    found = paginate(client, "describe_cache_parameters", "Parameters", **params)
+    found = client.paginate("describe_cache_parameters", "Parameters", **params)
     return dict((p["ParameterName"], {"value": p.get("ParameterValue", ""), "allowed": p.get("AllowedValues"),
                                       "modifiable": p.get("IsModifiable", True)}) for p in found)
 
 
-def family_defaults(client, family):
-    """Parameters of a group that does not exist yet: those of the family's default group."""
-    return current_parameters(client, "default.%s" % family)
+def parameters_to_compare(client, name, group, family, wanted):
+    """The current parameters that `wanted` needs, read with as few calls as possible.
+
+    A parameter someone set is in the short Source=user list; only a wanted name missing from it (at its
+    default, or unknown) makes the full list necessary. A group to be created compares with its family's
+    default group.
+    """
+    if group is None:
+        return current_parameters(client, "default.%s" % family)
+    if not wanted:
+        return {}
+    user_set = current_parameters(client, name, source="user")
+    if all(k in user_set for k in wanted):
+        return user_set
+    return current_parameters(client, name)
+
+
+def reset(module, client, name, group):
+    if group is None:
+        module.fail_json(msg="parameter group %s does not exist, there is nothing to reset." % name)
+    user_set = current_parameters(client, name, source="user")
+    if user_set and not module.check_mode:
+        client.reset_cache_parameter_group(CacheParameterGroupName=name, ResetAllParameters=True)
+    before = dict((k, v["value"]) for k, v in user_set.items())
+    return bool(user_set), {"diff": {"before": before, "after": {}}}
+
+
+def ensure_present(module, client, name, group):
+    params = module.params
+    if group is None and not params["family"]:
+        module.fail_json(msg="family is required to create parameter group %s." % name)
+    if group is not None and params["family"] and params["family"] != group["CacheParameterGroupFamily"]:
+        module.fail_json(msg="family: parameter group %s is %s, not %s; a family cannot change, create a new group."
+                             % (name, group["CacheParameterGroupFamily"], params["family"]))
+    family = params["family"] or group["CacheParameterGroupFamily"]
+    current = parameters_to_compare(client, name, group, family, params["parameters"])
+    changes, unknown = diff(params["parameters"], current)
+    fixed = [k for k in changes if not current[k]["modifiable"]]
+    if unknown or fixed:
+        module.fail_json(msg="parameters: %s%s" % (
+            "unknown for family %s: %s. " % (family, ", ".join(unknown)) if unknown else "",
+            "not modifiable: %s." % ", ".join(fixed) if fixed else ""))
+    before = dict((k, current[k]["value"]) for k in changes)
+    changed = group is None or bool(changes)
+    if group is not None and params["tags"] is not None:
+        changed = ensure_tags(client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
+                              params["purge_tags"], module.check_mode)[0] or changed
+    if not module.check_mode:
+        if group is None:
+            request = dict(CacheParameterGroupName=name, CacheParameterGroupFamily=family,
+                           Description=params["description"] or name)
+            if params["tags"]:
+                request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+            group = client.create_cache_parameter_group(**request)["CacheParameterGroup"]
+        for chunk in chunks(changes):
+            client.modify_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=chunk)
+    values = dict((k, changes.get(k, current[k]["value"])) for k in params["parameters"])
+    return changed, {"parameter_group": camel_dict_to_snake_dict(group) if group else {}, "parameters": values,
+                     "diff": {"before": before, "after": changes}}
 
 
 def main():
@@ -128,78 +177,21 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    name = params["name"]
-    client = retrying_client(module, "elasticache")
+    name = module.params["name"]
+    client = connect(module)
     try:
-        group = describe(client, name)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to describe parameter group %s" % name)
-
-    if params["state"] == "absent":
-        if group is None:
-            module.exit_json(changed=False)
-        if not module.check_mode:
-            try:
-                client.delete_cache_parameter_group(CacheParameterGroupName=name, aws_retry=True)
-            except AWS_ERRORS as e:
-                module.fail_json_aws(e, msg="Failed to delete parameter group %s" % name)
-        module.exit_json(changed=True, diff={"before": {"name": name}, "after": {}})
-
-    if group is None and not params["family"]:
-        module.fail_json(msg="family is required to create parameter group %s." % name)
-    if group is not None and params["family"] and params["family"] != group["CacheParameterGroupFamily"]:
-        module.fail_json(msg="family: parameter group %s is %s, not %s; a family cannot change, create a new group."
-                             % (name, group["CacheParameterGroupFamily"], params["family"]))
-    try:
-        current = current_parameters(client, name) if group else family_defaults(client, params["family"])
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to read the parameters of %s" % name)
-
-    if params["state"] == "reset":
-        if group is None:
-            module.fail_json(msg="parameter group %s does not exist, there is nothing to reset." % name)
-        user_set = current_parameters(client, name, source="user")
-        if user_set and not module.check_mode:
-            try:
-                client.reset_cache_parameter_group(CacheParameterGroupName=name, ResetAllParameters=True,
-                                                   aws_retry=True)
-            except AWS_ERRORS as e:
-                module.fail_json_aws(e, msg="Failed to reset parameter group %s" % name)
-        before = dict((k, v["value"]) for k, v in user_set.items())
-        module.exit_json(changed=bool(user_set), diff={"before": before, "after": {}})
-
-    changes, unknown = diff(params["parameters"], current)
-    fixed = [k for k in changes if not current[k]["modifiable"]]
-    if unknown or fixed:
-        module.fail_json(msg="parameters: %s%s" % (
-            "unknown for family %s: %s. " % (params["family"] or group["CacheParameterGroupFamily"],
-                                             ", ".join(unknown)) if unknown else "",
-            "not modifiable: %s." % ", ".join(fixed) if fixed else ""))
-    before = dict((k, current[k]["value"]) for k in changes)
-    changed = group is None or bool(changes)
-    if not module.check_mode:
-        try:
-            if group is None:
-                request = dict(CacheParameterGroupName=name, CacheParameterGroupFamily=params["family"],
-                               Description=params["description"] or name)
-                if params["tags"]:
-                    request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
-                client.create_cache_parameter_group(aws_retry=True, **request)
-            for chunk in chunks(changes):
-                client.modify_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=chunk,
-                                                    aws_retry=True)
-            group = describe(client, name)
-        except AWS_ERRORS as e:
-            module.fail_json_aws(e, msg="Failed to apply parameters to %s" % name)
-    result = {}
-    if group is not None:
-        changed = ensure_tags(module, client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
-                              params["purge_tags"]) or changed
-        result = camel_dict_to_snake_dict(group)
-    values = dict((k, changes.get(k, current[k]["value"])) for k in params["parameters"])
-    module.exit_json(changed=changed, parameter_group=result, parameters=values,
-                     diff={"before": before, "after": changes})
+        group = find(client, "describe_cache_parameter_groups", "CacheParameterGroups", "CacheParameterGroupNotFound",
+                     CacheParameterGroupName=name)
+        if module.params["state"] == "absent":
+            changed, result = delete_if_present(client, module.check_mode, group, name, "delete_cache_parameter_group",
+                                                CacheParameterGroupName=name)
+        elif module.params["state"] == "reset":
+            changed, result = reset(module, client, name, group)
+        else:
+            changed, result = ensure_present(module, client, name, group)
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **result)
 
 
 if __name__ == "__main__":

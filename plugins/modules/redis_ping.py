@@ -97,6 +97,15 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 
 
+def probe(p):
+    """(failed, result) of one PING: failed only when there was no PONG and fail_on_error is set."""
+    try:
+        return False, ping(p["host"], p["port"], p["tls"], p["ca_file"], p["user"], p["password"], p["timeout"])
+    except ProbeError as e:
+        message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
+        return p["fail_on_error"], {"msg": message, "pong": False, "cause": e.cause, "hint": e.hint}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -111,14 +120,9 @@ def main():
         ),
         supports_check_mode=True,
     )
-    p = module.params
-    try:
-        result = ping(p["host"], p["port"], p["tls"], p["ca_file"], p["user"], p["password"], p["timeout"])
-    except ProbeError as e:
-        message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
-        if p["fail_on_error"]:
-            module.fail_json(msg=message, pong=False, cause=e.cause, hint=e.hint)
-        module.exit_json(changed=False, msg=message, pong=False, cause=e.cause, hint=e.hint)
+    failed, result = probe(module.params)
+    if failed:
+        module.fail_json(**result)
     module.exit_json(changed=False, **result)
 
 

@@ -239,21 +239,20 @@ replication_group:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import group_result
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import wait_for_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import current_state
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import plan
 
 
@@ -283,6 +282,7 @@ def desired_options(params):
 
 
 def validate(params, desired):
+    """Every problem with the options, as messages naming the option; [] when they are fine."""
     errors = []
     errors += validation.identifier(params["replication_group_id"], "replication_group_id")
     errors += validation.auth_token(params["auth_token"])
@@ -299,24 +299,25 @@ def validate(params, desired):
         errors.append("auth_token needs transit_encryption: ElastiCache only accepts a token over TLS.")
     if params["auth_token_update_strategy"] in ("rotate", "set") and not params["auth_token"]:
         errors.append("auth_token_update_strategy %s needs auth_token." % params["auth_token_update_strategy"])
+    if params["final_snapshot_identifier"]:
+        errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
+        if params["skip_final_snapshot"]:
+            errors.append("final_snapshot_identifier and skip_final_snapshot=true contradict each other; choose one.")
     return errors
 
 
-def resolve_security_groups(module, names, vpc_id):
-    """Security group names become ids, looked up in the subnet group's VPC."""
+def resolve_security_groups(module, client, names, subnet_group):
+    """Security group names become ids, looked up in the subnet group's VPC. Ids alone cost no call."""
     if not names:
         return names
     wanted_names = [n for n in names if not n.startswith("sg-")]
     if not wanted_names:
         return sorted(names)
-    ec2 = retrying_client(module, "ec2")
+    vpc_id = subnet_group_vpc(module, client, subnet_group)
     filters = [{"Name": "group-name", "Values": wanted_names}]
     if vpc_id:
         filters.append({"Name": "vpc-id", "Values": [vpc_id]})
-    try:
-        found = paginate(ec2, "describe_security_groups", "SecurityGroups", Filters=filters)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to look up security groups %s" % ", ".join(wanted_names))
+    found = connect(module, "ec2").paginate("describe_security_groups", "SecurityGroups", Filters=filters)
     by_name = dict((g["GroupName"], g["GroupId"]) for g in found)
     missing = [n for n in wanted_names if n not in by_name]
     if missing and module.check_mode:
@@ -330,92 +331,103 @@ def resolve_security_groups(module, names, vpc_id):
 def subnet_group_vpc(module, client, name):
     if not name:
         return None
-    try:
-        groups = paginate(client, "describe_cache_subnet_groups", "CacheSubnetGroups", CacheSubnetGroupName=name)
-    except is_boto3_error_code("CacheSubnetGroupNotFoundFault") as e:
-        if module.check_mode:
-            return None  # created earlier in the same check run
-        module.fail_json_aws(e, msg="subnet_group: cache subnet group %s does not exist; create it first "
-                                    "(funmagic.elasticache.subnet_group or the network role)" % name)
-    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="subnet_group: cannot read cache subnet group %s" % name)
-    return groups[0]["VpcId"]
+    group = find(client, "describe_cache_subnet_groups", "CacheSubnetGroups", "CacheSubnetGroupNotFoundFault",
+                 CacheSubnetGroupName=name)
+    if group is None and not module.check_mode:  # in check mode it may be created earlier in the same run
+        module.fail_json(msg="subnet_group: cache subnet group %s does not exist; create it first "
+                             "(funmagic.elasticache.subnet_group or the network role)" % name)
+    return group and group["VpcId"]
 
 
-def delete(module, client, group):
+def wait_for(client, params, group_id, state):
+    waiter = "replication_group_available" if state == "available" else "replication_group_deleted"
+    client.wait(waiter, params["wait_timeout"], params["wait_delay"],
+                "replication group %s to be %s" % (group_id, state), ReplicationGroupId=group_id)
+
+
+def ensure_absent(module, client, group):
     params = module.params
+    if group is None:
+        return False, {"replication_group": None}
     if not params["final_snapshot_identifier"] and not params["skip_final_snapshot"]:
         module.fail_json(msg="Deleting %s needs final_snapshot_identifier, or skip_final_snapshot=true to delete "
                              "without a snapshot." % group["ReplicationGroupId"])
     if group["Status"] == "deleting":
-        module.exit_json(changed=False, replication_group=None)
+        return False, {"replication_group": None}
+    diff = {"before": {"state": "present"}, "after": {"state": "absent"}}
     if module.check_mode:
-        module.exit_json(changed=True, diff={"before": {"state": "present"}, "after": {"state": "absent"}})
-    request = {"ReplicationGroupId": group["ReplicationGroupId"]}
+        return True, {"diff": diff}
+    group_id = group["ReplicationGroupId"]
+    request = {"ReplicationGroupId": group_id}
     if params["final_snapshot_identifier"]:
         request["FinalSnapshotIdentifier"] = params["final_snapshot_identifier"]
     if group["Status"] != "available":
-        wait_for_group(module, client, group["ReplicationGroupId"], "available", params["wait_timeout"],
-                       params["wait_delay"])
-    try:
-        client.delete_replication_group(aws_retry=True, **request)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to delete replication group %s" % group["ReplicationGroupId"])
+        wait_for(client, params, group_id, "available")
+    client.delete_replication_group(**request)
     if params["wait"]:
-        wait_for_group(module, client, group["ReplicationGroupId"], "deleted", params["wait_timeout"],
-                       params["wait_delay"])
-    module.exit_json(changed=True, replication_group=None, final_snapshot_identifier=params["final_snapshot_identifier"],
-                     diff={"before": {"state": "present"}, "after": {"state": "absent"}})
+        wait_for(client, params, group_id, "deleted")
+    return True, {"replication_group": None, "final_snapshot_identifier": params["final_snapshot_identifier"],
+                  "diff": diff}
+
+
+def ensure_present(module, client, group, desired):
+    params = module.params
+    if group is not None and group["Status"] == "deleting":
+        wait_for(client, params, group["ReplicationGroupId"], "deleted")
+        group = None
+    cluster = describe_member_cluster(client, group) if group else None
+    subnet_group = params["subnet_group"] or (cluster or {}).get("CacheSubnetGroupName")
+    desired["security_group_ids"] = resolve_security_groups(module, client, params["security_group_ids"],
+                                                            subnet_group)
+    if group is None:
+        return create(module, client, desired)
+    return update(module, client, group, cluster, desired)
 
 
 def create(module, client, desired):
     params = module.params
+    group_id = desired["replication_group_id"]
     if not desired.get("node_type"):
-        module.fail_json(msg="node_type is required to create replication group %s." % desired["replication_group_id"])
+        module.fail_json(msg="node_type is required to create replication group %s." % group_id)
+    diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
+    if module.check_mode:
+        return True, {"diff": diff}
     request = create_parameters(desired, params["auth_token"])
     if params["tags"]:
         request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
-    diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
-    if module.check_mode:
-        module.exit_json(changed=True, diff=diff)
-    try:
-        group = client.create_replication_group(aws_retry=True, **request)["ReplicationGroup"]
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to create replication group %s" % desired["replication_group_id"])
+    group = client.create_replication_group(**request)["ReplicationGroup"]
     if params["wait"]:
-        wait_for_group(module, client, group["ReplicationGroupId"], "available", params["wait_timeout"],
-                       params["wait_delay"])
-        group = describe_replication_group(client, group["ReplicationGroupId"])
-    result = group_result(client, group)[0]
-    module.exit_json(changed=True, replication_group=result, diff=diff)
+        wait_for(client, params, group_id, "available")
+        group = describe_replication_group(client, group_id)
+    # The tags are those just set: no need to read them back.
+    result = group_result(group, describe_member_cluster(client, group), dict(params["tags"] or {}))
+    return True, {"replication_group": result, "diff": diff}
 
 
-def update(module, client, group, desired):
+def update(module, client, group, cluster, desired):
     params = module.params
     group_id = group["ReplicationGroupId"]
-    state = group_result(client, group, with_tags=False)[1]
+    state = current_state(group, cluster)
     changes = plan(desired, state, params["auth_token"], params["auth_token_update_strategy"])
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
-    current_tags = get_tags(client, group["ARN"])
-    tags_differ = ensure_tags(module, client, group["ARN"], current_tags, params["tags"], params["purge_tags"]) \
-        if module.check_mode else None
     needs_change = bool(changes["modify"] or changes["replicas"] is not None)
     diff = {"before": changes["before"], "after": changes["after"]}
+    tags = get_tags(client, group["ARN"])
     if module.check_mode:
-        module.exit_json(changed=needs_change or tags_differ, diff=diff,
-                         replication_group=group_result(client, group)[0])
+        tags_changed = ensure_tags(client, group["ARN"], tags, params["tags"], params["purge_tags"], True)[0]
+        return needs_change or tags_changed, {"diff": diff, "replication_group": group_result(group, cluster, tags)}
     if needs_change and group["Status"] != "available":
-        wait_for_group(module, client, group_id, "available", params["wait_timeout"], params["wait_delay"])
+        wait_for(client, params, group_id, "available")
 
     def change_replicas():
         call = client.increase_replica_count if changes["replicas"] > state["replicas"] \
             else client.decrease_replica_count
-        call(ReplicationGroupId=group_id, NewReplicaCount=changes["replicas"], ApplyImmediately=True, aws_retry=True)
+        call(ReplicationGroupId=group_id, NewReplicaCount=changes["replicas"], ApplyImmediately=True)
 
     def modify():
         client.modify_replication_group(ReplicationGroupId=group_id, ApplyImmediately=params["apply_immediately"],
-                                        aws_retry=True, **changes["modify"])
+                                        **changes["modify"])
 
     steps = []
     if changes["replicas"] is not None:
@@ -423,15 +435,14 @@ def update(module, client, group, desired):
     if changes["modify"]:
         steps.insert(len(steps) if changes["replicas_first"] else 0, modify)
     for index, step in enumerate(steps):
-        try:
-            step()
-        except AWS_ERRORS as e:
-            module.fail_json_aws(e, msg="Failed to update replication group %s" % group_id)
+        step()
         if params["wait"] or index < len(steps) - 1:
-            wait_for_group(module, client, group_id, "available", params["wait_timeout"], params["wait_delay"])
-    tags_changed = ensure_tags(module, client, group["ARN"], current_tags, params["tags"], params["purge_tags"])
-    group = describe_replication_group(client, group_id)
-    module.exit_json(changed=needs_change or tags_changed, diff=diff, replication_group=group_result(client, group)[0])
+            wait_for(client, params, group_id, "available")
+    tags_changed, tags = ensure_tags(client, group["ARN"], tags, params["tags"], params["purge_tags"], False)
+    if needs_change:
+        group = describe_replication_group(client, group_id)
+        cluster = describe_member_cluster(client, group)
+    return needs_change or tags_changed, {"diff": diff, "replication_group": group_result(group, cluster, tags)}
 
 
 def main():
@@ -480,40 +491,21 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[["replicas", "num_cache_clusters"]],
     )
-    params = module.params
-    desired = desired_options(params)
-    errors = validate(params, desired)
-    if params["final_snapshot_identifier"]:
-        errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
-        if params["skip_final_snapshot"]:
-            errors.append("final_snapshot_identifier and skip_final_snapshot=true contradict each other; choose one.")
+    desired = desired_options(module.params)
+    errors = validate(module.params, desired)
     if errors:
         module.fail_json(msg="Invalid options: " + " ".join(errors))
 
-    client = retrying_client(module, "elasticache")
+    client = connect(module)
     try:
         group = describe_replication_group(client, desired["replication_group_id"])
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to describe replication group %s" % desired["replication_group_id"])
-
-    if params["state"] == "absent":
-        if group is None:
-            module.exit_json(changed=False, replication_group=None)
-        delete(module, client, group)
-
-    vpc = subnet_group_vpc(module, client, params["subnet_group"] or (group and _subnet_group_of(client, group)))
-    desired["security_group_ids"] = resolve_security_groups(module, params["security_group_ids"], vpc)
-    if group is None or group["Status"] == "deleting":
-        if group is not None:
-            wait_for_group(module, client, group["ReplicationGroupId"], "deleted", params["wait_timeout"],
-                           params["wait_delay"])
-        create(module, client, desired)
-    update(module, client, group, desired)
-
-
-def _subnet_group_of(client, group):
-    cluster = describe_member_cluster(client, group) or {}
-    return cluster.get("CacheSubnetGroupName")
+        if module.params["state"] == "absent":
+            changed, result = ensure_absent(module, client, group)
+        else:
+            changed, result = ensure_present(module, client, group, desired)
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **result)
 
 
 if __name__ == "__main__":

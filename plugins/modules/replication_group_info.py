@@ -9,17 +9,44 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: replication_group_info
-short_description: Describe ElastiCache replication groups
+short_description: Describe ElastiCache replication groups, and how far a wait for them has come
 version_added: 0.1.0
 description:
-  - Returns one replication group by id, or all of them, with endpoints, member settings and tags.
+  - Returns one replication group by id, a list of them, or all of them, with endpoints, member settings and tags.
+  - Returns I(progress), so that a task in a loop can wait for groups to become available, one task per poll
+    (see the examples).
 author:
   - Funmagic Platform Team (@funmagic)
 options:
   replication_group_id:
-    description: The group to describe. All groups when omitted.
+    description: The group to describe. All groups when neither this nor I(replication_group_ids) is given.
     type: str
     aliases: [id, name]
+  replication_group_ids:
+    description:
+      - The groups to describe, in this order. Ids that do not exist are listed in I(missing).
+      - Two or more ids are described together, page by page (100 groups per call), not one call each.
+    type: list
+    elements: str
+  tags:
+    description:
+      - Read each group's tags (one ListTagsForResource call per group).
+      - C(false) saves those calls; I(tags) is then left out of each group.
+    type: bool
+    default: true
+  member_details:
+    description:
+      - Read the groups' member clusters too, for I(engine_version), I(parameter_group), I(subnet_group),
+        I(security_group_ids), I(maintenance_window), I(notification_topic_arn) and pending changes
+        (one DescribeCacheClusters call for one group, or one per 100 nodes for several).
+      - C(false) leaves those fields C(null) and describes the groups only, which is all a status poll needs.
+    type: bool
+    default: true
+  wait_seconds:
+    description:
+      - Seconds to sleep before describing, so that each iteration of a C(loop) is one poll (see the examples).
+    type: int
+    default: 0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -31,42 +58,132 @@ EXAMPLES = r"""
   funmagic.elasticache.replication_group_info:
     replication_group_id: app-queue
   register: queue
+
+# One AWS call per poll, one line per poll ("poll 3: app-main=available, app-queue=creating"),
+# and the loop stops at once when every group is available, or one failed or disappeared.
+- name: Wait until the replication groups are available
+  funmagic.elasticache.replication_group_info:
+    replication_group_ids: [app-main, app-queue]
+    tags: false
+    member_details: false
+    wait_seconds: "{{ 0 if poll == 1 else 15 }}"
+  register: groups_poll
+  loop: "{{ range(1, 1800 // 15 + 2) | list }}"
+  loop_control:
+    loop_var: poll
+    label: "poll {{ poll }}: {{ groups_poll.progress.summary | default(groups_poll.msg | default('')) }}"
+    break_when:
+      - groups_poll.progress is not defined or groups_poll.progress.ready or groups_poll.progress.failed
+
+- name: Stop unless every group became available
+  ansible.builtin.assert:
+    that: groups_poll.results[-1].progress.ready | default(false)
+    fail_msg: >-
+      Not available: {{ groups_poll.results[-1].progress.summary | default(groups_poll.results[-1].msg) }}
+    quiet: true
 """
 
 RETURN = r"""
 replication_groups:
-  description: The groups, as the replication_group module returns one. Empty when the id does not exist.
+  description:
+    - The groups that exist, as the replication_group module returns one. Empty when none of the ids exists.
   returned: always
   type: list
   elements: dict
+missing:
+  description: The requested ids that do not exist.
+  returned: always
+  type: list
+  elements: str
+  sample: [app-queue]
+progress:
+  description: How far a wait for the requested groups (all described groups when no id was given) has come.
+  returned: always
+  type: dict
+  contains:
+    ready:
+      description: Whether every group is C(available).
+      type: bool
+    failed:
+      description: Groups that will not become available by waiting (C(create-failed), C(deleting), missing).
+      type: list
+      elements: str
+    summary:
+      description: C(id=status) of each group, in the order asked.
+      type: str
+      sample: app-main=available, app-queue=creating
 """
+
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import group_result
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
+
+
+def describe_groups(client, ids):
+    """The groups with these ids (in their order, the missing ones left out), or all groups when ids is None."""
+    if ids is not None and len(ids) < 2:
+        found = ids and describe_replication_group(client, ids[0])
+        return [found] if found else []
+    groups = client.paginate("describe_replication_groups", "ReplicationGroups")
+    if ids is None:
+        return groups
+    by_id = dict((g["ReplicationGroupId"], g) for g in groups)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def first_members(client, groups):
+    """group id -> its first member cluster: one call for one group, one paginated walk for several."""
+    if len(groups) == 1:
+        return {groups[0]["ReplicationGroupId"]: describe_member_cluster(client, groups[0])}
+    clusters = dict((c["CacheClusterId"], c) for c in client.paginate("describe_cache_clusters", "CacheClusters"))
+    return dict((g["ReplicationGroupId"], clusters.get((g.get("MemberClusters") or [None])[0])) for g in groups)
+
+
+def describe(client, params):
+    ids = params["replication_group_ids"]
+    if params["replication_group_id"]:
+        ids = [params["replication_group_id"]]
+    ids = [i.lower() for i in ids] if ids is not None else None
+    groups = describe_groups(client, ids)
+    members = first_members(client, groups) if params["member_details"] and groups else {}
+    results = [group_result(g, members.get(g["ReplicationGroupId"]),
+                            get_tags(client, g["ARN"]) if params["tags"] else None) for g in groups]
+    found = set(g["replication_group_id"] for g in results)
+    return {
+        "replication_groups": results,
+        "missing": [i for i in ids or [] if i not in found],
+        "progress": progress(results, ids),
+    }
 
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(replication_group_id=dict(type="str", aliases=["id", "name"])),
+        argument_spec=dict(
+            replication_group_id=dict(type="str", aliases=["id", "name"]),
+            replication_group_ids=dict(type="list", elements="str"),
+            tags=dict(type="bool", default=True),
+            member_details=dict(type="bool", default=True),
+            wait_seconds=dict(type="int", default=0),
+        ),
+        mutually_exclusive=[["replication_group_id", "replication_group_ids"]],
         supports_check_mode=True,
     )
-    client = retrying_client(module, "elasticache")
-    group_id = module.params["replication_group_id"]
+    client = connect(module)
+    if module.params["wait_seconds"] > 0:
+        time.sleep(module.params["wait_seconds"])
     try:
-        if group_id:
-            found = describe_replication_group(client, group_id.lower())
-            groups = [found] if found else []
-        else:
-            groups = paginate(client, "describe_replication_groups", "ReplicationGroups")
-        results = [group_result(client, group)[0] for group in groups]
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to describe replication groups")
-    module.exit_json(changed=False, replication_groups=results)
+        result = describe(client, module.params)
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

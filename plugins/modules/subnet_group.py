@@ -83,47 +83,77 @@ subnet_group:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
 
 
-def describe(client, name):
-    try:
-        return paginate(client, "describe_cache_subnet_groups", "CacheSubnetGroups", CacheSubnetGroupName=name)[0]
-    except is_boto3_error_code("CacheSubnetGroupNotFoundFault"):
-        return None
+def zones_of(group):
+    """subnet id -> availability zone, as the subnet group describes its subnets."""
+    return dict((s["SubnetIdentifier"], s["SubnetAvailabilityZone"]["Name"]) for s in group["Subnets"])
 
 
-def result(client, group):
+def result(group, tags):
     snake = camel_dict_to_snake_dict(group)
     snake["name"] = group["CacheSubnetGroupName"]
-    snake["subnet_ids"] = sorted(s["SubnetIdentifier"] for s in group["Subnets"])
-    snake["availability_zones"] = sorted(set(s["SubnetAvailabilityZone"]["Name"] for s in group["Subnets"]))
-    snake["tags"] = get_tags(client, group["ARN"])
+    snake["subnet_ids"] = sorted(zones_of(group))
+    snake["availability_zones"] = sorted(set(zones_of(group).values()))
+    snake["tags"] = tags
     return snake
 
 
-def check_zones(module, subnets):
-    """Refuse, before any change, subnets that are missing or all in one AZ."""
-    ec2 = retrying_client(module, "ec2")
+def single_zone_error(subnets, zones):
+    """The refusal of subnets that are all in one AZ, or None when they span two or more."""
+    if len(set(zones)) >= 2:
+        return None
+    return ("subnets: %s are all in %s; Multi-AZ needs subnets in at least 2 availability zones. "
+            "Add a subnet in another zone, or set allow_single_az=true." % (", ".join(subnets), ", ".join(sorted(zones))))
+
+
+def subnet_zones(module, subnets, group):
+    """The zones of `subnets`: from the group's own description when it already has them, else from EC2."""
+    known = zones_of(group) if group else {}
+    if all(s in known for s in subnets):
+        return [known[s] for s in subnets]
     try:
-        found = paginate(ec2, "describe_subnets", "Subnets", SubnetIds=subnets)
-    except is_boto3_error_code("InvalidSubnetID.NotFound") as e:
-        module.fail_json_aws(e, msg="subnets: one of %s does not exist" % ", ".join(subnets))
-    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="subnets: cannot describe %s" % ", ".join(subnets))
-    zones = sorted(set(s["AvailabilityZone"] for s in found))
-    if len(zones) < 2 and not module.params["allow_single_az"]:
-        module.fail_json(msg="subnets: %s are all in %s; Multi-AZ needs subnets in at least 2 availability zones. "
-                             "Add a subnet in another zone, or set allow_single_az=true."
-                             % (", ".join(subnets), ", ".join(zones)))
+        found = connect(module, "ec2").paginate("describe_subnets", "Subnets", SubnetIds=subnets)
+    except is_ansible_aws_error_code("InvalidSubnetID.NotFound") as e:
+        raise ElastiCacheError(message="subnets: one of %s does not exist" % ", ".join(subnets), exception=e.exception)
+    return [s["AvailabilityZone"] for s in found]
+
+
+def ensure_present(module, client, name, group):
+    params = module.params
+    subnets = params["subnets"]
+    problem = None if params["allow_single_az"] else single_zone_error(subnets, subnet_zones(module, subnets, group))
+    if problem:
+        module.fail_json(msg=problem)
+    description = params["description"] or name
+    wanted = {"description": description, "subnet_ids": sorted(subnets)}
+    if group is None:
+        if module.check_mode:
+            return True, {"diff": {"before": {}, "after": wanted}, "subnet_group": None}
+        request = dict(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description, SubnetIds=subnets)
+        if params["tags"]:
+            request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+        group = client.create_cache_subnet_group(**request)["CacheSubnetGroup"]
+        return True, {"diff": {"before": {}, "after": wanted}, "subnet_group": result(group, dict(params["tags"] or {}))}
+
+    current = {"description": group["CacheSubnetGroupDescription"], "subnet_ids": sorted(zones_of(group))}
+    changed = current != wanted
+    if changed and not module.check_mode:
+        group = client.modify_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description,
+                                                 SubnetIds=subnets)["CacheSubnetGroup"]
+    tags_changed, tags = ensure_tags(client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
+                                     params["purge_tags"], module.check_mode)
+    return changed or tags_changed, {"diff": {"before": current, "after": wanted}, "subnet_group": result(group, tags)}
 
 
 def main():
@@ -140,53 +170,19 @@ def main():
         required_if=[["state", "present", ["subnets"]]],
         supports_check_mode=True,
     )
-    params = module.params
-    name = params["name"].lower()
-    client = retrying_client(module, "elasticache")
+    name = module.params["name"].lower()
+    client = connect(module)
     try:
-        group = describe(client, name)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to describe cache subnet group %s" % name)
-
-    if params["state"] == "absent":
-        if group is None:
-            module.exit_json(changed=False)
-        if not module.check_mode:
-            try:
-                client.delete_cache_subnet_group(CacheSubnetGroupName=name, aws_retry=True)
-            except AWS_ERRORS as e:
-                module.fail_json_aws(e, msg="Failed to delete cache subnet group %s" % name)
-        module.exit_json(changed=True, diff={"before": {"name": name}, "after": {}})
-
-    check_zones(module, params["subnets"])
-    description = params["description"] or name
-    wanted = {"description": description, "subnet_ids": sorted(params["subnets"])}
-    if group is None:
-        if not module.check_mode:
-            try:
-                request = dict(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description,
-                               SubnetIds=params["subnets"])
-                if params["tags"]:
-                    request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
-                group = client.create_cache_subnet_group(aws_retry=True, **request)["CacheSubnetGroup"]
-            except AWS_ERRORS as e:
-                module.fail_json_aws(e, msg="Failed to create cache subnet group %s" % name)
-        module.exit_json(changed=True, diff={"before": {}, "after": wanted},
-                         subnet_group=result(client, group) if group else None)
-
-    current = {"description": group["CacheSubnetGroupDescription"],
-               "subnet_ids": sorted(s["SubnetIdentifier"] for s in group["Subnets"])}
-    changed = current != wanted
-    if changed and not module.check_mode:
-        try:
-            group = client.modify_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description,
-                                                     SubnetIds=params["subnets"], aws_retry=True)["CacheSubnetGroup"]
-        except AWS_ERRORS as e:
-            module.fail_json_aws(e, msg="Failed to modify cache subnet group %s" % name)
-    tags_changed = ensure_tags(module, client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
-                               params["purge_tags"])
-    module.exit_json(changed=changed or tags_changed, diff={"before": current, "after": wanted},
-                     subnet_group=result(client, group))
+        group = find(client, "describe_cache_subnet_groups", "CacheSubnetGroups", "CacheSubnetGroupNotFoundFault",
+                     CacheSubnetGroupName=name)
+        if module.params["state"] == "absent":
+            changed, outcome = delete_if_present(client, module.check_mode, group, name, "delete_cache_subnet_group",
+                                                 CacheSubnetGroupName=name)
+        else:
+            changed, outcome = ensure_present(module, client, name, group)
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **outcome)
 
 
 if __name__ == "__main__":

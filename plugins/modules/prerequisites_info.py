@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: prerequisites_info
+short_description: Look up what an ElastiCache setup needs to exist already
+version_added: 0.2.0
+description:
+  - Read-only. Finds the VPC (the default VPC unless I(vpc_id) is given), its subnets with their availability
+    zones, the application security group by name in that VPC, and whether SNS topics exist.
+  - M(funmagic.elasticache.inputs) uses it to check an inventory before anything is changed.
+author:
+  - Funmagic Platform Team (@funmagic)
+options:
+  vpc_id:
+    description: The VPC. The region's default VPC when omitted.
+    type: str
+  app_security_group:
+    description: Name of the application's EC2 security group, looked up in the VPC.
+    type: str
+  sns_topic_arns:
+    description: SNS topics whose existence is checked.
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: What exists for the runbook's names
+  funmagic.elasticache.prerequisites_info:
+    app_security_group: funmagic-ec2-sg
+  register: found
+"""
+
+RETURN = r"""
+vpcs:
+  description: The VPC found (none or one), as C(vpc_id) and C(cidr_block).
+  returned: always
+  type: list
+  elements: dict
+subnets:
+  description: The VPC's subnets, as C(subnet_id) and C(availability_zone).
+  returned: always
+  type: list
+  elements: dict
+app_security_groups:
+  description: Security groups of that name in the VPC, as C(group_id) and C(group_name).
+  returned: always
+  type: list
+  elements: dict
+sns_topics:
+  description: Topic ARN to whether it exists.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
+
+
+def topic_exists(client, arn):
+    try:
+        client.get_topic_attributes(TopicArn=arn, aws_retry=True)
+    except is_boto3_error_code(("NotFound", "NotFoundException", "InvalidParameter")):
+        return False
+    return True
+
+
+def lookup(module):
+    params = module.params
+    ec2 = retrying_client(module, "ec2")
+    found = {"vpcs": [], "subnets": [], "app_security_groups": [], "sns_topics": {}}
+    vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
+        else {"Name": "is-default", "Values": ["true"]}
+    operation = "DescribeVpcs"
+    try:
+        vpcs = paginate(ec2, "describe_vpcs", "Vpcs", Filters=[vpc_filter])
+        found["vpcs"] = [{"vpc_id": v["VpcId"], "cidr_block": v.get("CidrBlock")} for v in vpcs]
+        if vpcs:
+            in_vpc = {"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}
+            operation = "DescribeSubnets"
+            found["subnets"] = sorted(({"subnet_id": s["SubnetId"], "availability_zone": s["AvailabilityZone"]}
+                                       for s in paginate(ec2, "describe_subnets", "Subnets", Filters=[in_vpc])),
+                                      key=lambda s: s["subnet_id"])
+            if params["app_security_group"]:
+                operation = "DescribeSecurityGroups"
+                groups = paginate(ec2, "describe_security_groups", "SecurityGroups", Filters=[
+                    in_vpc, {"Name": "group-name", "Values": [params["app_security_group"]]}])
+                found["app_security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"]}
+                                                for g in groups]
+        if params["sns_topic_arns"]:
+            operation = "GetTopicAttributes"
+            sns = retrying_client(module, "sns")
+            found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="%s failed while looking up the prerequisites" % operation)
+    return found
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            vpc_id=dict(type="str"),
+            app_security_group=dict(type="str"),
+            sns_topic_arns=dict(type="list", elements="str", default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    module.exit_json(changed=False, **lookup(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ sanity: bootstrap
 pytest: bootstrap
 	$(PY) -m pytest
 
-test: lint sanity pytest
+test: lint sanity pytest packaging
 
 demo: bootstrap
 	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3
@@ -44,3 +44,15 @@ clean: demo-down
 
 bench: bootstrap
 	$(PY) -m tests.bench.parallel_create
+
+# The collection as users get it: tarball contents, offline install + import_playbook, execution environment,
+# changelog fragments and CHANGELOG.rst (tests/packaging).
+.PHONY: packaging changelog docs
+packaging: bootstrap
+	$(PY) -m pytest tests/packaging
+
+# Lint the fragments and regenerate CHANGELOG.rst from changelogs/changelog.yaml (a release adds to the latter:
+# antsibull-changelog release, run at release time only).
+changelog: bootstrap
+	$(BIN)/antsibull-changelog lint
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-changelog generate

@@ -25,7 +25,7 @@ sanity: bootstrap
 pytest: bootstrap
 	$(PY) -m pytest
 
-test: lint sanity pytest packaging
+test: lint sanity pytest packaging molecule
 
 demo: bootstrap
 	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3
@@ -56,3 +56,15 @@ packaging: bootstrap
 changelog: bootstrap
 	$(BIN)/antsibull-changelog lint
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-changelog generate
+
+# Molecule scenarios (molecule/README.md): each brings up its own emulator and chroot hosts under
+# .testbed/molecule and tears them down. One scenario: make molecule MOLECULE_SCENARIOS=default
+MOLECULE_SCENARIOS ?= default
+.PHONY: molecule
+molecule: bootstrap
+	$(PY) -m tests.testbed.hosts prepare >/dev/null
+	failed=""; for scenario in $(MOLECULE_SCENARIOS); do \
+	  PATH=$(abspath $(BIN)):$$PATH ANSIBLE_HOME=$(abspath $(TESTBED))/molecule/ansible-home \
+	    MOLECULE_GLOB='molecule/*/molecule.yml' $(BIN)/molecule test -s $$scenario || failed="$$failed $$scenario"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "molecule: failed:$$failed"; exit 1; fi

@@ -1,0 +1,537 @@
+"""A real Redis Cluster on loopback, standing in for an ElastiCache replication group in cluster mode.
+
+Shards x (1 + replicas) redis-server processes, each bound to its own 127.0.X.Y on port 6379 with its
+cluster bus on 16379, announcing its own host name (so MOVED and ASK redirections and CLUSTER SLOTS
+name hosts, which resolve only through the hosts file). With TLS, clients, the cluster bus and
+replication all use TLS, and each node's certificate (from the test-bed CA) names the node and the
+configuration endpoint. AUTH tokens are the passwords of the default user, as in ElastiCache.
+
+Slots are laid out as ElastiCache lays them out: 16384 slots split into contiguous ranges as equal
+as possible, the first shards taking one more slot each when the split is not exact (3 shards:
+0-5461, 5462-10922, 10923-16383, as in the AWS CLI reference's describe output). Adding or removing
+a shard moves slots together with their keys (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT
+NODE, the procedure of `redis-cli --cluster reshard`), online, to the same even layout for the new
+shard count. AWS documents only that online resharding distributes slots evenly; the exact ranges
+it chooses are not documented.
+
+API (all blocking, every wait bounded)::
+
+    ca = CertificateAuthority(os.path.join(state_dir, "ca"))          # tests.emulator.redis_fixture
+    cluster = RedisCluster(state_dir, ca,
+                           nodes={"0001-001.example": "127.0.15.10", "0001-002.example": "127.0.15.11",
+                                  "0002-001.example": "127.0.15.12", "0002-002.example": "127.0.15.13"},
+                           shards=2, replicas=1, passwords=["token"],
+                           configuration_hostname="clustercfg.example", name="my-group")
+    cluster.start()                  # maps the names, starts the nodes, assigns slots, waits for a healthy cluster
+    cluster.slots()                  # [{"shard": 1, "slots": "0-8191", "primary": "0001-001.example",
+                                     #   "replicas": ["0001-002.example"]}, ...] as the cluster sees it now
+    cluster.add_shard({"0003-001.example": "127.0.15.14", "0003-002.example": "127.0.15.15"})
+    cluster.remove_shard()           # the last shard: its slots and keys move away, its nodes stop
+    cluster.set_passwords(["old", "new"])   # AUTH token ROTATE; ["new"] for SET; [] for none
+    cluster.pids()                   # {hostname: pid} of the running nodes
+    cluster.stop()                   # every process it started, and its hosts block
+
+`nodes` is ordered: shard i takes the next 1 + replicas names, the first of them its primary. The
+hosts block (tag "redis-cluster <name>") is written to each of `hosts_files` before any node starts
+and removed by stop(); start() then asserts that every name maps to its loopback address in
+/etc/hosts, so a caller that maps the names itself passes hosts_files=(). Names of removed shards
+stay mapped until stop(), so a client holding a stale slot map never sends them to DNS.
+
+The nodes get SIGTERM when the thread that started them ends (PR_SET_PDEATHSIG, as the single
+servers of redis_fixture): call start() and add_shard() from a long-lived thread.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+import redis
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from . import hosts
+from .redis_fixture import (PORT, CertificateAuthority, _die_with_parent, _terminate, _wait_listening, _write,
+                            render_config)
+
+SLOTS = 16384
+BUS_PORT = 16379
+NODE_TIMEOUT_MS = 5000
+MIGRATE_TIMEOUT_MS = 5000
+KEYS_PER_MIGRATE = 100
+SLOTS_PER_BATCH = 512
+
+
+# --- pure logic -------------------------------------------------------------------------------------
+
+def aws_slot_ranges(count: int) -> list[tuple[int, int]]:
+    """The contiguous (first, last) slot range of each of `count` shards, as ElastiCache assigns them."""
+    if not 1 <= count <= SLOTS:
+        raise ValueError(f"a cluster has 1 to {SLOTS} shards, not {count}")
+    size, extra = divmod(SLOTS, count)
+    ranges, first = [], 0
+    for index in range(count):
+        last = first + size + (1 if index < extra else 0) - 1
+        ranges.append((first, last))
+        first = last + 1
+    return ranges
+
+
+def format_ranges(ranges) -> str:
+    """"0-5461" or "0-100,200-300": the way DescribeReplicationGroups writes a shard's Slots."""
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+def collapse(slots) -> list[tuple[int, int]]:
+    """Sorted slot numbers as (first, last) ranges."""
+    ranges: list[tuple[int, int]] = []
+    for slot in sorted(slots):
+        if ranges and ranges[-1][1] == slot - 1:
+            ranges[-1] = (ranges[-1][0], slot)
+        else:
+            ranges.append((slot, slot))
+    return ranges
+
+
+def plan_moves(owners: list[int | None], targets: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(source shard, destination shard, first slot, last slot) runs that turn `owners` into `targets`.
+
+    owners[slot] is the index of the shard that serves the slot now (None: unassigned, which a
+    healthy cluster never has); targets[i] is the range shard i must serve afterwards.
+    """
+    if len(owners) != SLOTS:
+        raise ValueError(f"owners must list all {SLOTS} slots")
+    wanted = [index for index, (first, last) in enumerate(targets) for _ in range(first, last + 1)]
+    if len(wanted) != SLOTS:
+        raise ValueError("target ranges must cover every slot exactly once")
+    moves: list[tuple[int, int, int, int]] = []
+    for slot, (source, destination) in enumerate(zip(owners, wanted)):
+        if source == destination:
+            continue
+        if source is None:
+            raise ValueError(f"slot {slot} is not served by any shard")
+        if moves and moves[-1][:2] == (source, destination) and moves[-1][3] == slot - 1:
+            moves[-1] = (source, destination, moves[-1][2], slot)
+        else:
+            moves.append((source, destination, slot, slot))
+    return moves
+
+
+def parse_cluster_nodes(text: str) -> dict[str, dict]:
+    """CLUSTER NODES as {node id: {address, hostname, flags, master, link, slots: [(first, last)]}}.
+
+    Slots being migrated or imported ("[5462->-id]") are left out: they still belong to their owner.
+    """
+    nodes = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 8:
+            continue
+        endpoint, _, hostname = fields[1].partition(",")
+        slots = []
+        for token in fields[8:]:
+            if token.startswith("["):
+                continue
+            first, _, last = token.partition("-")
+            slots.append((int(first), int(last or first)))
+        nodes[fields[0]] = {
+            "address": endpoint.rsplit(":", 1)[0],
+            "hostname": hostname,
+            "flags": set(fields[2].split(",")),
+            "master": None if fields[3] == "-" else fields[3],
+            "link": fields[7],
+            "slots": slots,
+        }
+    return nodes
+
+
+def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, password: str | None) -> list[str]:
+    """The redis.conf lines that make a node a cluster node announcing `hostname` at `address`."""
+    lines = [
+        "cluster-enabled yes",
+        f"cluster-config-file {os.path.join(directory, 'nodes.conf')}",
+        f"cluster-port {BUS_PORT}",
+        f"cluster-node-timeout {NODE_TIMEOUT_MS}",
+        f"cluster-announce-ip {address}",
+        f"cluster-announce-hostname {hostname}",
+        "cluster-preferred-endpoint-type hostname",
+        "cluster-require-full-coverage no",
+        # A primary emptied by remove_shard must stay a primary until it is forgotten, not turn into
+        # a replica of the shard that took its last slot.
+        "cluster-allow-replica-migration no",
+        # A new replica syncs at once instead of waiting 5 s for others to share the transfer.
+        "repl-diskless-sync-delay 0",
+    ]
+    if tls:
+        lines += ["tls-cluster yes", "tls-replication yes",
+                  f"tls-client-cert-file {os.path.join(directory, 'client.crt')}",
+                  f"tls-client-key-file {os.path.join(directory, 'client.key')}"]
+    if password:
+        lines += ["masteruser default", f"masterauth {password}"]
+    return lines
+
+
+def issue_client_certificate(ca: CertificateAuthority, name: str, cert_path: str, key_path: str) -> None:
+    """A client certificate from the test-bed CA, for the node's own outgoing TLS connections.
+
+    The cluster bus always asks the connecting node for a certificate and checks that it may be
+    used by a client, which the server certificates of CertificateAuthority.issue (serverAuth only)
+    may not.
+    """
+    with open(ca.key_path, "rb") as handle:
+        ca_key = serialization.load_pem_private_key(handle.read(), password=None)
+    with open(ca.cert_path, "rb") as handle:
+        ca_cert = x509.load_pem_x509_certificate(handle.read())
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()), 0o600)
+    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+
+
+# --- processes --------------------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    hostname: str
+    address: str
+    directory: str
+    process: subprocess.Popen | None = None
+    node_id: str = ""
+    client: redis.Redis | None = field(default=None, repr=False)
+
+
+class ClusterError(RuntimeError):
+    """The cluster did not reach the state asked for (the message says which and why; never a password)."""
+
+
+class RedisCluster:  # pylint: disable=too-many-instance-attributes
+    """Shards x (1 + replicas) redis-server processes in cluster mode; see the module docstring."""
+
+    def __init__(self, state_dir: str, ca: CertificateAuthority | None, nodes: dict[str, str], shards: int,
+                 replicas: int, passwords=(), tls: bool = True, configuration_hostname: str | None = None,
+                 name: str = "cluster", hosts_files=("/etc/hosts",), parameters: dict | None = None,
+                 redis_server: str = "/usr/bin/redis-server", timeout: float = 30.0):
+        if shards < 1 or replicas < 0:
+            raise ValueError("a cluster needs at least one shard and zero or more replicas per shard")
+        if len(nodes) != shards * (1 + replicas):
+            raise ValueError(f"{shards} shards x (1 + {replicas} replicas) need {shards * (1 + replicas)} nodes, "
+                             f"{len(nodes)} given")
+        if tls and ca is None:
+            raise ValueError("TLS needs the test-bed CertificateAuthority")
+        self.state_dir = os.path.join(state_dir, "redis-cluster", name)
+        self.ca = ca
+        self.tls = tls
+        self.replicas = replicas
+        self.passwords = list(passwords)
+        self.configuration_hostname = configuration_hostname
+        self.name = name
+        self.hosts_files = tuple(hosts_files)
+        self.parameters = dict(parameters or {})
+        self.redis_server = redis_server
+        self.timeout = timeout
+        names = list(nodes.items())
+        size = 1 + replicas
+        self._shards = [[self._node(h, a) for h, a in names[i * size:(i + 1) * size]] for i in range(shards)]
+        self._retired: list[Node] = []
+
+    # --- public API --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Map the names, start every node, assign the slots evenly, set up replication, wait until healthy."""
+        self._map_hosts()
+        try:
+            nodes = self._nodes()
+            self._launch(nodes)
+            for index, (shard, (first, last)) in enumerate(zip(self._shards, aws_slot_ranges(len(self._shards)))):
+                primary = self._admin(shard[0])
+                primary.execute_command("CLUSTER", "SET-CONFIG-EPOCH", index + 1)
+                primary.execute_command("CLUSTER", "ADDSLOTSRANGE", first, last)
+            self._meet(nodes[1:], nodes[0])
+            self._replicate(self._shards)
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def add_shard(self, nodes: dict[str, str]) -> None:
+        """Add a shard of 1 + replicas nodes (hostname: address, the primary first), then rebalance online."""
+        if len(nodes) != 1 + self.replicas:
+            raise ValueError(f"a shard has 1 + {self.replicas} nodes, {len(nodes)} given")
+        shard = [self._node(h, a) for h, a in nodes.items()]
+        known = {n.hostname for n in self._nodes() + self._retired}
+        if known & set(nodes):
+            raise ValueError(f"node names already used in this cluster: {sorted(known & set(nodes))}")
+        self._shards.append(shard)
+        self._map_hosts()
+        self._launch(shard)
+        self._meet(shard, self._shards[0][0])
+        self._replicate([shard])
+        self._wait_healthy()
+        self._rebalance()
+
+    def remove_shard(self) -> None:
+        """Move the last shard's slots and keys to the other shards (evenly), then forget and stop its nodes."""
+        if len(self._shards) < 2:
+            raise ClusterError("the last shard of a cluster cannot be removed")
+        self._rebalance(len(self._shards) - 1)
+        keys = self._admin(self._primaries()[-1]).dbsize()
+        if keys:
+            raise ClusterError(f"cluster {self.name}: the last shard still holds {keys} keys after resharding")
+        shard = self._shards.pop()
+        for remaining in self._nodes():
+            for node in shard:
+                self._admin(remaining).execute_command("CLUSTER", "FORGET", node.node_id)
+        for node in shard:
+            self._close(node)
+            _terminate(node.process)
+        self._retired.extend(shard)
+        self._wait_healthy()
+
+    def slots(self) -> list[dict]:
+        """Each shard as the cluster serves it now: shard number, Slots string, primary and replica names."""
+        view = parse_cluster_nodes(self._admin(self._shards[0][0]).execute_command("CLUSTER", "NODES"))
+        result = []
+        for index, shard in enumerate(self._shards):
+            primary = next((n for n in shard if "master" in view.get(n.node_id, {}).get("flags", ())), None)
+            if primary is None:
+                raise ClusterError(f"shard {index + 1} of cluster {self.name} has no primary")
+            result.append({
+                "shard": index + 1,
+                "slots": format_ranges(view[primary.node_id]["slots"]),
+                "primary": primary.hostname,
+                "replicas": [n.hostname for n in shard if n is not primary],
+            })
+        return result
+
+    def set_passwords(self, passwords) -> None:
+        """Make `passwords` the default user's passwords on every node (the last one is current)."""
+        passwords = list(passwords)
+        for node in self._nodes():
+            admin = self._admin(node)
+            admin.execute_command("ACL", "SETUSER", "default", "resetpass",
+                                  *([f">{p}" for p in passwords] or ["nopass"]))
+            admin.execute_command("CONFIG", "SET", "masteruser", "default" if passwords else "")
+            admin.execute_command("CONFIG", "SET", "masterauth", passwords[-1] if passwords else "")
+        self.passwords = passwords
+        for node in self._nodes():
+            self._close(node)
+            self._write_config(node)
+
+    def pids(self) -> dict[str, int]:
+        return {n.hostname: n.process.pid for n in self._nodes() if n.process and n.process.poll() is None}
+
+    def stop(self) -> None:
+        """Stop every process this cluster started and remove its hosts block."""
+        for node in self._nodes() + self._retired:
+            self._close(node)
+            if node.process is not None:
+                _terminate(node.process)
+        for path in self.hosts_files:
+            hosts.write(path, {}, self._tag)
+
+    # --- internals ---------------------------------------------------------------------------------
+
+    @property
+    def _tag(self) -> str:
+        return f"redis-cluster {self.name}"
+
+    def _node(self, hostname: str, address: str) -> Node:
+        return Node(hostname, address, os.path.join(self.state_dir, hostname))
+
+    def _nodes(self) -> list[Node]:
+        return [node for shard in self._shards for node in shard]
+
+    def _map_hosts(self) -> None:
+        mapping = {n.hostname: n.address for n in self._nodes() + self._retired}
+        if self.configuration_hostname:
+            mapping[self.configuration_hostname] = self._shards[0][0].address
+        for path in self.hosts_files:
+            hosts.write(path, mapping, self._tag)
+        for hostname, address in mapping.items():
+            if hosts.assert_mapped(hostname) != address:
+                raise ClusterError(f"{hostname} is mapped to another address than {address} in /etc/hosts")
+
+    def _write_config(self, node: Node) -> str:
+        os.makedirs(node.directory, exist_ok=True)
+        tls_files = None
+        if self.tls:
+            tls_files = (os.path.join(node.directory, "server.crt"), os.path.join(node.directory, "server.key"),
+                         self.ca.cert_path)
+            if not os.path.exists(tls_files[0]):
+                names = [node.hostname] + ([self.configuration_hostname] if self.configuration_hostname else [])
+                self.ca.issue(names, [node.address], tls_files[0], tls_files[1])
+                issue_client_certificate(self.ca, node.hostname, os.path.join(node.directory, "client.crt"),
+                                         os.path.join(node.directory, "client.key"))
+        spec = {"addresses": [node.address], "passwords": self.passwords, "parameters": self.parameters}
+        text = render_config(spec, node.directory, tls_files) + "\n".join(cluster_conf_lines(
+            node.hostname, node.address, node.directory, self.tls, self.passwords[-1] if self.passwords else None))
+        conf = os.path.join(node.directory, "redis.conf")
+        _write(conf, (text + "\n").encode(), 0o600)
+        return conf
+
+    def _launch(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            if _listening(node.address):
+                raise ClusterError(f"{node.address}:{PORT} is already in use; cannot start {node.hostname} there")
+        for node in nodes:
+            conf = self._write_config(node)
+            node.process = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
+                [self.redis_server, conf], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            )
+        for node in nodes:
+            _wait_listening(node.address, node.process, os.path.join(node.directory, "redis.log"))
+            node.node_id = self._admin(node).execute_command("CLUSTER", "MYID")
+
+    def _admin(self, node: Node) -> redis.Redis:
+        if node.client is None:
+            options = {"host": node.address, "port": PORT, "socket_timeout": 10, "decode_responses": True,
+                       "password": self.passwords[-1] if self.passwords else None}
+            if self.tls:
+                options.update(ssl=True, ssl_ca_certs=self.ca.cert_path)
+            node.client = redis.Redis(**options)
+        return node.client
+
+    @staticmethod
+    def _close(node: Node) -> None:
+        if node.client is not None:
+            node.client.close()
+            node.client = None
+
+    def _meet(self, nodes: list[Node], known: Node) -> None:
+        for node in nodes:
+            self._admin(known).execute_command("CLUSTER", "MEET", node.address, PORT, BUS_PORT)
+
+    def _replicate(self, shards: list[list[Node]]) -> None:
+        for shard in shards:
+            primary = shard[0]
+            for replica in shard[1:]:
+                # A replica can only follow a primary it already knows of.
+                self._until(lambda r=replica, p=primary: p.node_id in self._admin(r).execute_command(
+                    "CLUSTER", "NODES"), f"{replica.hostname} learning of {primary.hostname}")
+                self._admin(replica).execute_command("CLUSTER", "REPLICATE", primary.node_id)
+
+    def _until(self, check, what: str) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not check():
+            if time.monotonic() > deadline:
+                raise ClusterError(f"cluster {self.name}: no {what} within {self.timeout:.0f}s")
+            time.sleep(0.05)
+
+    def _problems(self) -> list[str]:
+        """Why the cluster is not yet healthy: every node must see the same nodes and slot owners."""
+        nodes = self._nodes()
+        ids = {n.node_id for n in nodes}
+        views, problems = [], []
+        for node in nodes:
+            admin = self._admin(node)
+            view = parse_cluster_nodes(admin.execute_command("CLUSTER", "NODES"))
+            if set(view) != ids:
+                problems.append(f"{node.hostname} knows {len(view)} of {len(ids)} nodes")
+            bad = {i for i, v in view.items() if v["flags"] & {"handshake", "noaddr", "fail", "fail?"}}
+            if bad:
+                problems.append(f"{node.hostname} sees {len(bad)} nodes failing or in handshake")
+            info = admin.execute_command("CLUSTER", "INFO")
+            if "cluster_state:ok" not in info:
+                problems.append(f"{node.hostname} reports a cluster state other than ok")
+            views.append(sorted((i, v["master"], tuple(v["slots"])) for i, v in view.items()))
+        if any(v != views[0] for v in views):
+            problems.append("nodes disagree on primaries, replicas or slot owners")
+        for shard in self._shards:
+            for replica in shard[1:]:
+                info = self._admin(replica).info("replication")
+                if info.get("role") == "slave" and info.get("master_link_status") != "up":
+                    problems.append(f"{replica.hostname} is not in sync with its primary")
+        return problems
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            problems = self._problems()
+            if not problems:
+                return
+            if time.monotonic() > deadline:
+                raise ClusterError(f"cluster {self.name} not healthy within {self.timeout:.0f}s: "
+                                   + "; ".join(problems))
+            time.sleep(0.1)
+
+    def _primaries(self) -> list[Node]:
+        view = parse_cluster_nodes(self._admin(self._shards[0][0]).execute_command("CLUSTER", "NODES"))
+        return [next(n for n in shard if "master" in view[n.node_id]["flags"]) for shard in self._shards]
+
+    def _owners(self, primaries: list[Node]) -> list[int | None]:
+        view = parse_cluster_nodes(self._admin(primaries[0]).execute_command("CLUSTER", "NODES"))
+        owners: list[int | None] = [None] * SLOTS
+        for index, primary in enumerate(primaries):
+            for first, last in view[primary.node_id]["slots"]:
+                owners[first:last + 1] = [index] * (last - first + 1)
+        return owners
+
+    def _rebalance(self, count: int | None = None) -> None:
+        """Move slots with their keys so the first `count` shards (default: all) hold the even layout."""
+        primaries = self._primaries()
+        targets = aws_slot_ranges(count or len(primaries))
+        for source, destination, first, last in plan_moves(self._owners(primaries), targets):
+            for start in range(first, last + 1, SLOTS_PER_BATCH):
+                self._move(primaries[source], primaries[destination],
+                           list(range(start, min(start + SLOTS_PER_BATCH, last + 1))), primaries)
+        self._wait_healthy()
+        if [parse_slots(s["slots"]) for s in self.slots()[:len(targets)]] != [[t] for t in targets]:
+            raise ClusterError(f"cluster {self.name}: slots are not where they were moved to")
+
+    def _move(self, source: Node, destination: Node, slots: list[int], primaries: list[Node]) -> None:
+        """Move `slots` from source to destination with their keys, in the order redis-cli uses."""
+        src, dst = self._admin(source), self._admin(destination)
+        self._each(dst, [("CLUSTER", "SETSLOT", s, "IMPORTING", source.node_id) for s in slots])
+        self._each(src, [("CLUSTER", "SETSLOT", s, "MIGRATING", destination.node_id) for s in slots])
+        counts = self._each(src, [("CLUSTER", "COUNTKEYSINSLOT", s) for s in slots])
+        auth = ("AUTH2", "default", self.passwords[-1]) if self.passwords else ()
+        for slot in (s for s, c in zip(slots, counts) if c):
+            while keys := src.execute_command("CLUSTER", "GETKEYSINSLOT", slot, KEYS_PER_MIGRATE):
+                src.execute_command("MIGRATE", destination.address, PORT, "", 0, MIGRATE_TIMEOUT_MS,
+                                    *auth, "KEYS", *keys)
+        # Destination first, so that the slot always has an owner that accepts it.
+        for node in [destination, source] + [p for p in primaries if p not in (source, destination)]:
+            self._each(self._admin(node), [("CLUSTER", "SETSLOT", s, "NODE", destination.node_id) for s in slots])
+
+    @staticmethod
+    def _each(client: redis.Redis, commands) -> list:
+        pipe = client.pipeline(transaction=False)
+        for command in commands:
+            pipe.execute_command(*command)
+        return pipe.execute()
+
+
+def _listening(address: str) -> bool:
+    try:
+        with socket.create_connection((address, PORT), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def parse_slots(text: str) -> list[tuple[int, int]]:
+    """The inverse of format_ranges: "0-5461,6000" -> [(0, 5461), (6000, 6000)]."""
+    ranges = []
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        ranges.append((int(first), int(last or first)))
+    return ranges

@@ -1,0 +1,79 @@
+"""What the scenarios' verify steps look at, written so that a failure never prints an AUTH token.
+
+pytest rewrites asserts only in test modules and conftest files: the checks here fail with their own
+messages, in which every URL is redacted, and hide their frames (whose arguments hold tokens) from tracebacks.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+ENV_KEYS = {"REDIS_URL", "REDIS_QUEUE_URL", "REDIS_PUBSUB_URL", "REDIS_TLS", "QUEUE_PREFIX"}
+URL_KEYS = ("REDIS_URL", "REDIS_QUEUE_URL", "REDIS_PUBSUB_URL")
+
+
+def redact(url: str) -> str:
+    return re.sub(r"^(\w+://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+def expected_url(endpoint: str, port: int, tls: bool, token: str | None) -> str:
+    """The URL a client needs, computed here independently of the collection's own filter."""
+    auth = f"default:{quote(token, safe='')}@" if token else ""
+    return f"{'rediss' if tls else 'redis'}://{auth}{endpoint}:{port}"
+
+
+def assert_url(actual: str, expected: str, where: str) -> None:
+    __tracebackhide__ = True  # pylint: disable=unused-variable  # its arguments hold the token
+    if actual != expected:
+        detail = "the token part differs" if redact(actual) == redact(expected) else f"expected {redact(expected)}"
+        raise AssertionError(f"{where} is {redact(actual)}: {detail}")
+
+
+def env_file(host, path: str) -> dict[str, str]:
+    """KEY=value lines of an env file on a testinfra host."""
+    pairs = {}
+    for line in host.file(path).content_string.splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _sep, value = line.partition("=")
+            pairs[key] = value
+    return pairs
+
+
+def ping(host, path: str, key: str, tls: bool) -> None:
+    """PING with redis-cli inside the host, using the URL the env file holds (the token stays in the file)."""
+    __tracebackhide__ = True  # pylint: disable=unused-variable
+    flag = "--tls " if tls else ""
+    result = host.run(f'set -a; . {path}; exec redis-cli {flag}-u "${key}" PING')
+    answer = result.stdout.strip()
+    if result.rc != 0 or answer != "PONG":
+        raise AssertionError(f"redis-cli {flag}-u ${key} (from {path}) answered {answer or 'nothing'!r}, "
+                             f"rc={result.rc}, stderr {result.stderr.strip()!r}")
+
+
+def primary_endpoint(elasticache, group_id: str) -> tuple[str, int]:
+    group = elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
+    endpoint = group["NodeGroups"][0]["PrimaryEndpoint"]
+    return endpoint["Address"], endpoint["Port"]
+
+
+def security_group_rules(ec2, name: str) -> list[dict]:
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"]
+    assert len(groups) == 1, f"{len(groups)} security groups named {name}"
+    return groups[0]["IpPermissions"]
+
+
+def security_group_id(ec2, name: str) -> str:
+    return ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"][0]["GroupId"]
+
+
+def subnet_group_zones(elasticache, name: str) -> set[str]:
+    group = elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=name)["CacheSubnetGroups"][0]
+    return {subnet["SubnetAvailabilityZone"]["Name"] for subnet in group["Subnets"]}
+
+
+def alarms(cloudwatch, prefix: str) -> dict[str, dict]:
+    found = {}
+    for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix):
+        found.update((alarm["AlarmName"], alarm) for alarm in page["MetricAlarms"])
+    return found

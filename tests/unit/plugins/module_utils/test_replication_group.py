@@ -1,6 +1,9 @@
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import MEMBER_FIELDS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import current_state
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import plan
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
 
 GROUP = {
     "ReplicationGroupId": "main", "Description": "d", "Status": "available", "CacheNodeType": "cache.t3.micro",
@@ -75,3 +78,37 @@ def test_create_parameters_for_cluster_mode_disabled():
     assert params["NumCacheClusters"] == 2 and params["CacheSubnetGroupName"] == "sn"
     assert params["TransitEncryptionEnabled"] is True and params["AtRestEncryptionEnabled"] is True
     assert params["AuthToken"] == "Sup3r-Secret-Token-123" and "ClusterMode" not in params
+
+
+def test_a_replica_change_on_a_cluster_mode_group_is_an_error_not_ignored():
+    sharded = current_state(dict(GROUP, ClusterEnabled=True), CLUSTER)
+    result = plan({"replicas": 2}, sharded)
+    assert result["replicas"] is None and len(result["errors"]) == 1
+    assert "cluster-mode group" in result["errors"][0] and "it has 1 per shard" in result["errors"][0]
+    assert plan({"replicas": 1}, sharded)["errors"] == []
+
+
+def test_group_result_flattens_the_group_and_its_first_member():
+    result = group_result(GROUP, CLUSTER, {"Team": "web"})
+    assert result["replication_group_id"] == "main" and result["primary_endpoint"] == {"address": "h", "port": 6379}
+    assert result["engine_version"] == "7.1.0" and result["security_group_ids"] == ["sg-1", "sg-2"]
+    assert result["replicas"] == 1 and result["tags"] == {"Team": "web"}
+
+
+def test_group_result_without_member_or_tags_leaves_them_out():
+    result = group_result(GROUP, None)
+    assert "tags" not in result
+    assert [result[k] for k in MEMBER_FIELDS] == [None] * len(MEMBER_FIELDS)
+
+
+def test_progress_is_ready_only_when_every_group_is_available():
+    groups = [{"replication_group_id": "a", "status": "available"}, {"replication_group_id": "b", "status": "modifying"}]
+    assert progress(groups, ["a", "b"]) == {"ready": False, "failed": [], "summary": "a=available, b=modifying"}
+    assert progress(groups, ["a"])["ready"] is True
+    assert progress(groups)["summary"] == "a=available, b=modifying"
+
+
+def test_progress_names_groups_that_will_never_be_available():
+    groups = [{"replication_group_id": "a", "status": "create-failed"}, {"replication_group_id": "b", "status": "deleting"}]
+    result = progress(groups, ["a", "b", "c"])
+    assert result["failed"] == ["a", "b", "c"] and result["summary"].endswith("c=missing")

@@ -1,0 +1,144 @@
+"""parameter_group: read only what the comparison needs, and report every AWS failure naming the operation."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.modules import parameter_group
+from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+
+ARN = "arn:aws:elasticache:us-east-1:123456789012:parametergroup:queue"
+GROUP = {"CacheParameterGroupName": "queue", "CacheParameterGroupFamily": "redis7", "Description": "queue",
+         "IsGlobal": False, "ARN": ARN}
+
+
+def parameter(name, value, allowed, source="user", modifiable=True):
+    return {"ParameterName": name, "ParameterValue": value, "AllowedValues": allowed, "Source": source,
+            "IsModifiable": modifiable, "DataType": "string"}
+
+
+USER_SET = [parameter("maxmemory-policy", "noeviction", "noeviction,volatile-lru,allkeys-lru")]
+ALL = USER_SET + [parameter("activedefrag", "no", "yes,no", "system"),
+                  parameter("timeout", "0", "0-", "system"),
+                  parameter("cluster-enabled", "no", "yes,no", "system", modifiable=False)]
+
+
+def parameters(request):
+    return {"Parameters": USER_SET if request.get("Source") == "user" else ALL}
+
+
+def existing(**answers):
+    fake = FakeAWS({
+        "DescribeCacheParameterGroups": {"CacheParameterGroups": [GROUP]},
+        "DescribeCacheParameters": parameters,
+        "ListTagsForResource": tags(Purpose="queue"),
+        "AddTagsToResource": tags(),
+        "ModifyCacheParameterGroup": {"CacheParameterGroupName": "queue"},
+        "ResetCacheParameterGroup": {"CacheParameterGroupName": "queue"},
+        "DeleteCacheParameterGroup": {},
+        "CreateCacheParameterGroup": {"CacheParameterGroup": GROUP},
+    })
+    fake.answers.update(answers)
+    return fake
+
+
+def absent(**answers):
+    return existing(DescribeCacheParameterGroups="CacheParameterGroupNotFound", **answers)
+
+
+ARGS = {"name": "queue", "family": "redis7", "parameters": {"maxmemory-policy": "noeviction"},
+        "tags": {"Purpose": "queue"}}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_rerun_reads_only_the_user_set_parameters(check_mode):
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, ARGS, check_mode)
+    assert not failed and result["changed"] is False
+    assert fake.operations() == ["DescribeCacheParameterGroups", "DescribeCacheParameters", "ListTagsForResource"]
+    assert fake.params("DescribeCacheParameters")[0]["Source"] == "user"
+    assert result["parameters"] == {"maxmemory-policy": "noeviction"}
+
+
+def test_no_parameters_and_no_tags_cost_one_call():
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, {"name": "queue", "family": "redis7"})
+    assert not failed and result["changed"] is False and fake.operations() == ["DescribeCacheParameterGroups"]
+
+
+def test_a_parameter_at_its_default_needs_the_full_list_and_is_normalised():
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, dict(ARGS, parameters={"activedefrag": True, "timeout": 300}))
+    assert not failed and result["changed"] is True
+    assert [p.get("Source") for p in fake.params("DescribeCacheParameters")] == ["user", None]
+    assert fake.params("ModifyCacheParameterGroup")[0]["ParameterNameValues"] == [
+        {"ParameterName": "activedefrag", "ParameterValue": "yes"}, {"ParameterName": "timeout", "ParameterValue": "300"}]
+    assert result["diff"] == {"before": {"activedefrag": "no", "timeout": "0"},
+                              "after": {"activedefrag": "yes", "timeout": "300"}}
+
+
+def test_unknown_and_fixed_parameters_are_refused_before_any_change():
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, dict(ARGS, parameters={"maxmemory-polcy": "x",
+                                                                           "cluster-enabled": "yes"}))
+    assert failed and "maxmemory-polcy" in result["msg"] and "not modifiable: cluster-enabled" in result["msg"]
+    assert "ModifyCacheParameterGroup" not in fake.operations()
+
+
+def test_a_new_group_compares_with_its_familys_defaults_and_is_created_with_its_tags():
+    fake = absent()
+    failed, result = fake.run(parameter_group.main, ARGS)
+    assert not failed and result["changed"] is True
+    assert fake.params("DescribeCacheParameters") == [{"CacheParameterGroupName": "default.redis7"}]
+    assert fake.params("CreateCacheParameterGroup")[0]["Tags"] == [{"Key": "Purpose", "Value": "queue"}]
+    assert "ListTagsForResource" not in fake.operations()
+
+
+def test_a_family_change_is_refused():
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, dict(ARGS, family="valkey8"))
+    assert failed and "a family cannot change" in result["msg"]
+
+
+def test_reset_resets_only_when_something_was_set():
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, {"name": "queue", "state": "reset"})
+    assert not failed and result["changed"] is True and fake.operations()[-1] == "ResetCacheParameterGroup"
+    fake = existing(DescribeCacheParameters={"Parameters": []})
+    failed, result = fake.run(parameter_group.main, {"name": "queue", "state": "reset"})
+    assert not failed and result["changed"] is False
+
+
+@pytest.mark.parametrize("fake, changed", [(existing, True), (absent, False)])
+def test_absent_deletes_once(fake, changed):
+    fake = fake()
+    failed, result = fake.run(parameter_group.main, {"name": "queue", "state": "absent"})
+    assert not failed and result["changed"] is changed
+    assert fake.operations().count("DeleteCacheParameterGroup") == int(changed)
+
+
+def test_deleting_a_group_still_in_use_by_a_deleting_replication_group_is_retried():
+    fake = existing(DeleteCacheParameterGroup=["InvalidCacheParameterGroupState", {}])
+    failed, result = fake.run(parameter_group.main, {"name": "queue", "state": "absent"})
+    assert not failed and result["changed"] is True and fake.operations().count("DeleteCacheParameterGroup") == 2
+
+
+FAILURES = {
+    "DescribeCacheParameterGroups": (existing, ARGS),
+    "DescribeCacheParameters": (existing, ARGS),
+    "ListTagsForResource": (existing, ARGS),
+    "AddTagsToResource": (existing, dict(ARGS, tags={"Purpose": "queue", "Team": "web"})),
+    "CreateCacheParameterGroup": (absent, ARGS),
+    "ModifyCacheParameterGroup": (existing, dict(ARGS, parameters={"timeout": 300})),
+    "ResetCacheParameterGroup": (existing, {"name": "queue", "state": "reset"}),
+    "DeleteCacheParameterGroup": (existing, {"name": "queue", "state": "absent"}),
+}
+
+
+@pytest.mark.parametrize("error", ["InvalidParameterValue", unreachable()], ids=["ClientError", "BotoCoreError"])
+@pytest.mark.parametrize("operation", sorted(FAILURES))
+def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
+    scenario, args = FAILURES[operation]
+    fake = scenario(**{operation: error})
+    failed, result = fake.run(parameter_group.main, args)
+    assert failed and result["msg"].startswith(operation + " failed")

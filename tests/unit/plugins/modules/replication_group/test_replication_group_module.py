@@ -1,0 +1,244 @@
+"""replication_group: calls made, changes planned, and every AWS failure reported by fail_json_aws."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.modules import replication_group
+from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+
+TOKEN = "Sup3r-Secret-Token-123"
+ARN = "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:main"
+GROUP = {
+    "ReplicationGroupId": "main", "Description": "main", "Status": "available", "ARN": ARN, "Engine": "redis",
+    "MemberClusters": ["main-001", "main-002"], "CacheNodeType": "cache.t3.micro", "ClusterEnabled": False,
+    "NodeGroups": [{"NodeGroupId": "0001", "Status": "available",
+                    "PrimaryEndpoint": {"Address": "master.main.abc.use1.cache.amazonaws.com", "Port": 6379},
+                    "ReaderEndpoint": {"Address": "replica.main.abc.use1.cache.amazonaws.com", "Port": 6379},
+                    "NodeGroupMembers": [{"CacheClusterId": "main-001", "CurrentRole": "primary"},
+                                         {"CacheClusterId": "main-002", "CurrentRole": "replica"}]}],
+    "AutomaticFailover": "enabled", "MultiAZ": "enabled", "SnapshotRetentionLimit": 7,
+    "SnapshotWindow": "03:00-04:00", "AuthTokenEnabled": True, "TransitEncryptionEnabled": True,
+    "AtRestEncryptionEnabled": True, "AutoMinorVersionUpgrade": True,
+}
+CLUSTER = {
+    "CacheClusterId": "main-001", "ReplicationGroupId": "main", "Engine": "redis", "EngineVersion": "7.1.0",
+    "CacheClusterStatus": "available", "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
+    "SecurityGroups": [{"SecurityGroupId": "sg-0123", "Status": "active"}],
+    "CacheParameterGroup": {"CacheParameterGroupName": "main", "ParameterApplyStatus": "in-sync"},
+    "CacheSubnetGroupName": "redis-subnets",
+}
+ARGS = {
+    "replication_group_id": "main", "description": "main", "node_type": "cache.t3.micro", "engine_version": "7.1",
+    "replicas": 1, "parameter_group": "main", "subnet_group": "redis-subnets", "security_group_ids": ["sg-0123"],
+    "transit_encryption": True, "at_rest_encryption": True, "auth_token": TOKEN, "snapshot_retention_limit": 7,
+    "snapshot_window": "03:00-04:00", "maintenance_window": "sun:05:00-sun:06:00", "tags": {"Environment": "test"},
+    "wait_delay": 1,
+}
+SUBNET_GROUP = {"CacheSubnetGroupName": "redis-subnets", "VpcId": "vpc-1", "ARN": "arn:subnetgroup",
+                "CacheSubnetGroupDescription": "d", "Subnets": []}
+
+
+def existing(**answers):
+    base = {
+        "DescribeReplicationGroups": {"ReplicationGroups": [GROUP]},
+        "DescribeCacheClusters": {"CacheClusters": [CLUSTER]},
+        "ListTagsForResource": tags(Environment="test"),
+        "ModifyReplicationGroup": {"ReplicationGroup": GROUP},
+        "IncreaseReplicaCount": {"ReplicationGroup": GROUP},
+        "DecreaseReplicaCount": {"ReplicationGroup": GROUP},
+        "AddTagsToResource": tags(),
+        "RemoveTagsFromResource": tags(),
+        "DeleteReplicationGroup": {"ReplicationGroup": dict(GROUP, Status="deleting")},
+        "DescribeCacheSubnetGroups": {"CacheSubnetGroups": [SUBNET_GROUP]},
+        "DescribeSecurityGroups": {"SecurityGroups": [{"GroupName": "app-redis", "GroupId": "sg-0123"}]},
+    }
+    base.update(answers)
+    return FakeAWS(base)
+
+
+def absent(**answers):
+    fake = existing(DescribeReplicationGroups=["ReplicationGroupNotFoundFault", {"ReplicationGroups": [GROUP]}],
+                    CreateReplicationGroup={"ReplicationGroup": dict(GROUP, Status="creating")})
+    fake.answers.update(answers)
+    return fake
+
+
+MUTATING = ("Create", "Modify", "Increase", "Decrease", "Delete", "Add", "Remove")
+
+
+def mutations(fake):
+    return [op for op in fake.operations() if op.startswith(MUTATING)]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_rerun_that_changes_nothing_makes_three_calls(check_mode):
+    fake = existing()
+    failed, result = fake.run(replication_group.main, ARGS, check_mode)
+    assert not failed and result["changed"] is False
+    assert fake.operations() == ["DescribeReplicationGroups", "DescribeCacheClusters", "ListTagsForResource"]
+    assert result["replication_group"]["tags"] == {"Environment": "test"}
+    assert result["replication_group"]["engine_version"] == "7.1.0"
+
+
+def test_security_group_names_are_looked_up_in_the_subnet_groups_vpc():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, security_group_ids=["app-redis"]))
+    assert not failed and result["changed"] is False
+    assert fake.params("DescribeSecurityGroups") == [{"Filters": [
+        {"Name": "group-name", "Values": ["app-redis"]}, {"Name": "vpc-id", "Values": ["vpc-1"]}]}]
+
+
+def test_a_change_is_made_once_and_the_group_described_after_it():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_retention_limit=3))
+    assert not failed and result["changed"] is True
+    assert fake.params("ModifyReplicationGroup") == [
+        {"ReplicationGroupId": "main", "ApplyImmediately": False, "SnapshotRetentionLimit": 3}]
+    assert result["diff"] == {"before": {"snapshot_retention_limit": 7}, "after": {"snapshot_retention_limit": 3}}
+    assert fake.operations().count("DescribeCacheClusters") == 2  # before, and after the change
+
+
+def test_check_mode_reports_the_change_and_makes_none():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_retention_limit=3,
+                                                           tags={"Environment": "test", "Team": "web"}), True)
+    assert not failed and result["changed"] is True and mutations(fake) == []
+
+
+def test_tags_are_read_once_and_returned_as_they_are_after_the_change():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, tags={"Team": "web"}))
+    assert not failed and result["changed"] is True
+    assert fake.operations().count("ListTagsForResource") == 1
+    assert fake.params("RemoveTagsFromResource") == [{"ResourceName": ARN, "TagKeys": ["Environment"]}]
+    assert result["replication_group"]["tags"] == {"Team": "web"}
+
+
+def test_create_sends_the_token_and_tags_and_never_returns_the_token():
+    fake = absent()
+    failed, result = fake.run(replication_group.main, ARGS)
+    assert not failed and result["changed"] is True
+    request = fake.params("CreateReplicationGroup")[0]
+    assert request["AuthToken"] == TOKEN and request["NumCacheClusters"] == 2
+    assert request["Tags"] == [{"Key": "Environment", "Value": "test"}]
+    assert "ListTagsForResource" not in fake.operations()
+    assert TOKEN not in json.dumps(result)
+
+
+def test_check_mode_create_calls_nothing_that_changes():
+    fake = absent()
+    failed, result = fake.run(replication_group.main, ARGS, True)
+    assert not failed and result["changed"] is True and mutations(fake) == []
+
+
+def test_a_transitional_state_is_retried_until_the_group_accepts_the_change():
+    fake = existing(ModifyReplicationGroup=["InvalidReplicationGroupState", {"ReplicationGroup": GROUP}])
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_retention_limit=3))
+    assert not failed and result["changed"] is True
+    assert fake.operations().count("ModifyReplicationGroup") == 2 and len(fake.sleeps) >= 1
+
+
+def test_other_errors_are_not_retried():
+    fake = existing(ModifyReplicationGroup="InvalidParameterCombination")
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_retention_limit=3))
+    assert failed and fake.operations().count("ModifyReplicationGroup") == 1
+
+
+def test_the_wait_that_never_ends_is_a_timeout_naming_the_group():
+    fake = absent(DescribeReplicationGroups=["ReplicationGroupNotFoundFault",
+                                             {"ReplicationGroups": [dict(GROUP, Status="creating")]}])
+    failed, result = fake.run(replication_group.main, dict(ARGS, wait_timeout=3))
+    assert failed and "Timed out after 3s waiting for replication group main to be available" in result["msg"]
+
+
+def test_a_replica_change_on_a_cluster_mode_group_is_refused_not_ignored():
+    fake = existing(DescribeReplicationGroups={"ReplicationGroups": [dict(GROUP, ClusterEnabled=True)]})
+    failed, result = fake.run(replication_group.main, dict(ARGS, replicas=2))
+    assert failed and "replicas cannot be changed on a cluster-mode group" in result["msg"]
+    assert mutations(fake) == []
+
+
+def test_deleting_waits_until_the_group_is_gone():
+    fake = existing(DescribeReplicationGroups=[{"ReplicationGroups": [GROUP]}, "ReplicationGroupNotFoundFault"])
+    failed, result = fake.run(replication_group.main, {"replication_group_id": "main", "state": "absent",
+                                                       "skip_final_snapshot": True, "wait_delay": 1})
+    assert not failed and result["changed"] is True
+    assert fake.operations() == ["DescribeReplicationGroups", "DeleteReplicationGroup", "DescribeReplicationGroups"]
+
+
+# operation that fails -> (how to reach it, args)
+FAILURES = {
+    "DescribeReplicationGroups": (existing, ARGS),
+    "DescribeCacheClusters": (existing, ARGS),
+    "ListTagsForResource": (existing, ARGS),
+    "DescribeCacheSubnetGroups": (existing, dict(ARGS, security_group_ids=["app-redis"])),
+    "DescribeSecurityGroups": (existing, dict(ARGS, security_group_ids=["app-redis"])),
+    "CreateReplicationGroup": (absent, ARGS),
+    "ModifyReplicationGroup": (existing, dict(ARGS, snapshot_retention_limit=3)),
+    "IncreaseReplicaCount": (existing, dict(ARGS, replicas=2)),
+    "DecreaseReplicaCount": (existing, dict(ARGS, replicas=0, automatic_failover=False, multi_az=False)),
+    "AddTagsToResource": (existing, dict(ARGS, tags={"Environment": "test", "Team": "web"})),
+    "RemoveTagsFromResource": (existing, dict(ARGS, tags={})),
+    "DeleteReplicationGroup": (existing, {"replication_group_id": "main", "state": "absent",
+                                          "skip_final_snapshot": True}),
+}
+
+
+@pytest.mark.parametrize("error", ["InvalidParameterCombination", unreachable()], ids=["ClientError", "BotoCoreError"])
+@pytest.mark.parametrize("operation", sorted(FAILURES))
+def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
+    scenario, args = FAILURES[operation]
+    fake = scenario(**{operation: error})
+    failed, result = fake.run(replication_group.main, args)
+    assert failed and result["msg"].startswith(operation + " failed")
+    assert operation in fake.operations()
+    assert TOKEN not in json.dumps(result)
+
+
+def test_bad_options_are_refused_before_any_call():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_retention_limit=40, replicas=0,
+                                                           automatic_failover=True))
+    assert failed and "snapshot_retention_limit" in result["msg"] and "automatic_failover" in result["msg"]
+    assert fake.calls == []
+
+
+PARAMS = dict(dict.fromkeys((
+    "description", "engine", "engine_version", "node_type", "port", "replicas", "num_cache_clusters", "cluster_mode",
+    "automatic_failover", "multi_az", "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id",
+    "transit_encryption", "transit_encryption_mode", "auth_token", "auth_token_update_strategy",
+    "snapshot_retention_limit", "snapshot_window", "maintenance_window", "auto_minor_version_upgrade",
+    "notification_topic_arn", "final_snapshot_identifier")), replication_group_id="Main", skip_final_snapshot=False)
+
+
+def test_desired_options_resolve_replicas_from_every_spelling_and_default_failover():
+    assert replication_group.desired_options(dict(PARAMS, num_cache_clusters=3))["replicas"] == 2
+    cluster = replication_group.desired_options(dict(PARAMS, cluster_mode={
+        "enabled": True, "num_node_groups": 2, "replicas_per_node_group": 1}))
+    assert (cluster["replicas"], cluster["num_node_groups"], cluster["cluster_mode"]) == (1, 2, True)
+    single = replication_group.desired_options(dict(PARAMS, replicas=0))
+    assert single["automatic_failover"] is False and single["multi_az"] is False
+    assert single["replication_group_id"] == "main"
+    assert replication_group.desired_options(PARAMS)["automatic_failover"] is None  # unmanaged
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"auth_token": TOKEN, "transit_encryption": False}, "auth_token needs transit_encryption"),
+    ({"multi_az": True, "automatic_failover": False}, "multi_az needs automatic_failover"),
+    ({"auth_token_update_strategy": "rotate"}, "auth_token_update_strategy rotate needs auth_token"),
+    ({"final_snapshot_identifier": "final", "skip_final_snapshot": True}, "contradict"),
+    ({"replicas": 0, "multi_az": True}, "multi_az needs at least one replica"),
+])
+def test_validate_names_the_option(params, message):
+    params = dict(PARAMS, **params)
+    errors = replication_group.validate(params, replication_group.desired_options(params))
+    assert any(message in e for e in errors), errors
+    assert not any(TOKEN in e for e in errors)
+
+
+def test_validate_accepts_a_correct_group():
+    params = dict(PARAMS, replicas=1, auth_token=TOKEN, transit_encryption=True, snapshot_retention_limit=7)
+    assert replication_group.validate(params, replication_group.desired_options(params)) == []

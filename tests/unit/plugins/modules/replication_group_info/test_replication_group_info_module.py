@@ -1,0 +1,98 @@
+"""replication_group_info: batched describes, optional tags and members, and the progress of a wait."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.modules import replication_group_info
+from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+
+
+def group(group_id, status="available"):
+    return {"ReplicationGroupId": group_id, "Status": status, "ARN": "arn:rg:" + group_id, "Description": group_id,
+            "MemberClusters": [group_id + "-001"], "ClusterEnabled": False, "CacheNodeType": "cache.t3.micro",
+            "NodeGroups": [{"NodeGroupId": "0001", "NodeGroupMembers": [{"CacheClusterId": group_id + "-001"}],
+                            "PrimaryEndpoint": {"Address": "master.%s.x" % group_id, "Port": 6379}}]}
+
+
+def cluster(group_id):
+    return {"CacheClusterId": group_id + "-001", "ReplicationGroupId": group_id, "EngineVersion": "7.1.0",
+            "CacheParameterGroup": {"CacheParameterGroupName": group_id}}
+
+
+GROUPS = [group("app-main"), group("app-queue", "creating"), group("other")]
+
+
+def fake(**answers):
+    base = FakeAWS({
+        "DescribeReplicationGroups": lambda request: (
+            {"ReplicationGroups": [g for g in GROUPS if g["ReplicationGroupId"] == request["ReplicationGroupId"]]}
+            if "ReplicationGroupId" in request else {"ReplicationGroups": GROUPS}),
+        "DescribeCacheClusters": lambda request: {"CacheClusters": [
+            cluster(g["ReplicationGroupId"]) for g in GROUPS
+            if request.get("CacheClusterId", g["MemberClusters"][0]) == g["MemberClusters"][0]]},
+        "ListTagsForResource": tags(Purpose="main"),
+    })
+    base.answers.update(answers)
+    return base
+
+
+def test_several_ids_are_described_in_one_call_with_one_call_for_their_members():
+    aws = fake()
+    failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-queue", "app-main"]})
+    assert not failed
+    assert aws.operations() == ["DescribeReplicationGroups", "DescribeCacheClusters",
+                                "ListTagsForResource", "ListTagsForResource"]
+    assert [g["replication_group_id"] for g in result["replication_groups"]] == ["app-queue", "app-main"]
+    assert result["replication_groups"][1]["parameter_group"] == "app-main"
+    assert result["progress"] == {"ready": False, "failed": [], "summary": "app-queue=creating, app-main=available"}
+
+
+def test_a_poll_without_tags_and_members_is_one_call():
+    aws = fake()
+    failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-main", "app-queue"],
+                                                          "tags": False, "member_details": False})
+    assert not failed and aws.operations() == ["DescribeReplicationGroups"]
+    assert "tags" not in result["replication_groups"][0]
+    assert result["replication_groups"][0]["engine_version"] is None
+
+
+def test_one_id_is_described_by_id():
+    aws = fake()
+    failed, result = aws.run(replication_group_info.main, {"replication_group_id": "App-Main"})
+    assert not failed and aws.params("DescribeReplicationGroups") == [{"ReplicationGroupId": "app-main"}]
+    assert aws.params("DescribeCacheClusters") == [{"CacheClusterId": "app-main-001"}]
+    assert result["progress"]["ready"] is True
+
+
+def test_missing_and_create_failed_groups_stop_a_wait():
+    GROUPS.append(group("broken", "create-failed"))
+    try:
+        aws = fake()
+        failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-main", "gone", "broken"],
+                                                              "tags": False})
+    finally:
+        GROUPS.pop()
+    assert not failed and result["missing"] == ["gone"]
+    assert result["progress"]["failed"] == ["gone", "broken"] and result["progress"]["ready"] is False
+    assert result["progress"]["summary"] == "app-main=available, gone=missing, broken=create-failed"
+
+
+def test_a_missing_single_id_is_reported_not_failed():
+    aws = fake(DescribeReplicationGroups="ReplicationGroupNotFoundFault")
+    failed, result = aws.run(replication_group_info.main, {"replication_group_id": "gone"})
+    assert not failed and result["replication_groups"] == [] and result["missing"] == ["gone"]
+
+
+def test_wait_seconds_sleeps_before_describing():
+    aws = fake()
+    failed, _ = aws.run(replication_group_info.main, {"tags": False, "member_details": False, "wait_seconds": 7})
+    assert not failed and aws.sleeps == [7]
+
+
+@pytest.mark.parametrize("error", ["InvalidParameterValue", unreachable()], ids=["ClientError", "BotoCoreError"])
+@pytest.mark.parametrize("operation", ["DescribeReplicationGroups", "DescribeCacheClusters", "ListTagsForResource"])
+def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
+    aws = fake(**{operation: error})
+    failed, result = aws.run(replication_group_info.main, {})
+    assert failed and result["msg"].startswith(operation + " failed")

@@ -52,6 +52,24 @@ class AddressPool:
             return dict(self.assigned)
 
 
+class DumpStore:
+    """Copies of Redis data for snapshots: a server's dump.rdb saved under a name, or bytes from S3."""
+
+    def __init__(self, directory: str, servers: RedisServers):
+        self.directory = directory
+        self.servers = servers
+
+    def save(self, server_key: str, name: str) -> str | None:
+        return self.servers.dump(server_key, os.path.join(self.directory, f"{name}.rdb"))
+
+    def store(self, name: str, data: bytes) -> str:
+        os.makedirs(self.directory, exist_ok=True)
+        path = os.path.join(self.directory, f"{name}.rdb")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
+
+
 class Emulator:  # pylint: disable=too-many-instance-attributes
     def __init__(self, state_dir: str, port: int, address_block: int = 1, hosts_file: str = "/etc/hosts",
                  config: EmulatorConfig | None = None):
@@ -60,7 +78,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         self.hosts_file = hosts_file
         self.addresses = AddressPool(address_block)
         self.servers = RedisServers(state_dir)
-        self.elasticache = ElastiCache(config, on_change=self.sync_hosts, hash_salt=str(port))
+        self.elasticache = ElastiCache(config, on_change=self.sync_hosts, hash_salt=str(port),
+                                       dumps=DumpStore(os.path.join(state_dir, "dumps"), self.servers))
         self.moto_app = DomainDispatcherApplication(create_backend_app)
         self.requests: list[dict] = []
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
@@ -83,7 +102,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def sync_hosts(self, force: bool = False) -> None:
         """Map every emulated endpoint name, before any answer that names it is sent."""
         with self.elasticache.lock:
-            names = [n for r in self.elasticache.regions.values() for g in r.groups.values() for n in g.hostnames()]
+            names = [n for r in self.elasticache.regions.values() for g in r.all_groups() for n in g.hostnames()]
             mapping = self.addresses.assign(names)
             if mapping != self._mapping or force:
                 for path in self.hosts_targets():
@@ -100,9 +119,10 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 names = group.hostnames()
                 params = self.elasticache.effective_parameters(region, group.parameter_group)
                 passwords = [] if group.token_allows_none else list(group.tokens)
-                wanted[f"{region.name}-{group.id}"] = {
+                wanted[group.server_key] = {
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
-                    "passwords": passwords, "parameters": params,
+                    "passwords": passwords, "parameters": params, "failovers": group.failovers,
+                    "reboots": group.reboots, "restore_from": group.restore_from,
                 }
             for key in set(self.servers.pids()) - set(wanted):
                 self.servers.stop(key)
@@ -222,6 +242,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                     self.requests.clear()
             since = int(request.args.get("since", 0))
             return _json([r for r in self.requests if r["seq"] > since])
+        if path == "automatic-snapshots" and method == "POST":
+            return _json({"taken": self.elasticache.take_automatic_snapshots()})
         if path == "hosts-targets" and method == "POST":
             self._register_hosts_target(data["path"])
             return _json({"targets": self.hosts_targets()})

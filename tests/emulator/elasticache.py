@@ -18,6 +18,8 @@ from .catalog import DEFAULT_ENGINE_VERSION, ENGINE_VERSIONS, FAMILIES, PARAMETE
 from .protocol import AWSError, model_error
 
 ACCOUNT = "123456789012"
+# What DescribeCacheClusters returns in CacheCluster.ClientDownloadLandingPage.
+CLIENT_DOWNLOAD_LANDING_PAGE = "https://console.aws.amazon.com/elasticache/home#client-download:"
 _DIRECTIONS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c", "northeast": "ne",
                "southeast": "se", "northwest": "nw", "southwest": "sw"}
 
@@ -30,6 +32,10 @@ def region_code(region: str) -> str:
 
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _now_precise():
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _error(code, message):
@@ -64,6 +70,31 @@ class EmulatorConfig:
         return dict(vars(self))
 
 
+class NoDumps:
+    """Where Redis data goes when there are no redis-servers (unit tests): nowhere.
+
+    The emulator's own store (app.DumpStore) copies a server's dump.rdb: save(server_key, name) and
+    store(name, data) return the path of the copy, or None when there is no data.
+    """
+
+    def save(self, server_key, name):  # pylint: disable=unused-argument
+        return None
+
+    def store(self, name, data):  # pylint: disable=unused-argument
+        return None
+
+
+def _s3_object(arn):
+    """The bytes of an S3 object named by its ARN (arn:aws:s3:::bucket/key), from moto's S3 in this process."""
+    from moto.s3.models import s3_backends  # pylint: disable=import-outside-toplevel
+
+    bucket, _, key = arn.partition(":::")[2].partition("/")
+    try:
+        return s3_backends[ACCOUNT]["aws"].get_object(bucket, key).value
+    except Exception:  # pylint: disable=broad-except
+        raise rules.invalid(f"The snapshot file {arn} cannot be read from Amazon S3.") from None
+
+
 class EC2View:
     """Read-only EC2 facts from moto's EC2 backend."""
 
@@ -85,28 +116,54 @@ class EC2View:
         return [s.id for s in self._ec2.describe_subnets() if vpcs and s.vpc_id == vpcs[0]]
 
 
-class Group:
-    """One replication group; `render()` is its AWS ReplicationGroup shape."""
+class Group:  # pylint: disable=too-many-instance-attributes
+    """One replication group, or one standalone cache cluster (`standalone`): what AWS shows of it."""
 
     def __init__(self, **fields):
+        self.standalone = False
+        self.primary_cluster_id = None  # a cluster that became this group's primary (PrimaryClusterId)
+        self.primary_index = 0  # which member is the primary; TestFailover moves it
+        self.failovers = 0
+        self.reboots = 0
+        self.restore_from = None  # a Redis dump to start from (snapshot, or the cluster it was made from)
+        self.log_delivery = []
         self.__dict__.update(fields)
         self.pending = {}
         self.node_pending = {}
         self.transition = None
 
     @property
+    def kind(self):
+        return "cache-cluster" if self.standalone else "replication-group"
+
+    @property
+    def server_key(self):
+        """Name of this group's redis-server in the fixture (a cluster and a group may share an id)."""
+        return f"{self.region}-{'cluster-' if self.standalone else ''}{self.id}"
+
+    @property
     def node_count(self):
         return self.num_node_groups * (self.replicas + 1)
 
     def member_ids(self):
+        if self.standalone:
+            return [self.id]
         if self.cluster_mode:
             return [f"{self.id}-{g:04d}-{n:03d}" for g in range(1, self.num_node_groups + 1)
                     for n in range(1, self.replicas + 2)]
-        return [f"{self.id}-{n:03d}" for n in range(1, self.replicas + 2)]
+        members = [f"{self.id}-{n:03d}" for n in range(1, self.replicas + 2)]
+        if self.primary_cluster_id:
+            members[0] = self.primary_cluster_id
+        return members
+
+    def primary_id(self):
+        return self.member_ids()[self.primary_index]
 
     def endpoint_names(self):
         """(primary, reader, configuration) host names, as ElastiCache forms them."""
         suffix = f"{self.hash}.{region_code(self.region)}.cache.amazonaws.com"
+        if self.standalone:
+            return None, None, None
         if self.cluster_mode:
             return None, None, f"clustercfg.{self.id}.{suffix}"
         if self.transit:
@@ -116,7 +173,10 @@ class Group:
 
     def node_name(self, member_id):
         suffix = f"{self.hash}.{region_code(self.region)}.cache.amazonaws.com"
-        return f"{member_id}.{self.id}.{suffix}" if self.transit else f"{member_id}.{suffix}"
+        if self.transit and not self.standalone and member_id != self.primary_cluster_id:
+            return f"{member_id}.{self.id}.{suffix}"
+        # A node keeps its name when its cluster joins a replication group.
+        return f"{member_id}.{self.hash}.0001.{region_code(self.region)}.cache.amazonaws.com"
 
     def hostnames(self):
         primary, reader, config = self.endpoint_names()
@@ -124,6 +184,9 @@ class Group:
         if reader and self.replicas > 0:
             names.append(reader)
         return names + [self.node_name(m) for m in self.member_ids()]
+
+    def render_log_delivery(self):
+        return [dict(c) for c in self.log_delivery]
 
     def render(self):
         primary, reader, config = self.endpoint_names()
@@ -141,7 +204,7 @@ class Group:
                         "PreferredAvailabilityZone": self.azs[i % len(self.azs)],
                         **({} if self.cluster_mode else {
                             "ReadEndpoint": {"Address": self.node_name(m), "Port": self.port},
-                            "CurrentRole": "primary" if i == 0 else "replica",
+                            "CurrentRole": "primary" if i == self.primary_index else "replica",
                         }),
                     }
                     for i, m in enumerate(group_members)
@@ -179,10 +242,11 @@ class Group:
             "NetworkType": "ipv4",
             "IpDiscovery": "ipv4",
             "UserGroupIds": [],
-            "LogDeliveryConfigurations": [],
+            "LogDeliveryConfigurations": self.render_log_delivery(),
         }
         if self.retention > 0:
-            result["SnapshottingClusterId"] = members[-1] if len(members) > 1 else members[0]
+            replicas = [m for i, m in enumerate(members) if i != self.primary_index]
+            result["SnapshottingClusterId"] = replicas[-1] if replicas else members[0]
         if self.transit:
             result["TransitEncryptionMode"] = self.transit_mode
         if self.tokens:
@@ -195,13 +259,14 @@ class Group:
 
     def render_cluster(self, member_id, show_nodes):
         index = self.member_ids().index(member_id)
+        status = self.status
         cluster = {
             "CacheClusterId": member_id,
-            "ReplicationGroupId": self.id,
+            "ClientDownloadLandingPage": CLIENT_DOWNLOAD_LANDING_PAGE,
             "CacheNodeType": self.node_type,
             "Engine": self.engine,
             "EngineVersion": self.engine_version,
-            "CacheClusterStatus": self.status,
+            "CacheClusterStatus": status,
             "NumCacheNodes": 1,
             "PreferredAvailabilityZone": self.azs[index % len(self.azs)],
             "PreferredMaintenanceWindow": self.maintenance_window,
@@ -219,17 +284,25 @@ class Group:
             "AtRestEncryptionEnabled": self.at_rest,
             "ARN": f"arn:aws:elasticache:{self.region}:{ACCOUNT}:cluster:{member_id}",
             "CacheClusterCreateTime": self.created,
-            "ReplicationGroupLogDeliveryEnabled": False,
             "NetworkType": "ipv4",
             "IpDiscovery": "ipv4",
         }
+        if self.standalone:
+            cluster["LogDeliveryConfigurations"] = self.render_log_delivery()
+            if self.tokens:
+                cluster["AuthTokenLastModifiedDate"] = self.token_modified
+            if self.transit:
+                cluster["TransitEncryptionMode"] = self.transit_mode
+        else:
+            cluster["ReplicationGroupId"] = self.id
+            cluster["ReplicationGroupLogDeliveryEnabled"] = bool(self.log_delivery)
         if self.notification_arn:
             cluster["NotificationConfiguration"] = {"TopicArn": self.notification_arn,
                                                     "TopicStatus": self.notification_status}
         if show_nodes:
             cluster["CacheNodes"] = [{
                 "CacheNodeId": "0001",
-                "CacheNodeStatus": self.status,
+                "CacheNodeStatus": status,
                 "CacheNodeCreateTime": self.created,
                 "Endpoint": {"Address": self.node_name(member_id), "Port": self.port},
                 "ParameterGroupStatus": "in-sync",
@@ -249,6 +322,8 @@ class Region:
     def __init__(self, name, hash_salt=""):
         self.name = name
         self.groups: dict[str, Group] = {}
+        self.clusters: dict[str, Group] = {}  # standalone cache clusters
+        self.events: list[dict] = []
         self.subnet_groups: dict[str, dict] = {}
         self.parameter_groups: dict[str, dict] = {}
         self.snapshots: dict[str, dict] = {}
@@ -266,12 +341,26 @@ class Region:
     def arn(self, kind, name):
         return f"arn:aws:elasticache:{self.name}:{ACCOUNT}:{kind}:{name}"
 
+    def all_groups(self):
+        """Replication groups and standalone clusters: everything that has redis endpoints."""
+        return list(self.groups.values()) + list(self.clusters.values())
+
+    def member_clusters(self):
+        """cluster id -> the group (or standalone cluster) it belongs to."""
+        return {m: g for g in self.all_groups() for m in g.member_ids()}
+
+    def event(self, source_id, source_type, message):
+        self.events.append({"SourceIdentifier": source_id, "SourceType": source_type, "Message": message,
+                            "Date": _now_precise()})
+
 
 class ElastiCache:
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
-    def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt=""):
+    def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",
+                 dumps=None):  # pylint: disable=too-many-arguments
         self.config = config or EmulatorConfig()
+        self._dumps = dumps or NoDumps()
         self.hash_salt = hash_salt
         self.lock = threading.RLock()
         self.regions: dict[str, Region] = {}
@@ -305,7 +394,7 @@ class ElastiCache:
         with self.lock:
             now = time.monotonic()
             for region in self.regions.values():
-                for group in list(region.groups.values()):
+                for group in region.all_groups():
                     if group.transition and group.transition[0] <= now:
                         finish = group.transition[1]
                         group.transition = None
@@ -314,6 +403,11 @@ class ElastiCache:
                 for snapshot in region.snapshots.values():
                     if snapshot["SnapshotStatus"] == "creating" and snapshot["_ready"] <= now:
                         snapshot["SnapshotStatus"] = "available"
+                        source_id = snapshot.get("ReplicationGroupId") or snapshot["CacheClusterId"]
+                        source_type = "replication-group" if "ReplicationGroupId" in snapshot else "cache-cluster"
+                        region.event(source_id, source_type, f"Snapshot succeeded for snapshot with ID "
+                                     f"'{snapshot['SnapshotName']}' of {source_type.replace('-', ' ')} with ID "
+                                     f"'{source_id}'")
                         changed = True
         return changed
 
@@ -323,8 +417,8 @@ class ElastiCache:
     def running_groups(self):
         """(region, group) of every group that has endpoints serving: what the Redis fixture mirrors."""
         with self.lock:
-            return [(r, g) for r in self.regions.values() for g in r.groups.values()
-                    if g.status in ("available", "modifying", "snapshotting")]
+            return [(r, g) for r in self.regions.values() for g in r.all_groups()
+                    if g.status in ("available", "modifying", "snapshotting", "rebooting cache cluster nodes")]
 
     def effective_parameters(self, region: Region, name: str) -> dict:
         group = region.parameter_groups[name]
@@ -383,20 +477,144 @@ class ElastiCache:
         if rules.windows_overlap(snapshot_window, maintenance_window):
             raise rules.combination("The snapshot window and the maintenance window must not overlap.")
 
-    def op_CreateReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-locals,too-many-branches
-        group_id = rules.identifier(p["ReplicationGroupId"], "ReplicationGroupId")
-        if group_id in region.groups:
-            raise _error("ReplicationGroupAlreadyExistsFault", f"Replication group {group_id} already exists.")
-        if "PrimaryClusterId" in p:
-            raise AWSError("InvalidAction", "Creating from PrimaryClusterId is not implemented by the emulator.")
+    def _snapshot_window_for(self, p, maintenance_window):
+        """The SnapshotWindow asked for, or one ElastiCache picks when none is given: a group always has one."""
+        if "SnapshotWindow" in p:
+            return p["SnapshotWindow"]
+        hour = next(h for h in range(5, 29)
+                    if not rules.windows_overlap(f"{h % 24:02d}:00-{(h + 1) % 24:02d}:00", maintenance_window))
+        return f"{hour % 24:02d}:00-{(hour + 1) % 24:02d}:00"
+
+    def _restore_source(self, region, p):
+        """(defaults taken from the snapshot, path of its Redis dump) for SnapshotName or SnapshotArns."""
+        if "SnapshotName" in p and p.get("SnapshotArns"):
+            raise rules.combination("Give either SnapshotName or SnapshotArns, not both.")
+        if "SnapshotName" in p:
+            snapshot = region.snapshots.get(p["SnapshotName"])
+            if snapshot is None:
+                raise _error("SnapshotNotFoundFault", f"Snapshot {p['SnapshotName']} not found.")
+            if snapshot["SnapshotStatus"] != "available":
+                raise _error("InvalidSnapshotState", f"Snapshot {p['SnapshotName']} is {snapshot['SnapshotStatus']}.")
+            return {k: snapshot[k] for k in ("CacheNodeType", "Engine", "EngineVersion")}, snapshot.get("_rdb")
+        if p.get("SnapshotArns"):
+            if len(p["SnapshotArns"]) > 1:
+                raise AWSError("InvalidAction", "Seeding from more than one .rdb file is not implemented by the "
+                                                "emulator.")
+            return {}, self._dumps.store(f"s3-{len(region.snapshots)}-{time.monotonic_ns()}",
+                                         _s3_object(p["SnapshotArns"][0]))
+        return {}, None
+
+    def _log_delivery(self, requested, current=()):
+        """LogDeliveryConfigurations after a create or modify request: one per LogType; Enabled=false removes it."""
+        configs = {c["LogType"]: c for c in current}
+        seen = set()
+        for request in requested:
+            log_type = request.get("LogType")
+            if log_type is None:
+                raise AWSError("MissingParameter", "LogDeliveryConfigurations need a LogType.")
+            if log_type in seen:
+                raise rules.combination(f"LogType {log_type} is given more than once.")
+            seen.add(log_type)
+            if request.get("Enabled") is False:
+                configs.pop(log_type, None)
+                continue
+            destination = request.get("DestinationType")
+            details = request.get("DestinationDetails", {})
+            wanted = {"cloudwatch-logs": ("CloudWatchLogsDetails", "LogGroup"),
+                      "kinesis-firehose": ("KinesisFirehoseDetails", "DeliveryStream")}.get(destination)
+            if wanted is None or not details.get(wanted[0], {}).get(wanted[1]):
+                raise rules.invalid(f"LogDeliveryConfiguration {log_type} needs a DestinationType and the "
+                                    "matching DestinationDetails (CloudWatchLogsDetails.LogGroup or "
+                                    "KinesisFirehoseDetails.DeliveryStream).")
+            if request.get("LogFormat") not in ("text", "json"):
+                raise rules.invalid(f"LogDeliveryConfiguration {log_type} needs a LogFormat of text or json.")
+            configs[log_type] = {"LogType": log_type, "DestinationType": destination,
+                                 "DestinationDetails": {wanted[0]: {wanted[1]: details[wanted[0]][wanted[1]]}},
+                                 "LogFormat": request["LogFormat"], "Status": "active"}
+        return [configs[k] for k in sorted(configs)]
+
+    def _settings(self, region, p, cluster_mode):  # pylint: disable=too-many-locals
+        """The fields CreateReplicationGroup and CreateCacheCluster share, checked as AWS checks them."""
+        defaults, restore_from = self._restore_source(region, p)
+        p = {**defaults, **p}
         if "CacheNodeType" not in p:
             raise rules.invalid("The parameter CacheNodeType must be provided and must not be blank.")
         node_type = rules.node_type(p["CacheNodeType"])
         engine, version, family = self._engine(p.get("Engine"), p.get("EngineVersion"))
+        transit = p.get("TransitEncryptionEnabled", False)
+        if "TransitEncryptionMode" in p and not transit:
+            raise rules.combination("TransitEncryptionMode requires TransitEncryptionEnabled.")
+        tokens = []
+        if "AuthToken" in p:
+            if not transit:
+                raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
+            tokens = [rules.auth_token(p["AuthToken"])]
+        at_rest = p.get("AtRestEncryptionEnabled", False)
+        if "KmsKeyId" in p and not at_rest:
+            raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
+        retention = rules.retention(p.get("SnapshotRetentionLimit", 0))
+        maintenance_window = p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30")
+        self._check_windows(p.get("SnapshotWindow"), maintenance_window)
+        subnet_group = self._subnet_group_for_create(region, p.get("CacheSubnetGroupName"))
+        azs = [s["SubnetAvailabilityZone"]["Name"] for s in subnet_group["Subnets"]]
+        return {
+            "region": region.name, "hash": region.hash, "engine": engine, "engine_version": version,
+            "node_type": node_type, "port": p.get("Port", 6379), "transit": transit,
+            "transit_mode": p.get("TransitEncryptionMode", "required"), "tokens": tokens, "token_allows_none": False,
+            "token_modified": _now(), "at_rest": at_rest, "kms_key_id": p.get("KmsKeyId"), "retention": retention,
+            "snapshot_window": self._snapshot_window_for(p, maintenance_window),
+            "maintenance_window": maintenance_window, "auto_minor": p.get("AutoMinorVersionUpgrade", True),
+            "notification_arn": p.get("NotificationTopicArn"), "notification_status": "active",
+            "parameter_group": self._parameter_group_for(region, p.get("CacheParameterGroupName"), family,
+                                                         cluster_mode),
+            "subnet_group": subnet_group["CacheSubnetGroupName"],
+            "security_group_ids": self._security_groups(region, p.get("SecurityGroupIds", []), subnet_group["VpcId"]),
+            "azs": sorted(set(azs)) or ["us-east-1a"], "created": _now(), "status": "creating",
+            "restore_from": restore_from, "log_delivery": self._log_delivery(p.get("LogDeliveryConfigurations", [])),
+        }
 
+    def _start(self, region, group, tags, created_message):
+        """Register a new group or cluster: creating now, available after create_seconds."""
+        (region.clusters if group.standalone else region.groups)[group.id] = group
+        region.tags[group.arn] = tags
+
+        def finish():
+            group.status = "available"
+            region.event(group.id, group.kind, created_message)
+
+        group.transition = self._after(self.config.create_seconds, finish)
+
+    def _cluster_settings(self, region, cluster_id):
+        """CreateReplicationGroup's parameters that PrimaryClusterId takes from the cluster."""
+        cluster = region.clusters.get((cluster_id or "").lower())
+        if cluster is None:
+            raise _error("CacheClusterNotFound", f"CacheCluster {cluster_id} not found.")
+        if cluster.status != "available":
+            raise _error("InvalidCacheClusterState",
+                         f"Cache cluster {cluster.id} must be available to become a primary; it is {cluster.status}.")
+        inherited = {"CacheNodeType": cluster.node_type, "Engine": cluster.engine,
+                     "EngineVersion": cluster.engine_version, "CacheParameterGroupName": cluster.parameter_group,
+                     "CacheSubnetGroupName": cluster.subnet_group, "SecurityGroupIds": cluster.security_group_ids,
+                     "TransitEncryptionEnabled": cluster.transit, "AtRestEncryptionEnabled": cluster.at_rest,
+                     "SnapshotRetentionLimit": cluster.retention, "SnapshotWindow": cluster.snapshot_window,
+                     "PreferredMaintenanceWindow": cluster.maintenance_window, "Port": cluster.port}
+        if cluster.transit:
+            inherited["TransitEncryptionMode"] = cluster.transit_mode
+        return cluster, inherited
+
+    def op_CreateReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-locals,too-many-branches
+        group_id = rules.identifier(p["ReplicationGroupId"], "ReplicationGroupId")
+        if group_id in region.groups:
+            raise _error("ReplicationGroupAlreadyExistsFault", f"Replication group {group_id} already exists.")
+        primary = None
+        if "PrimaryClusterId" in p:
+            primary, inherited = self._cluster_settings(region, p["PrimaryClusterId"])
+            p = {**inherited, **p}
         cluster_mode = p.get("ClusterMode") == "enabled" or p.get("NumNodeGroups", 1) > 1
         if p.get("ClusterMode") == "compatible":
             raise rules.invalid("ClusterMode compatible is only valid when modifying a replication group.")
+        if primary is not None and cluster_mode:
+            raise rules.combination("PrimaryClusterId cannot be used with ClusterMode enabled.")
         if "NumCacheClusters" in p and ("NumNodeGroups" in p or "ReplicasPerNodeGroup" in p):
             raise rules.combination("NumCacheClusters cannot be combined with NumNodeGroups or ReplicasPerNodeGroup.")
         if cluster_mode:
@@ -420,48 +638,186 @@ class ElastiCache:
         if multi_az and not automatic_failover:
             raise rules.combination("Multi-AZ requires automatic failover to be enabled.")
 
-        transit = p.get("TransitEncryptionEnabled", False)
-        if "TransitEncryptionMode" in p and not transit:
-            raise rules.combination("TransitEncryptionMode requires TransitEncryptionEnabled.")
-        tokens = []
-        if "AuthToken" in p:
-            if not transit:
-                raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
-            tokens = [rules.auth_token(p["AuthToken"])]
-        at_rest = p.get("AtRestEncryptionEnabled", False)
-        if "KmsKeyId" in p and not at_rest:
-            raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
-
-        retention = rules.retention(p.get("SnapshotRetentionLimit", 0))
-        snapshot_window = p.get("SnapshotWindow", "05:00-06:00" if retention else None)
-        maintenance_window = p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30")
-        self._check_windows(snapshot_window, maintenance_window)
-
-        subnet_group = self._subnet_group_for_create(region, p.get("CacheSubnetGroupName"))
-        security_group_ids = self._security_groups(region, p.get("SecurityGroupIds", []), subnet_group["VpcId"])
-        if not security_group_ids:
-            security_group_ids = []
-        parameter_group = self._parameter_group_for(region, p.get("CacheParameterGroupName"), family, cluster_mode)
-
-        azs = [s["SubnetAvailabilityZone"]["Name"] for s in subnet_group["Subnets"]]
+        settings = self._settings(region, p, cluster_mode)
+        if primary is not None:
+            settings.update(tokens=list(primary.tokens), token_modified=primary.token_modified,
+                            restore_from=self._dumps.save(primary.server_key, f"{region.name}-{primary.id}-primary"),
+                            primary_cluster_id=primary.id, azs=primary.azs)
+            # The cluster now is the group's primary member; its tags stay with its ARN.
+            del region.clusters[primary.id]
         group = Group(
-            id=group_id, region=region.name, hash=region.hash, description=p["ReplicationGroupDescription"],
-            engine=engine, engine_version=version, node_type=node_type, port=p.get("Port", 6379),
-            cluster_mode=cluster_mode, num_node_groups=num_node_groups, replicas=replicas,
-            automatic_failover=automatic_failover, multi_az=multi_az, transit=transit,
-            transit_mode=p.get("TransitEncryptionMode", "required"), tokens=tokens, token_allows_none=False,
-            token_modified=_now(), at_rest=at_rest, kms_key_id=p.get("KmsKeyId"), retention=retention,
-            snapshot_window=snapshot_window, maintenance_window=maintenance_window,
-            auto_minor=p.get("AutoMinorVersionUpgrade", True), notification_arn=p.get("NotificationTopicArn"),
-            notification_status="active", parameter_group=parameter_group,
-            subnet_group=subnet_group["CacheSubnetGroupName"], security_group_ids=security_group_ids,
-            azs=sorted(set(azs)) or ["us-east-1a"], created=_now(), status="creating",
-            arn=region.arn("replicationgroup", group_id),
+            id=group_id, description=p["ReplicationGroupDescription"], cluster_mode=cluster_mode,
+            num_node_groups=num_node_groups, replicas=replicas, automatic_failover=automatic_failover,
+            multi_az=multi_az, arn=region.arn("replicationgroup", group_id), **settings,
         )
-        region.groups[group_id] = group
-        region.tags[group.arn] = _tags(p)
-        group.transition = self._after(self.config.create_seconds, lambda: setattr(group, "status", "available"))
+        self._start(region, group, _tags(p), f"Replication group {group_id} created")
         return {"ReplicationGroup": group.render()}
+
+    # --- standalone cache clusters ---------------------------------------------------------------
+
+    def _cluster(self, region, cluster_id):
+        cluster = region.clusters.get((cluster_id or "").lower())
+        if cluster is None:
+            raise _error("CacheClusterNotFound", f"CacheCluster {cluster_id} not found.")
+        return cluster
+
+    def op_CreateCacheCluster(self, region, p):  # pylint: disable=invalid-name
+        cluster_id = rules.identifier(p["CacheClusterId"], "CacheClusterId", max_length=50)
+        if cluster_id in region.member_clusters():
+            raise _error("CacheClusterAlreadyExists", f"Cache cluster {cluster_id} already exists.")
+        if "ReplicationGroupId" in p:
+            raise AWSError("InvalidAction", "Adding a cluster to a replication group with CreateCacheCluster is not "
+                                            "implemented by the emulator; use IncreaseReplicaCount.")
+        if (p.get("Engine") or "redis").lower() == "memcached":
+            raise AWSError("InvalidAction", "Memcached is not implemented by the emulator.")
+        if p.get("NumCacheNodes", 1) != 1:
+            raise rules.invalid("The parameter NumCacheNodes must be 1 for a Valkey or Redis OSS cluster.")
+        settings = self._settings(region, p, cluster_mode=False)
+        if "PreferredAvailabilityZone" in p:
+            settings["azs"] = [p["PreferredAvailabilityZone"]]
+        cluster = Group(
+            id=cluster_id, standalone=True, description="", cluster_mode=False, num_node_groups=1, replicas=0,
+            automatic_failover=False, multi_az=False, arn=region.arn("cluster", cluster_id), **settings,
+        )
+        self._start(region, cluster, _tags(p), "Cache cluster created")
+        return {"CacheCluster": cluster.render_cluster(cluster_id, False)}
+
+    def op_DescribeCacheClusters(self, region, p):  # pylint: disable=invalid-name
+        show = p.get("ShowCacheNodeInfo", False)
+        members = sorted(region.member_clusters().items())
+        if p.get("ShowCacheClustersNotInReplicationGroups"):
+            members = [(m, g) for m, g in members if g.standalone]
+        if "CacheClusterId" in p:
+            members = [(m, g) for m, g in members if m == p["CacheClusterId"].lower()]
+            if not members:
+                raise _error("CacheClusterNotFound", f"CacheCluster {p['CacheClusterId']} not found.")
+        return _page([g.render_cluster(m, show) for m, g in members], p, "CacheClusters")
+
+    def op_ModifyCacheCluster(self, region, p):  # pylint: disable=invalid-name,too-many-branches
+        cluster = self._standalone_for(region, p["CacheClusterId"], "ModifyReplicationGroup")
+        if cluster.status != "available":
+            raise _error("InvalidCacheClusterState",
+                         f"Cache cluster {cluster.id} must be available to modify it; it is {cluster.status}.")
+        unsupported = {"NewAvailabilityZones", "CacheNodeIdsToRemove", "AZMode", "CacheSecurityGroupNames",
+                       "ScaleConfig"} & set(p)
+        if unsupported:
+            raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
+        if p.get("NumCacheNodes", 1) != 1:
+            raise rules.invalid("The parameter NumCacheNodes must be 1 for a Valkey or Redis OSS cluster.")
+        changes, pending = {}, {}
+        immediate = p.get("ApplyImmediately", False)
+        if "CacheNodeType" in p and p["CacheNodeType"] != cluster.node_type:
+            (changes if immediate else pending)["node_type" if immediate else "CacheNodeType"] = \
+                rules.node_type(p["CacheNodeType"])
+        if "EngineVersion" in p and p["EngineVersion"] != cluster.engine_version:
+            version, family = self._engine(cluster.engine, p["EngineVersion"])[1:]
+            if _version_tuple(version) < _version_tuple(cluster.engine_version):
+                raise rules.combination(f"Cannot downgrade {cluster.engine} from {cluster.engine_version} to "
+                                        f"{version}.")
+            if family != region.parameter_groups[cluster.parameter_group]["family"] and \
+                    "CacheParameterGroupName" not in p:
+                raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
+            (changes if immediate else pending)["engine_version" if immediate else "EngineVersion"] = version
+        if "SecurityGroupIds" in p:
+            vpc = region.subnet_groups[cluster.subnet_group]["VpcId"]
+            changes["security_group_ids"] = self._security_groups(region, p["SecurityGroupIds"], vpc)
+        if "CacheParameterGroupName" in p and p["CacheParameterGroupName"] != cluster.parameter_group:
+            family = self._engine(cluster.engine, changes.get("engine_version") or pending.get("EngineVersion")
+                                  or cluster.engine_version)[2]
+            changes["parameter_group"] = self._parameter_group_for(region, p["CacheParameterGroupName"], family,
+                                                                   False)
+        if "SnapshotRetentionLimit" in p:
+            changes["retention"] = rules.retention(p["SnapshotRetentionLimit"])
+        snapshot_window = p.get("SnapshotWindow", cluster.snapshot_window)
+        maintenance_window = p.get("PreferredMaintenanceWindow", cluster.maintenance_window)
+        self._check_windows(snapshot_window, maintenance_window)
+        changes.update(snapshot_window=snapshot_window, maintenance_window=maintenance_window)
+        for param, field in (("AutoMinorVersionUpgrade", "auto_minor"), ("NotificationTopicArn", "notification_arn"),
+                             ("NotificationTopicStatus", "notification_status")):
+            if param in p:
+                changes[field] = p[param]
+        if "AuthToken" in p or "AuthTokenUpdateStrategy" in p:
+            changes.update(self._token_change(cluster, p.get("AuthToken"), p.get("AuthTokenUpdateStrategy", "ROTATE")))
+        if "LogDeliveryConfigurations" in p:
+            changes["log_delivery"] = self._log_delivery(p["LogDeliveryConfigurations"], cluster.log_delivery)
+        cluster.node_pending.update(pending)
+        changes = {k: v for k, v in changes.items() if getattr(cluster, k) != v}
+        if changes:
+            self._modify(region, cluster, changes)
+        return {"CacheCluster": cluster.render_cluster(cluster.id, False)}
+
+    def _standalone_for(self, region, cluster_id, group_operation):
+        """A standalone cluster; a replication group's member is refused as AWS refuses it."""
+        found = region.member_clusters().get((cluster_id or "").lower())
+        if found is None:
+            raise _error("CacheClusterNotFound", f"CacheCluster {cluster_id} not found.")
+        if not found.standalone:
+            raise rules.combination(f"Cache cluster {cluster_id} is a member of replication group {found.id}; "
+                                    f"use {group_operation}.")
+        return found
+
+    def _modify(self, region, group, changes):
+        """modifying now; the changes apply after modify_seconds."""
+        group.status = "modifying"
+
+        def finish():
+            for key, value in changes.items():
+                setattr(group, key, value)
+            group.pending.clear()
+            group.status = "available"
+            region.event(group.id, group.kind,
+                         "Cache cluster modified" if group.standalone else f"Replication group {group.id} modified")
+
+        group.transition = self._after(self.config.modify_seconds, finish)
+
+    def op_RebootCacheCluster(self, region, p):  # pylint: disable=invalid-name
+        group = region.member_clusters().get(p["CacheClusterId"].lower())
+        if group is None:
+            raise _error("CacheClusterNotFound", f"CacheCluster {p['CacheClusterId']} not found.")
+        if p["CacheNodeIdsToReboot"] != ["0001"]:
+            raise rules.invalid(f"Cache cluster {p['CacheClusterId']} has one node, 0001.")
+        if group.status != "available":
+            raise _error("InvalidCacheClusterState",
+                         f"Cache cluster {p['CacheClusterId']} must be available to reboot; it is {group.status}.")
+        # Rebooting restarts redis-server: without a replica to resync from, the node's data is gone.
+        group.status = "rebooting cache cluster nodes"
+        group.reboots += 1
+
+        def finish():
+            group.status = "available"
+            region.event(p["CacheClusterId"].lower(), "cache-cluster", "Cache node 0001 restarted")
+
+        group.transition = self._after(self.config.modify_seconds, finish)
+        return {"CacheCluster": group.render_cluster(p["CacheClusterId"].lower(), False)}
+
+    def op_DeleteCacheCluster(self, region, p):  # pylint: disable=invalid-name
+        cluster = self._standalone_for(region, p["CacheClusterId"], "DeleteReplicationGroup")
+        if cluster.status not in ("available", "create-failed"):
+            raise _error("InvalidCacheClusterState",
+                         f"Cache cluster {cluster.id} must be available to delete it; it is {cluster.status}.")
+        self._final_snapshot(region, cluster, p.get("FinalSnapshotIdentifier"))
+        self._delete(region, cluster, region.clusters, "Cache cluster deleted")
+        return {"CacheCluster": cluster.render_cluster(cluster.id, False)}
+
+    def _final_snapshot(self, region, group, name):
+        if name is None:
+            return
+        rules.identifier(name, "FinalSnapshotIdentifier", max_length=255)
+        if name in region.snapshots:
+            raise _error("SnapshotAlreadyExistsFault", f"Snapshot {name} already exists.")
+        region.snapshots[name] = self._snapshot(region, group, name, "manual")
+
+    def _delete(self, region, group, registry, message):
+        group.status = "deleting"
+
+        def finish():
+            registry.pop(group.id, None)
+            region.tags.pop(group.arn, None)
+            for member in group.member_ids():
+                region.tags.pop(region.arn("cluster", member), None)
+            region.event(group.id, group.kind, message)
+
+        group.transition = self._after(self.config.delete_seconds, finish)
 
     def op_DescribeReplicationGroups(self, region, p):  # pylint: disable=invalid-name
         if "ReplicationGroupId" in p:
@@ -469,16 +825,6 @@ class ElastiCache:
         else:
             groups = sorted(region.groups.values(), key=lambda g: g.id)
         return _page([g.render() for g in groups], p, "ReplicationGroups")
-
-    def op_DescribeCacheClusters(self, region, p):  # pylint: disable=invalid-name
-        clusters = []
-        for group in sorted(region.groups.values(), key=lambda g: g.id):
-            clusters += [group.render_cluster(m, p.get("ShowCacheNodeInfo", False)) for m in group.member_ids()]
-        if "CacheClusterId" in p:
-            clusters = [c for c in clusters if c["CacheClusterId"] == p["CacheClusterId"].lower()]
-            if not clusters:
-                raise _error("CacheClusterNotFound", f"CacheCluster {p['CacheClusterId']} not found.")
-        return _page(clusters, p, "CacheClusters")
 
     def _require_available(self, group, action):
         if group.status != "available":
@@ -489,7 +835,7 @@ class ElastiCache:
         group = self._group(region, p["ReplicationGroupId"])
         self._require_available(group, "modify it")
         unsupported = {"PrimaryClusterId", "NodeGroupId", "UserGroupIdsToAdd", "UserGroupIdsToRemove",
-                       "RemoveUserGroups", "LogDeliveryConfigurations", "CacheSecurityGroupNames"} & set(p)
+                       "RemoveUserGroups", "CacheSecurityGroupNames"} & set(p)
         if unsupported:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
         changes, pending = {}, {}
@@ -574,19 +920,15 @@ class ElastiCache:
         strategy = p.get("AuthTokenUpdateStrategy")
         if "AuthToken" in p or strategy:
             changes.update(self._token_change(group, p.get("AuthToken"), strategy or "ROTATE"))
+        if "LogDeliveryConfigurations" in p:
+            log_delivery = self._log_delivery(p["LogDeliveryConfigurations"], group.log_delivery)
+            if log_delivery != group.log_delivery:
+                changes["log_delivery"] = log_delivery
 
         if pending:
             group.node_pending.update(pending)
         if changes:
-            group.status = "modifying"
-
-            def finish():
-                for key, value in changes.items():
-                    setattr(group, key, value)
-                group.pending.clear()
-                group.status = "available"
-
-            group.transition = self._after(self.config.modify_seconds, finish)
+            self._modify(region, group, changes)
         return {"ReplicationGroup": group.render()}
 
     def _token_change(self, group, token, strategy):
@@ -649,33 +991,109 @@ class ElastiCache:
         if group.status not in ("available", "create-failed"):
             raise _error("InvalidReplicationGroupState",
                          f"Replication group {group.id} must be available to delete it; it is {group.status}.")
-        snapshot_name = p.get("FinalSnapshotIdentifier")
-        if snapshot_name is not None:
-            rules.identifier(snapshot_name, "FinalSnapshotIdentifier", max_length=255)
-            if snapshot_name in region.snapshots:
-                raise _error("SnapshotAlreadyExistsFault", f"Snapshot {snapshot_name} already exists.")
-            region.snapshots[snapshot_name] = self._snapshot(region, group, snapshot_name, "manual")
-        group.status = "deleting"
+        self._final_snapshot(region, group, p.get("FinalSnapshotIdentifier"))
+        self._delete(region, group, region.groups, f"Replication group {group.id} deleted")
+        return {"ReplicationGroup": group.render()}
+
+    def op_TestFailover(self, region, p):  # pylint: disable=invalid-name
+        """Promote the next replica, as TestFailover does; the primary endpoint's name stays, clients reconnect."""
+        group = self._group(region, p["ReplicationGroupId"])
+        if group.cluster_mode:
+            raise AWSError("InvalidAction", "TestFailover in cluster mode is not implemented by the emulator.")
+        if p["NodeGroupId"] != "0001":
+            raise _error("NodeGroupNotFoundFault", f"Node group {p['NodeGroupId']} not found in {group.id}.")
+        self._require_available(group, "test a failover")
+        if not group.automatic_failover:
+            raise rules.combination(f"Automatic failover is not enabled on replication group {group.id}.")
+        old = group.primary_id()
+        new_index = (group.primary_index + 1) % len(group.member_ids())
+        new = group.member_ids()[new_index]
+        region.event(group.id, "replication-group", "Test Failover API called for node group 0001")
+        group.status = "modifying"
 
         def finish():
-            region.groups.pop(group.id, None)
-            region.tags.pop(group.arn, None)
+            # The messages TestFailover's API reference lists, in its order.
+            group.primary_index = new_index
+            group.failovers += 1
+            message = f"Failover from primary node {old} to replica node {new} completed"
+            region.event(old, "cache-cluster", message)
+            region.event(group.id, "replication-group", message)
+            region.event(old, "cache-cluster", "Recovering cache nodes 0001")
+            region.event(old, "cache-cluster", "Finished recovery for cache nodes 0001")
+            group.status = "available"
 
-        group.transition = self._after(self.config.delete_seconds, finish)
+        group.transition = self._after(self.config.modify_seconds, finish)
         return {"ReplicationGroup": group.render()}
+
+    def op_DescribeEvents(self, region, p):  # pylint: disable=invalid-name
+        """Events of the last `Duration` minutes (default 60), or between StartTime and EndTime, oldest first."""
+        end = p.get("EndTime") or _now_precise()
+        start = p.get("StartTime") or end - datetime.timedelta(minutes=p.get("Duration", 60))
+        events = [e for e in region.events if start <= e["Date"] <= end
+                  and p.get("SourceType", e["SourceType"]) == e["SourceType"]
+                  and p.get("SourceIdentifier", e["SourceIdentifier"]) == e["SourceIdentifier"]]
+        return _page(events, p, "Events")
 
     # --- snapshots -----------------------------------------------------------------------------
 
     def _snapshot(self, region, group, name, source):
-        return {
-            "SnapshotName": name, "ReplicationGroupId": group.id, "ReplicationGroupDescription": group.description,
-            "SnapshotStatus": "creating", "SnapshotSource": source, "CacheNodeType": group.node_type,
-            "Engine": group.engine, "EngineVersion": group.engine_version, "NumNodeGroups": group.num_node_groups,
-            "CacheParameterGroupName": group.parameter_group, "CacheSubnetGroupName": group.subnet_group,
-            "SnapshotRetentionLimit": group.retention, "AutomaticFailover":
-                "enabled" if group.automatic_failover else "disabled",
+        """A snapshot of `group` that carries its Redis data (a copy of the dump SAVE writes)."""
+        snapshot = {
+            "SnapshotName": name, "SnapshotStatus": "creating", "SnapshotSource": source,
+            "CacheNodeType": group.node_type, "Engine": group.engine, "EngineVersion": group.engine_version,
+            "NumNodeGroups": group.num_node_groups, "CacheParameterGroupName": group.parameter_group,
+            "CacheSubnetGroupName": group.subnet_group, "SnapshotRetentionLimit": group.retention,
+            "SnapshotWindow": group.snapshot_window, "PreferredMaintenanceWindow": group.maintenance_window,
+            "Port": group.port, "AutoMinorVersionUpgrade": group.auto_minor,
+            "VpcId": region.subnet_groups[group.subnet_group]["VpcId"],
+            "AutomaticFailover": "enabled" if group.automatic_failover else "disabled",
+            "NodeSnapshots": [{"CacheClusterId": group.primary_id(), "NodeGroupId": "0001", "CacheNodeId": "0001",
+                               "CacheNodeCreateTime": group.created, "SnapshotCreateTime": _now()}],
             "ARN": region.arn("snapshot", name), "_ready": time.monotonic() + self.config.delete_seconds,
+            "_rdb": self._dumps.save(group.server_key, f"{region.name}-snapshot-{name}"),
         }
+        if group.standalone:
+            snapshot.update(CacheClusterId=group.id, PreferredAvailabilityZone=group.azs[0],
+                            CacheClusterCreateTime=group.created)
+        else:
+            snapshot.update(ReplicationGroupId=group.id, ReplicationGroupDescription=group.description)
+        if group.kms_key_id:
+            snapshot["KmsKeyId"] = group.kms_key_id
+        return snapshot
+
+    def op_CreateSnapshot(self, region, p):  # pylint: disable=invalid-name
+        name = rules.identifier(p["SnapshotName"], "SnapshotName", max_length=255)
+        if ("ReplicationGroupId" in p) == ("CacheClusterId" in p):
+            raise rules.combination("Give either ReplicationGroupId or CacheClusterId.")
+        if "ReplicationGroupId" in p:
+            group = self._group(region, p["ReplicationGroupId"])
+            if group.cluster_mode:
+                raise AWSError("InvalidAction", "Snapshots in cluster mode are not implemented by the emulator.")
+        else:
+            group = self._standalone_for(region, p["CacheClusterId"], "CreateSnapshot with ReplicationGroupId")
+        if group.status != "available":
+            raise _error("InvalidReplicationGroupState" if "ReplicationGroupId" in p else "InvalidCacheClusterState",
+                         f"{group.id} must be available to take a snapshot; it is {group.status}.")
+        if name in region.snapshots:
+            raise _error("SnapshotAlreadyExistsFault", f"Snapshot {name} already exists.")
+        snapshot = self._snapshot(region, group, name, "manual")
+        region.snapshots[name] = snapshot
+        region.tags[snapshot["ARN"]] = _tags(p)
+        return {"Snapshot": snapshot}
+
+    def take_automatic_snapshots(self):
+        """What each group's snapshot window does once a day: an automatic snapshot where retention > 0."""
+        with self.lock:
+            taken = []
+            for region in self.regions.values():
+                for group in region.all_groups():
+                    if group.retention > 0 and group.status == "available" and not group.cluster_mode:
+                        stamp = _now().strftime("%Y-%m-%d-%H-%M-%S")
+                        name = f"automatic.{group.id}-{stamp}"
+                        if name not in region.snapshots:
+                            region.snapshots[name] = self._snapshot(region, group, name, "automated")
+                            taken.append(name)
+            return taken
 
     def op_DescribeSnapshots(self, region, p):  # pylint: disable=invalid-name
         snapshots = sorted(region.snapshots.values(), key=lambda s: s["SnapshotName"])
@@ -684,7 +1102,11 @@ class ElastiCache:
             if not snapshots:
                 raise _error("SnapshotNotFoundFault", f"Snapshot {p['SnapshotName']} not found.")
         if "ReplicationGroupId" in p:
-            snapshots = [s for s in snapshots if s["ReplicationGroupId"] == p["ReplicationGroupId"].lower()]
+            snapshots = [s for s in snapshots if s.get("ReplicationGroupId") == p["ReplicationGroupId"].lower()]
+        if "CacheClusterId" in p:
+            wanted = p["CacheClusterId"].lower()
+            snapshots = [s for s in snapshots
+                         if s.get("CacheClusterId") == wanted or s["NodeSnapshots"][0]["CacheClusterId"] == wanted]
         if "SnapshotSource" in p:
             snapshots = [s for s in snapshots if s["SnapshotSource"] == p["SnapshotSource"]]
         return _page(snapshots, {**p, "MaxRecords": p.get("MaxRecords", 50)}, "Snapshots")
@@ -696,6 +1118,7 @@ class ElastiCache:
         if snapshot["SnapshotStatus"] != "available":
             raise _error("InvalidSnapshotState", f"Snapshot {p['SnapshotName']} is {snapshot['SnapshotStatus']}.")
         del region.snapshots[p["SnapshotName"]]
+        region.tags.pop(snapshot["ARN"], None)
         return {"Snapshot": {**snapshot, "SnapshotStatus": "deleting"}}
 
     # --- subnet groups -------------------------------------------------------------------------
@@ -764,7 +1187,7 @@ class ElastiCache:
         return {"CacheSubnetGroup": group}
 
     def _subnet_group_users(self, region, name):
-        return [g.id for g in region.groups.values() if g.subnet_group == name]
+        return [g.id for g in region.all_groups() if g.subnet_group == name]
 
     def op_DeleteCacheSubnetGroup(self, region, p):  # pylint: disable=invalid-name
         group = self._subnet_group(region, p["CacheSubnetGroupName"])
@@ -848,7 +1271,7 @@ class ElastiCache:
             if value is None or not allows(allowed, data_type, value):
                 raise rules.invalid(f"Invalid value {value!r} for parameter {name}; allowed values are {allowed}.")
             updates[name] = value
-        if "cluster-enabled" in updates and any(g.parameter_group == group["name"] for g in region.groups.values()):
+        if "cluster-enabled" in updates and any(g.parameter_group == group["name"] for g in region.all_groups()):
             raise _error("InvalidCacheParameterGroupState",
                          "cluster-enabled cannot be changed on a parameter group that is in use.")
         group["values"].update(updates)
@@ -874,7 +1297,7 @@ class ElastiCache:
     def op_DeleteCacheParameterGroup(self, region, p):  # pylint: disable=invalid-name
         group = self._parameter_group(region, p["CacheParameterGroupName"])
         self._modifiable(group, "deleted")
-        users = [g.id for g in region.groups.values() if g.parameter_group == group["name"]]
+        users = [g.id for g in region.all_groups() if g.parameter_group == group["name"]]
         if users:
             raise _error("InvalidCacheParameterGroupState",
                          f"One or more cache clusters are still members of parameter group {group['name']}: "
@@ -886,15 +1309,25 @@ class ElastiCache:
     # --- tags ----------------------------------------------------------------------------------
 
     def _tagged(self, region, arn):
-        if arn not in region.tags:
-            kind = arn.split(":")[5] if arn.count(":") >= 6 else ""
+        """The tags of any taggable ARN the emulator hands out; a resource that does not exist is not found."""
+        parts = arn.split(":")
+        kind, name = (parts[5], ":".join(parts[6:])) if len(parts) >= 7 and parts[:3] == ["arn", "aws",
+                                                                                          "elasticache"] else ("", "")
+        exists = {
+            "replicationgroup": lambda: name in region.groups,
+            "cluster": lambda: name in region.member_clusters(),
+            "subnetgroup": lambda: name in region.subnet_groups,
+            "parametergroup": lambda: name in region.parameter_groups,
+            "snapshot": lambda: name in region.snapshots,
+        }.get(kind)
+        if exists is None:
+            raise _error("InvalidARN", f"The ARN {arn} is not valid.")
+        if not exists():
             code = {"replicationgroup": "ReplicationGroupNotFoundFault", "subnetgroup": "CacheSubnetGroupNotFoundFault",
                     "parametergroup": "CacheParameterGroupNotFound", "snapshot": "SnapshotNotFoundFault",
-                    "cluster": "CacheClusterNotFound"}.get(kind)
-            if code is None:
-                raise _error("InvalidARN", f"The ARN {arn} is not valid.")
+                    "cluster": "CacheClusterNotFound"}[kind]
             raise _error(code, f"The resource {arn} was not found.")
-        return region.tags[arn]
+        return region.tags.setdefault(arn, [])
 
     def op_ListTagsForResource(self, region, p):  # pylint: disable=invalid-name
         return {"TagList": list(self._tagged(region, p["ResourceName"]))}

@@ -55,6 +55,8 @@ _PUBSUB_LIMIT = (
     "client-output-buffer-limit-pubsub-soft-seconds",
 )
 MAXMEMORY = "64mb"
+# A change of these restarts a redis-server; anything else is applied to the running one.
+_RESTART_KEYS = ("names", "addresses", "tls", "reboots")
 PORT = 6379
 
 
@@ -170,22 +172,33 @@ class RedisServers:
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
 
     def ensure(self, key: str, spec: dict) -> None:
-        """Make the group's server match spec (names, addresses, tls, passwords, parameters).
+        """Make the group's server match spec (names, addresses, tls, passwords, parameters, failovers,
+        reboots, restore_from).
 
         Parameter and password changes are applied to the running server, as ElastiCache applies
-        them without dropping connections; a change of names, addresses or TLS restarts it.
+        them without dropping connections; a failover drops every client connection; a change of
+        names, addresses or TLS restarts it with its data; a reboot restarts it without. A new
+        server starts from the dump `restore_from` names, or empty.
         """
         current = self._running.get(key)
+        directory = os.path.join(self.directory, "redis", key)
+        dump = os.path.join(directory, "dump.rdb")
+        keep_data = False
         if current and current[1].poll() is None:
             if current[0] == spec:
                 return
-            if all(current[0][k] == spec[k] for k in ("names", "addresses", "tls")):
+            if all(current[0].get(k) == spec.get(k) for k in _RESTART_KEYS):
                 self._reconfigure(key, current[0], spec)
                 self._running[key] = (dict(spec), current[1])
                 return
+            keep_data = current[0].get("reboots") == spec.get("reboots") and self.dump(key, dump) is not None
         self.stop(key)
-        directory = os.path.join(self.directory, "redis", key)
         os.makedirs(directory, exist_ok=True)
+        if not keep_data:
+            if spec.get("restore_from"):
+                shutil.copyfile(spec["restore_from"], dump)
+            elif os.path.exists(dump):
+                os.remove(dump)
         tls_files = None
         if spec["tls"]:
             tls_files = self._tls_files(directory)
@@ -209,10 +222,27 @@ class RedisServers:
         directory = os.path.join(self.directory, "redis", key)
         for command in commands:
             self._cli(new, old["passwords"], directory, command)
+        if old.get("failovers") != new.get("failovers"):
+            # A failover moves the primary endpoint: every client sees its connection drop and reconnects.
+            for client_type in ("normal", "pubsub"):
+                self._cli(new, new["passwords"], directory, ["CLIENT", "KILL", "TYPE", client_type], expect=None)
         _write(os.path.join(directory, "redis.conf"), render_config(
             new, directory, self._tls_files(directory) if new["tls"] else None).encode(), 0o600)
 
-    def _cli(self, spec, passwords, directory, command):
+    def dump(self, key: str, path: str) -> str | None:
+        """SAVE the running server of `key` and copy its dump.rdb to `path`; None if it is not running."""
+        current = self._running.get(key)
+        if not current or current[1].poll() is not None:
+            return None
+        directory = os.path.join(self.directory, "redis", key)
+        self._cli(current[0], current[0]["passwords"], directory, ["SAVE"])
+        source = os.path.join(directory, "dump.rdb")
+        if os.path.abspath(source) != os.path.abspath(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copyfile(source, path)
+        return path
+
+    def _cli(self, spec, passwords, directory, command, expect="OK"):  # pylint: disable=too-many-arguments
         argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT)]
         if spec["tls"]:
             argv += ["--tls", "--cacert", self.ca.cert_path]
@@ -220,7 +250,7 @@ class RedisServers:
         if passwords:
             env["REDISCLI_AUTH"] = passwords[-1]
         answer = subprocess.run(argv + command, env=env, capture_output=True, text=True, timeout=10, check=False)
-        if answer.stdout.strip() != "OK":
+        if expect is not None and answer.stdout.strip() != expect:
             raise RuntimeError(f"redis-server in {directory} refused {command[:3]}: {answer.stdout.strip()}")
 
     @staticmethod

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters for URLs, env files, costs, and the roles' instance logic (see module_utils/instances.py)."""
+"""The public filters: Redis URLs, env files and monthly costs. The roles' own logic is in plugin_utils."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,7 +10,6 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
-from ansible_collections.funmagic.elasticache.plugins.module_utils import instances
 from ansible_collections.funmagic.elasticache.plugins.module_utils import redis_url as urls
 
 
@@ -44,11 +43,4 @@ class FilterModule(object):
             "redis_url_redact": _wrap(urls.redact_url),
             "redis_env": _wrap(urls.redis_env),
             "elasticache_monthly_cost": _wrap(elasticache_monthly_cost),
-            "elasticache_vcpus": _wrap(cost.vcpus),
-            "elasticache_instances": _wrap(instances.resolve),
-            "elasticache_connections": _wrap(instances.connections),
-            "elasticache_tokens": _wrap(instances.tokens),
-            "elasticache_progress": _wrap(instances.progress),
-            "elasticache_alarms": _wrap(instances.alarms),
-            "elasticache_cost_report": _wrap(instances.cost_report),
         }

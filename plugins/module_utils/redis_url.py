@@ -46,33 +46,37 @@ def redact_url(url):
 
 
 def _pick(instances, worker, purpose):
+    """(name, facts) of the instance a worker uses for a purpose."""
     wanted = (worker.get("instances") or {}).get(purpose)
     if wanted:
         if wanted not in instances:
             raise ValueError("worker %s maps %s to instance %s, which is not defined" %
                              (worker.get("name", "?"), purpose, wanted))
-        return instances[wanted]
-    same = [instances[name] for name in sorted(instances) if instances[name].get("purpose") == purpose]
-    if same:
-        return same[0]
-    main = [instances[name] for name in sorted(instances) if instances[name].get("purpose", "main") == "main"]
-    if not main:
-        raise ValueError("no instance with purpose main to fall back on for %s" % purpose)
-    return main[0]
+        return wanted, instances[wanted]
+    for fallback in (purpose, "main"):
+        same = [name for name in sorted(instances) if instances[name].get("purpose", "main") == fallback]
+        if same:
+            return same[0], instances[same[0]]
+    raise ValueError("no instance with purpose main to fall back on for %s" % purpose)
 
 
-def redis_env(instances, worker=None):
+def redis_env(instances, worker=None, tokens=None):
     """The KEY=value lines of a worker's env file.
 
-    instances: name -> {"purpose": main|queue|pubsub, "url": ..., "tls": bool}
+    instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool}
     worker: {"name": ..., "queue_prefix": "", "instances": {"main": name, "queue": name, "pubsub": name}}
+    tokens: name -> AUTH token (cache_auth_tokens); an instance without one gets a URL without credentials.
     A purpose the worker does not map uses the first instance of that purpose, else the main one.
     """
-    worker = worker or {}
+    worker, tokens = worker or {}, tokens or {}
     if not instances:
         raise ValueError("redis_env needs at least one instance")
-    chosen = dict((purpose, _pick(instances, worker, purpose)) for purpose in PURPOSES)
-    lines = ["%s=%s" % (ENV_NAMES[purpose], chosen[purpose]["url"]) for purpose in PURPOSES]
-    lines.append("REDIS_TLS=%s" % ("true" if chosen["main"].get("tls") else "false"))
+    lines, main_tls = [], False
+    for purpose in PURPOSES:
+        name, facts = _pick(instances, worker, purpose)
+        lines.append("%s=%s" % (ENV_NAMES[purpose], redis_url(facts["endpoint"], facts.get("port", 6379),
+                                                             facts.get("tls", True), token=tokens.get(name) or None)))
+        main_tls = main_tls or (purpose == "main" and bool(facts.get("tls")))
+    lines.append("REDIS_TLS=%s" % ("true" if main_tls else "false"))
     lines.append("QUEUE_PREFIX=%s" % (worker.get("queue_prefix") or ""))
     return "\n".join(lines) + "\n"

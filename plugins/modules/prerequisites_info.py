@@ -64,50 +64,41 @@ sns_topics:
   type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import AWS_ERRORS
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import paginate
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import retrying_client
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 
 
-def topic_exists(client, arn):
+def topic_exists(sns, arn):
     try:
-        client.get_topic_attributes(TopicArn=arn, aws_retry=True)
-    except is_boto3_error_code(("NotFound", "NotFoundException", "InvalidParameter")):
+        sns.get_topic_attributes(TopicArn=arn)
+    except is_ansible_aws_error_code(("NotFound", "NotFoundException", "InvalidParameter")):
         return False
     return True
 
 
 def lookup(module):
     params = module.params
-    ec2 = retrying_client(module, "ec2")
+    ec2 = connect(module, "ec2")
     found = {"vpcs": [], "subnets": [], "app_security_groups": [], "sns_topics": {}}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
-    operation = "DescribeVpcs"
-    try:
-        vpcs = paginate(ec2, "describe_vpcs", "Vpcs", Filters=[vpc_filter])
-        found["vpcs"] = [{"vpc_id": v["VpcId"], "cidr_block": v.get("CidrBlock")} for v in vpcs]
-        if vpcs:
-            in_vpc = {"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}
-            operation = "DescribeSubnets"
-            found["subnets"] = sorted(({"subnet_id": s["SubnetId"], "availability_zone": s["AvailabilityZone"]}
-                                       for s in paginate(ec2, "describe_subnets", "Subnets", Filters=[in_vpc])),
-                                      key=lambda s: s["subnet_id"])
-            if params["app_security_group"]:
-                operation = "DescribeSecurityGroups"
-                groups = paginate(ec2, "describe_security_groups", "SecurityGroups", Filters=[
-                    in_vpc, {"Name": "group-name", "Values": [params["app_security_group"]]}])
-                found["app_security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"]}
-                                                for g in groups]
-        if params["sns_topic_arns"]:
-            operation = "GetTopicAttributes"
-            sns = retrying_client(module, "sns")
-            found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="%s failed while looking up the prerequisites" % operation)
+    vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
+    found["vpcs"] = [{"vpc_id": v["VpcId"], "cidr_block": v.get("CidrBlock")} for v in vpcs]
+    if vpcs:
+        in_vpc = {"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}
+        subnets = ec2.paginate("describe_subnets", "Subnets", Filters=[in_vpc])
+        found["subnets"] = sorted(({"subnet_id": s["SubnetId"], "availability_zone": s["AvailabilityZone"]}
+                                   for s in subnets), key=lambda s: s["subnet_id"])
+        if params["app_security_group"]:
+            groups = ec2.paginate("describe_security_groups", "SecurityGroups", Filters=[
+                in_vpc, {"Name": "group-name", "Values": [params["app_security_group"]]}])
+            found["app_security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"]} for g in groups]
+    if params["sns_topic_arns"]:
+        sns = connect(module, "sns")
+        found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
     return found
 
 
@@ -120,7 +111,11 @@ def main():
         ),
         supports_check_mode=True,
     )
-    module.exit_json(changed=False, **lookup(module))
+    try:
+        found = lookup(module)
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, **found)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""funmagic.elasticache.inputs: check every input of the roles at once, then resolve the model they use.
+
+The roles' declared defaults (roles/*/defaults/main.yml) lie under the inventory's values, as Ansible
+layers them, so the check is the same whether it runs first in a playbook or inside a role. See
+plugins/plugin_utils/inputs.py for the rules and plugins/modules/inputs.py for the documentation.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import yaml
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import inputs
+
+ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
+# amazon.aws's common options (module_defaults of group/funmagic.elasticache.aws), passed on to the lookups.
+AWS_OPTIONS = ("region", "endpoint_url", "access_key", "secret_key", "session_token", "profile", "aws_ca_bundle",
+               "validate_certs", "aws_config", "debug_botocore_endpoint_logs")
+# Role inputs read from the controller's view of the play (everything else belongs to the client hosts).
+HOST_PREFIX = "client_"
+
+
+def role_declarations():
+    """(specs, defaults) of every role input, from the roles' meta/argument_specs.yml and defaults/main.yml."""
+    specs, defaults = {}, {}
+    for role in sorted(os.listdir(ROLES_DIR)):
+        spec_file = os.path.join(ROLES_DIR, role, "meta", "argument_specs.yml")
+        defaults_file = os.path.join(ROLES_DIR, role, "defaults", "main.yml")
+        if not os.path.exists(spec_file):
+            continue
+        with open(spec_file, encoding="utf-8") as handle:
+            specs.update(yaml.safe_load(handle)["argument_specs"]["main"]["options"])
+        with open(defaults_file, encoding="utf-8") as handle:
+            defaults.update(yaml.safe_load(handle) or {})
+    return specs, defaults
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("roles", "client_hosts", "discover", "describe") + AWS_OPTIONS)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
+        args = self._task.args
+        roles = list(args.get("roles") or inputs.ROLES)
+        specs, defaults = role_declarations()
+
+        def value(name, source):
+            return self._templar.template(source[name]) if name in source else defaults.get(name)
+
+        variables = dict((name, value(name, task_vars)) for name in specs if not name.startswith(HOST_PREFIX))
+        variables["aws_region"] = args.get("region") or task_vars.get("aws_region")
+        client_variables = None
+        if "client" in roles:
+            hosts = args.get("client_hosts")
+            if hosts is None:
+                hosts = [task_vars.get("inventory_hostname")]
+            hostvars = task_vars.get("hostvars") or {}
+            client_variables = {}
+            for host in hosts:
+                source = hostvars[host] if host in hostvars and host != task_vars.get("inventory_hostname") \
+                    else task_vars
+                client_variables[host] = dict((name, value(name, source)) for name in specs
+                                              if name.startswith(HOST_PREFIX))
+        try:
+            model = inputs.check(variables, specs, roles, client_variables)
+            aws = dict((k, args[k]) for k in AWS_OPTIONS if args.get(k) is not None)
+            if args.get("discover"):
+                found = self._lookup("funmagic.elasticache.prerequisites_info", dict(
+                    aws, vpc_id=model["network"]["vpc_id"] or None,
+                    app_security_group=model["network"]["app_security_group"],
+                    sns_topic_arns=(model.get("monitoring") or {}).get("actions") or []), task_vars)
+                model["network"].update(inputs.check_prerequisites(model, found))
+            if args.get("describe"):
+                self._describe(model, aws, task_vars)
+        except inputs.InputError as e:
+            raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was changed:\n- %s"
+                                    % (len(e.errors), "" if len(e.errors) == 1 else "s", "\n- ".join(e.errors)))
+        except ValueError as e:
+            raise AnsibleActionFail(str(e))
+        result.update(changed=False, model=model)
+        return result
+
+    def _describe(self, model, aws, task_vars):
+        """Connections and alarms from the specs plus the replication groups as AWS describes them."""
+        ids = [spec["replication_group_id"] for spec in model["instances"]]
+        found = self._lookup("funmagic.elasticache.replication_group_info", dict(aws, replication_group_ids=ids),
+                             task_vars)
+        groups = found["replication_groups"]
+        existing = set(g["replication_group_id"] for g in groups)
+        model["missing"] = [i for i in ids if i not in existing]
+        present = [spec for spec in model["instances"] if spec["replication_group_id"] in existing]
+        model["connections"] = inputs.connections(present, groups)
+        model["alarms"] = inputs.alarms(present, groups, model.get("monitoring") or {})
+        model["groups"] = dict((g["replication_group_id"], {"status": g.get("status"),
+                                                            "member_clusters": g.get("member_clusters") or []})
+                               for g in groups)
+
+    def _lookup(self, module, module_args, task_vars):
+        answer = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+        if answer.get("failed"):
+            raise AnsibleActionFail("%s failed: %s" % (module, answer.get("msg") or answer.get("module_stderr")),
+                                    result=answer)
+        return answer

@@ -173,7 +173,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 return self._moto(environ, start_response, entry, started)
             result = self.elasticache.handle(parsed)
             status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
-        except protocol.AWSError as error:
+        except Exception as exc:  # pylint: disable=broad-except
+            error = exc if isinstance(exc, protocol.AWSError) else _internal_failure(service, operation)
             entry["error"] = error.code
             status, headers, payload = protocol.serialize_error(
                 service, error, request_id, protocol.wire_protocol(service, request.headers, request.path))
@@ -268,6 +269,12 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
         with self._log_lock:
             self.requests.clear()
+
+
+def _internal_failure(service, operation) -> protocol.AWSError:
+    """An emulator bug answered as AWS answers its own failures, with the traceback in the emulator's log."""
+    LOG.exception("%s %s failed", service, operation)
+    return protocol.AWSError("InternalFailure", f"The emulator failed on {operation}; see its log.", 500, sender=False)
 
 
 def _json(payload, status: int = 200) -> Response:

@@ -38,6 +38,13 @@ def _now_precise():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def _utc(moment):
+    """A request's timestamp as an aware UTC datetime (the query parser gives naive UTC ones)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=datetime.timezone.utc)
+
+
 def _error(code, message):
     return model_error("elasticache", code, message)
 
@@ -1027,8 +1034,8 @@ class ElastiCache:
 
     def op_DescribeEvents(self, region, p):  # pylint: disable=invalid-name
         """Events of the last `Duration` minutes (default 60), or between StartTime and EndTime, oldest first."""
-        end = p.get("EndTime") or _now_precise()
-        start = p.get("StartTime") or end - datetime.timedelta(minutes=p.get("Duration", 60))
+        end = _utc(p.get("EndTime")) or _now_precise()
+        start = _utc(p.get("StartTime")) or end - datetime.timedelta(minutes=p.get("Duration", 60))
         events = [e for e in region.events if start <= e["Date"] <= end
                   and p.get("SourceType", e["SourceType"]) == e["SourceType"]
                   and p.get("SourceIdentifier", e["SourceIdentifier"]) == e["SourceIdentifier"]]

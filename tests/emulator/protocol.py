@@ -95,7 +95,8 @@ def wire_protocol(service: str, headers, path: str) -> str:
     if headers.get("X-Amz-Target") or "x-amz-json" in headers.get("Content-Type", ""):
         return "json"
     model_protocol = service_model(service).protocol
-    return model_protocol if model_protocol in ("query", "ec2") else "query"
+    # A form body to a CBOR-first service (CloudWatch) is its query protocol.
+    return "query" if model_protocol == "smithy-rpc-v2-cbor" else model_protocol
 
 
 def identify(headers, path: str, body: bytes):

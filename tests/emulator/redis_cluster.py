@@ -65,7 +65,7 @@ BUS_PORT = 16379
 NODE_TIMEOUT_MS = 5000
 MIGRATE_TIMEOUT_MS = 5000
 KEYS_PER_MIGRATE = 100
-SLOTS_PER_BATCH = 512
+SLOTS_PER_BATCH = 4096
 
 
 # --- pure logic -------------------------------------------------------------------------------------

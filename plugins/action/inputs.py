@@ -12,36 +12,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
-import yaml
-
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import inputs
 
-ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 # amazon.aws's common options (module_defaults of group/funmagic.elasticache.aws), passed on to the lookups.
 AWS_OPTIONS = ("region", "endpoint_url", "access_key", "secret_key", "session_token", "profile", "aws_ca_bundle",
                "validate_certs", "aws_config", "debug_botocore_endpoint_logs")
 # Role inputs read from the controller's view of the play (everything else belongs to the client hosts).
 HOST_PREFIX = "client_"
-
-
-def role_declarations():
-    """(specs, defaults) of every role input, from the roles' meta/argument_specs.yml and defaults/main.yml."""
-    specs, defaults = {}, {}
-    for role in sorted(os.listdir(ROLES_DIR)):
-        spec_file = os.path.join(ROLES_DIR, role, "meta", "argument_specs.yml")
-        defaults_file = os.path.join(ROLES_DIR, role, "defaults", "main.yml")
-        if not os.path.exists(spec_file):
-            continue
-        with open(spec_file, encoding="utf-8") as handle:
-            specs.update(yaml.safe_load(handle)["argument_specs"]["main"]["options"])
-        with open(defaults_file, encoding="utf-8") as handle:
-            defaults.update(yaml.safe_load(handle) or {})
-    return specs, defaults
 
 
 class ActionModule(ActionBase):
@@ -53,7 +33,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         args = self._task.args
         roles = list(args.get("roles") or inputs.ROLES)
-        specs, defaults = role_declarations()
+        specs, defaults = inputs.role_declarations()
 
         def value(name, source):
             return self._templar.template(source[name]) if name in source else defaults.get(name)

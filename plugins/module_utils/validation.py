@@ -29,7 +29,7 @@ def identifier(value, option, max_length=40):
         return []
     if (not value or len(value) > max_length or not _ID.match(value) or "--" in value
             or value.endswith("-")):
-        return ["%s %r is not valid: it must be 1 to %d letters, digits or hyphens, start with a letter, "
+        return ["%s: %r is not valid: it must be 1 to %d letters, digits or hyphens, start with a letter, "
                 "and neither end with a hyphen nor contain two consecutive hyphens." % (option, value, max_length)]
     return []
 
@@ -37,20 +37,20 @@ def identifier(value, option, max_length=40):
 def auth_token(value, option="auth_token"):
     if value is None or _TOKEN.match(value):
         return []
-    return ["%s is not valid: it must be 16 to 128 characters, letters, digits and only these special "
+    return ["%s: is not valid: it must be 16 to 128 characters, letters, digits and only these special "
             "characters: ! & # $ ^ < > - (ElastiCache refuses / \" @ and spaces)." % option]
 
 
 def replicas(value, option="replicas"):
     if value is None or 0 <= value <= 5:
         return []
-    return ["%s must be between 0 and 5, got %d." % (option, value)]
+    return ["%s: must be between 0 and 5, got %d." % (option, value)]
 
 
 def retention(value, option="snapshot_retention_limit"):
     if value is None or 0 <= value <= 35:
         return []
-    return ["%s must be between 0 and 35 days, got %d." % (option, value)]
+    return ["%s: must be between 0 and 35 days, got %d." % (option, value)]
 
 
 def _snapshot_minutes(value):

@@ -20,7 +20,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import os
 import re
+
+import yaml
 
 from ansible.module_utils.common.validation import check_type_bool
 from ansible.module_utils.common.validation import check_type_dict
@@ -35,6 +38,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url imp
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
 
 ROLES = ("network", "cache", "monitoring", "client", "destroy")
+ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 PURPOSES = ("main", "queue", "pubsub")
 # BullMQ refuses to run on an instance that may evict keys.
 PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
@@ -57,6 +61,20 @@ _CHECKERS = {
     "dict": check_type_dict,
     "list": check_type_list,
 }
+
+
+def role_declarations(roles_dir=ROLES_DIR):
+    """(specs, defaults) of every role input, from the roles' meta/argument_specs.yml and defaults/main.yml."""
+    specs, defaults = {}, {}
+    for role in sorted(os.listdir(roles_dir)):
+        spec_file = os.path.join(roles_dir, role, "meta", "argument_specs.yml")
+        if not os.path.exists(spec_file):
+            continue
+        with open(spec_file, encoding="utf-8") as handle:
+            specs.update(yaml.safe_load(handle)["argument_specs"]["main"]["options"])
+        with open(os.path.join(roles_dir, role, "defaults", "main.yml"), encoding="utf-8") as handle:
+            defaults.update(yaml.safe_load(handle) or {})
+    return specs, defaults
 
 
 class InputError(ValueError):
@@ -298,18 +316,17 @@ def file_mode(value, path):
     return "0%o" % mode, []
 
 
-def _client(variables, instance_names, errors, host=None):
-    where = " (host %s)" % host if host else ""
-    mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode%s" % where)
+def _client(variables, instance_names, errors):
+    mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode")
     errors.extend(problems)
     env_dir = variables.get("client_env_dir") or ""
     if not env_dir.startswith("/"):
-        errors.append("client_env_dir%s: %r must be an absolute path" % (where, env_dir))
+        errors.append("client_env_dir: %r must be an absolute path" % env_dir)
     workers, seen = [], set()
     for index, worker in enumerate(variables.get("client_workers") or []):
         if not isinstance(worker, dict) or not worker.get("name"):
             continue  # reported by convert()
-        path = "client_workers[%d] (%s)%s" % (index, worker["name"], where)
+        path = "client_workers[%d] (%s)" % (index, worker["name"])
         if worker["name"] in seen:
             errors.append("%s.name: %r is used twice" % (path, worker["name"]))
         seen.add(worker["name"])
@@ -333,9 +350,9 @@ def _client(variables, instance_names, errors, host=None):
         workers.append(dict(worker, env_file=env_file, env_mode=worker_mode, service=worker.get("service") or "",
                             queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
     if not workers and not any("client_workers" in e for e in errors):
-        errors.append("client_workers%s: define at least one worker (name, queue_prefix)" % where)
+        errors.append("client_workers: define at least one worker (name, queue_prefix)")
     if (variables.get("client_ping_timeout") or 0) <= 0:
-        errors.append("client_ping_timeout%s: must be greater than 0" % where)
+        errors.append("client_ping_timeout: must be greater than 0")
     return {
         "workers": workers,
         "env_dir": env_dir,
@@ -349,12 +366,12 @@ def _client(variables, instance_names, errors, host=None):
     }
 
 
-def converted(variables, specs, names, errors, suffix=""):
+def converted(variables, specs, names, errors):
     """The variables `names` converted by their argument specs (unknown nested keys refused)."""
     result = dict(variables)
     for name in names:
         if name in variables:
-            result[name] = convert(variables[name], specs[name], name + suffix, errors)
+            result[name] = convert(variables[name], specs[name], name, errors)
     return result
 
 
@@ -400,8 +417,10 @@ def check(variables, specs, roles, client_variables=None):
         client_names = [n for n in specs if n.startswith("client_")]
         model["clients"] = {}
         for host in sorted(client_variables or {}):
-            host_values = converted(client_variables[host], specs, client_names, errors, " (host %s)" % host)
-            model["clients"][host] = _client(host_values, names, errors, host)
+            host_errors = []
+            host_values = converted(client_variables[host], specs, client_names, host_errors)
+            model["clients"][host] = _client(host_values, names, host_errors)
+            errors.extend("host %s: %s" % (host, e) for e in host_errors)
     if errors:
         raise InputError(_unique(errors))
     return model

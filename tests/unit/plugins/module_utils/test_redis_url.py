@@ -29,21 +29,30 @@ def test_missing_host_is_an_error():
 
 
 INSTANCES = {
-    "main": {"purpose": "main", "url": "rediss://m", "tls": True},
-    "queue-web": {"purpose": "queue", "url": "rediss://qw", "tls": True},
-    "queue-admin": {"purpose": "queue", "url": "rediss://qa", "tls": True},
+    "main": {"purpose": "main", "endpoint": "m", "port": 6379, "tls": True},
+    "queue-web": {"purpose": "queue", "endpoint": "qw", "port": 6379, "tls": True},
+    "queue-admin": {"purpose": "queue", "endpoint": "qa", "port": 6380, "tls": True},
 }
+TOKENS = {"main": "Main-Token-0123456789", "queue-admin": "Admin#Token&0123456"}
 
 
-def test_env_file_of_a_worker():
-    env = redis_env(INSTANCES, {"name": "admin", "queue_prefix": "admin", "instances": {"queue": "queue-admin"}})
-    assert env.splitlines() == ["REDIS_URL=rediss://m", "REDIS_QUEUE_URL=rediss://qa", "REDIS_PUBSUB_URL=rediss://m",
+def test_env_file_of_a_worker_builds_each_url_with_its_own_token_encoded():
+    env = redis_env(INSTANCES, {"name": "admin", "queue_prefix": "admin", "instances": {"queue": "queue-admin"}},
+                    TOKENS)
+    assert env.splitlines() == ["REDIS_URL=rediss://default:Main-Token-0123456789@m:6379",
+                                "REDIS_QUEUE_URL=rediss://default:Admin%23Token%260123456@qa:6380",
+                                "REDIS_PUBSUB_URL=rediss://default:Main-Token-0123456789@m:6379",
                                 "REDIS_TLS=true", "QUEUE_PREFIX=admin"]
 
 
+def test_an_instance_without_a_token_gets_a_url_without_credentials():
+    env = redis_env(INSTANCES, {"name": "web", "instances": {"queue": "queue-web"}}, TOKENS)
+    assert "REDIS_QUEUE_URL=rediss://qw:6379" in env.splitlines()
+
+
 def test_single_instance_serves_every_purpose_and_empty_prefix():
-    env = redis_env({"main": {"purpose": "main", "url": "redis://m", "tls": False}}, {"name": "web"})
-    assert env == ("REDIS_URL=redis://m\nREDIS_QUEUE_URL=redis://m\nREDIS_PUBSUB_URL=redis://m\n"
+    env = redis_env({"main": {"purpose": "main", "endpoint": "m", "port": 6379, "tls": False}}, {"name": "web"})
+    assert env == ("REDIS_URL=redis://m:6379\nREDIS_QUEUE_URL=redis://m:6379\nREDIS_PUBSUB_URL=redis://m:6379\n"
                    "REDIS_TLS=false\nQUEUE_PREFIX=\n")
 
 

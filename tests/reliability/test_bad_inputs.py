@@ -1,0 +1,214 @@
+"""Bad input stops every playbook that changes something before any AWS call that changes anything.
+
+Each case runs a playbook with one bad input. It must fail (rc != 0), with a message that names the
+variable path, and the emulator's request log must show no mutating call in any service (EC2,
+ElastiCache, CloudWatch, SNS, STS). The app host is never reached: the preflight fails on localhost first.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+import shutil
+import sys
+
+import pytest
+import yaml
+
+from tests.emulator.__main__ import ROOT
+from tests.integration import ansible
+from tests.testbed.seed import seed
+
+TOKEN = "Bad-Input-Test-Token-42"
+OK_INSTANCES = [{"name": "main", "purpose": "main"}, {"name": "queue", "purpose": "queue"}]
+MISSING_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-made-this"
+
+# (id, playbook, extra vars, the variable path the message must name, extra ansible-playbook arguments)
+CASES = [
+    ("replicas-range", "redis", {"cache_instances": OK_INSTANCES[:1] + [{"name": "queue", "purpose": "queue", "replicas": 7}]},
+     "cache_instances[1] (queue).replicas: must be between 0 and 5, got 7", []),
+    ("replicas-type", "redis", {"cache_instances": [{"name": "main", "replicas": "seven"}]},
+     "cache_instances[0] (main).replicas: must be a whole number", []),
+    ("node-type-typo", "redis", {"cache_defaults": {"node_type": "cache.t3.mirco"}},
+     "cache_instances[0] (main).node_type: 'cache.t3.mirco' is not an ElastiCache node type this collection knows "
+     "(did you mean cache.t3.micro?)", []),
+    ("node-type-malformed-with-hatch", "redis", {"cache_defaults": {"node_type": "t3.micro"},
+                                                "cache_allow_unknown_node_types": True},
+     "cache_instances[0] (main).node_type: 't3.micro' is not an ElastiCache node type", []),
+    ("instance-unknown-key", "redis", {"cache_instances": [{"name": "main", "node_typ": "cache.t3.small"}]},
+     "cache_instances[0] (main): unknown key 'node_typ' (did you mean node_type?)", []),
+    ("defaults-unknown-key", "redis", {"cache_defaults": {"replica": 1}},
+     "cache_defaults: unknown key 'replica' (did you mean replicas?)", []),
+    ("defaults-old-token-key", "redis", {"cache_defaults": {"auth_token": TOKEN}},
+     "cache_defaults: unknown key 'auth_token'", []),
+    ("defaults-not-a-mapping", "redis", {"cache_defaults": ["node_type"]}, "cache_defaults: must be a mapping", []),
+    ("purpose-typo", "redis", {"cache_instances": [{"name": "main", "purpose": "queues"}]},
+     "cache_instances[0] (main).purpose: must be one of main, queue, pubsub, got 'queues' (did you mean queue?)", []),
+    ("duplicate-instance", "redis", {"cache_instances": [{"name": "main"}, {"name": "main"}]},
+     "cache_instances[1] (main).name: 'main' is used twice", []),
+    ("no-instances", "redis", {"cache_instances": []}, "cache_instances: define at least one instance", []),
+    ("instance-without-name", "redis", {"cache_instances": [{"purpose": "main"}]}, "cache_instances[0].name: is required", []),
+    ("windows-overlap", "redis", {"cache_defaults": {"snapshot_window": "05:00-06:00",
+                                                     "maintenance_window": "sun:05:30-sun:06:30"}},
+     "cache_instances[0] (main): snapshot_window '05:00-06:00' overlaps maintenance_window", []),
+    ("snapshot-window-format", "redis", {"cache_instances": [{"name": "main", "snapshot_window": "3am"}]},
+     "cache_instances[0] (main): snapshot_window '3am' is not valid", []),
+    ("maintenance-window-short", "redis", {"cache_defaults": {"maintenance_window": "sun:05:00-sun:05:30"}},
+     "cache_instances[0] (main): maintenance_window 'sun:05:00-sun:05:30' must be between 60 minutes and 24 hours", []),
+    ("engine-version", "redis", {"cache_defaults": {"engine_version": "5.0.6"}},
+     "cache_instances[0] (main).engine_version: engine redis 5.0.6 has no supported parameter group family", []),
+    ("engine-choice", "redis", {"cache_defaults": {"engine": "memcached"}},
+     "cache_defaults.engine: must be one of redis, valkey, got 'memcached'", []),
+    ("retention-range", "redis", {"cache_defaults": {"snapshot_retention_limit": 40}},
+     "cache_instances[0] (main).snapshot_retention_limit: must be between 0 and 35 days, got 40", []),
+    ("prefix-invalid", "redis", {"cache_name_prefix": "Bad--prefix"}, "cache_name_prefix: 'Bad--prefix' is not valid", []),
+    ("port-range", "redis", {"cache_port": 80}, "cache_port: must be between 1024 and 65535, got 80", []),
+    ("port-type", "provision", {"cache_port": "redis"}, "cache_port: must be a whole number", []),
+    ("token-short", "redis", {"cache_auth_tokens": {"main": "short-token"}}, "cache_auth_tokens.main: is not valid", []),
+    ("token-forbidden-character", "redis", {"cache_auth_tokens": {"main": "has@at-sign-0123456789"}},
+     "cache_auth_tokens.main: is not valid", []),
+    ("token-unknown-instance", "redis", {"cache_auth_tokens": {"mian": TOKEN}},
+     "cache_auth_tokens.mian: there is no instance named 'mian' (did you mean main?)", []),
+    ("token-without-tls", "redis", {"cache_auth_tokens": {"main": TOKEN}, "cache_defaults": {"transit_encryption": False}},
+     "cache_instances[0] (main).transit_encryption: is false, but cache_auth_tokens.main is set", []),
+    ("tokens-not-a-mapping", "redis", {"cache_auth_tokens": TOKEN}, "cache_auth_tokens: must be a mapping", []),
+    ("production-no-replica", "redis", {"cache_production": True, "cache_auth_tokens": {"main": TOKEN}},
+     "cache_instances[0] (main): no replica in a production inventory (cache_production: true)", []),
+    ("production-no-tls", "provision", {"cache_production": True, "cache_defaults": {"transit_encryption": False,
+                                                                                     "replicas": 1},
+                                        "cache_production_accepted_risks": ["no_auth_token"]},
+     "cache_instances[0] (main): no transit encryption in a production inventory", []),
+    ("production-risk-typo", "redis", {"cache_production_accepted_risks": ["no_tls"]},
+     "cache_production_accepted_risks[0]: must be one of no_transit_encryption, no_auth_token, no_replica", []),
+    ("env-mode-world-readable", "redis", {"client_env_mode": "0644"}, "host app1: client_env_mode: 0644 lets every user", []),
+    ("env-mode-world-writable", "configure_hosts", {"client_env_mode": "0666"},
+     "host app1: client_env_mode: 0666 lets every user", []),
+    ("env-mode-not-octal", "configure_hosts", {"client_env_mode": "rw-r-----"},
+     "host app1: client_env_mode: 'rw-r-----' is not an octal mode", []),
+    ("worker-env-mode", "redis", {"client_workers": [{"name": "web", "env_mode": "0604"}]},
+     "host app1: client_workers[0] (web).env_mode: 0604 lets every user", []),
+    ("worker-env-file-in-tmp", "redis", {"client_workers": [{"name": "web", "env_file": "/tmp/web.env"}]},
+     "host app1: client_workers[0] (web).env_file: '/tmp/web.env' is in a directory every user can write to", []),
+    ("worker-env-file-relative", "configure_hosts", {"client_workers": [{"name": "web", "env_file": "web.env"}]},
+     "host app1: client_workers[0] (web).env_file: 'web.env' must be an absolute path", []),
+    ("worker-unknown-key", "redis", {"client_workers": [{"name": "web", "queue_prefx": "web"}]},
+     "host app1: client_workers[0] (web): unknown key 'queue_prefx' (did you mean queue_prefix?)", []),
+    ("worker-unknown-instance", "configure_hosts", {"client_workers": [{"name": "admin", "instances": {"queue": "queue-admin"}}]},
+     "host app1: client_workers[0] (admin).instances.queue: there is no instance named 'queue-admin'", []),
+    ("worker-unknown-purpose", "redis", {"client_workers": [{"name": "web", "instances": {"queues": "queue"}}]},
+     "host app1: client_workers[0] (web).instances: unknown purpose 'queues' (did you mean queue?)", []),
+    ("no-workers", "redis", {"client_workers": []}, "host app1: client_workers: define at least one worker", []),
+    ("duplicate-worker", "redis", {"client_workers": [{"name": "web"}, {"name": "web"}]},
+     "host app1: client_workers[1] (web).name: 'web' is used twice", []),
+    ("env-dir-relative", "redis", {"client_env_dir": "etc/funmagic"},
+     "host app1: client_env_dir: 'etc/funmagic' must be an absolute path", []),
+    ("vpc-id-format", "redis", {"network_vpc_id": "vpc-nope"}, "network_vpc_id: 'vpc-nope' is not a VPC id", []),
+    ("subnet-id-format", "provision", {"network_subnet_ids": ["sub-1"]}, "network_subnet_ids[0]: 'sub-1' is not a subnet id", []),
+    ("alarm-action-not-arn", "redis", {"monitoring_alarm_actions": ["ops-alerts"]},
+     "monitoring_alarm_actions[0]: 'ops-alerts' is not an SNS topic ARN", []),
+    ("alarm-period", "provision", {"monitoring_period": 45}, "monitoring_period: CloudWatch takes 10, 30 or a multiple of 60", []),
+    ("alarm-connections", "redis", {"monitoring_connections_limit": 0}, "monitoring_connections_limit: must be greater than 0", []),
+    ("wait-delay", "redis", {"cache_wait_delay": 0}, "cache_wait_delay: must be greater than 0, got 0", []),
+    # What must already exist in AWS (read-only lookups).
+    ("vpc-not-found", "redis", {"network_vpc_id": "vpc-0123456789abcdef0"},
+     "network_vpc_id: VPC vpc-0123456789abcdef0 was not found in us-east-1", []),
+    ("app-security-group-missing", "redis", {"network_app_security_group": "shop-ec2-sg"},
+     "network_app_security_group: no security group named 'shop-ec2-sg'", []),
+    ("app-security-group-missing-provision", "provision", {"cache_name_prefix": "shop"},
+     "network_app_security_group: no security group named 'shop-ec2-sg'", []),
+    ("subnets-one-zone", "redis", {"network_subnet_ids": "SUBNETS_OF_ONE_ZONE"},
+     "network_subnet_ids: the subnets of VPC", []),
+    ("sns-topic-missing", "provision", {"monitoring_alarm_actions": [MISSING_TOPIC]},
+     "monitoring_alarm_actions[0]: SNS topic %s does not exist" % MISSING_TOPIC, []),
+    # Check mode refuses the same way.
+    ("check-mode-replicas", "redis", {"cache_defaults": {"replicas": 6}},
+     "cache_instances[0] (main).replicas: must be between 0 and 5, got 6", ["--check"]),
+    ("check-mode-env-mode", "configure_hosts", {"client_env_mode": "0604"}, "host app1: client_env_mode: 0604", ["--check"]),
+    # destroy.yml
+    ("destroy-unconfirmed", "destroy", {}, "destroy_confirm: this deletes every funmagic-* cache; confirm with "
+                                           "-e destroy_confirm=funmagic", []),
+    ("destroy-wrong-confirmation", "destroy", {"destroy_confirm": "funmagic-prod"}, "destroy_confirm: this deletes", []),
+    ("destroy-bad-instances", "destroy", {"destroy_confirm": "funmagic", "cache_instances": [{"name": "main", "replicas": -1}]},
+     "cache_instances[0] (main).replicas: must be between 0 and 5, got -1", []),
+]
+
+
+@pytest.fixture(scope="module")
+def bed(emulator_session, tmp_path_factory):
+    """An account with the app security group, a subnet of one zone, and the local inventory's variables."""
+    emulator_session.reset()
+    seed(emulator_session.endpoint)
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=emulator_session.endpoint)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    zone_a = [s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+              if s["AvailabilityZone"] == "us-east-1a"][0]
+    extra = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="172.31.200.0/24", AvailabilityZone="us-east-1a")["Subnet"]
+    inventory = tmp_path_factory.mktemp("bad-inputs")
+    (inventory / "group_vars").mkdir()
+    shutil.copy(os.path.join(ROOT, "inventories", "local", "group_vars", "all.yml"), inventory / "group_vars")
+    (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {
+        "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
+        # Never reached: every case fails in the preflight, which runs on localhost.
+        "children": {"app": {"hosts": {"app1": {"ansible_connection": "community.general.chroot",
+                                                "ansible_host": str(inventory / "no-such-rootfs")}}}}}}))
+    emulator_session.call("requests", method="DELETE")
+    return emulator_session, inventory, [zone_a["SubnetId"], extra["SubnetId"]]
+
+
+def _run(bed, case):
+    emulator, inventory, one_zone = bed
+    name, playbook, extra, _expected, args = case
+    extra = dict(extra)
+    if extra.get("network_subnet_ids") == "SUBNETS_OF_ONE_ZONE":
+        extra["network_subnet_ids"] = one_zone
+    vars_file = inventory / ("%s.json" % name)
+    vars_file.write_text(json.dumps(extra))
+    rc, output = ansible.playbook(os.path.join(ROOT, "playbooks", playbook + ".yml"), emulator, "-i", str(inventory),
+                                  "-e", "@%s" % vars_file, *args, check=False,
+                                  extra_env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json"})
+    return rc, output
+
+
+@pytest.fixture(scope="module")
+def results(bed):
+    """Every case, three at a time (they only read from the emulator), then the request log."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        answers = dict(zip([c[0] for c in CASES], pool.map(lambda case: _run(bed, case), CASES)))
+    return answers, bed[0].requests()
+
+
+def _messages(output):
+    """The msg of every failed task in ansible's JSON output."""
+    start = output.find("{")
+    data = json.loads(output[start:output.rfind("}") + 1])
+    return [result.get("msg", "") for play in data["plays"] for task in play["tasks"]
+            for result in task["hosts"].values() if result.get("failed")]
+
+
+def test_there_are_at_least_forty_cases_across_every_playbook_that_changes_something():
+    assert len(CASES) >= 40
+    assert set(c[1] for c in CASES) == {"redis", "provision", "configure_hosts", "destroy"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_naming_the_variable(results, case):
+    rc, output = results[0][case[0]]
+    assert rc != 0, output[-3000:]
+    messages = _messages(output)
+    assert any(case[3] in line for message in messages for line in message.splitlines()), messages
+    assert any(m.startswith("Invalid inputs") for m in messages), messages
+
+
+def test_no_mutating_call_in_any_service(results):
+    requests = results[1]
+    assert {r["service"] for r in requests} >= {"ec2"}, "the lookups ran"
+    assert [(r["service"], r["operation"]) for r in requests if r["mutating"]] == []
+
+
+def test_no_token_in_any_output(results):
+    for _rc, output in results[0].values():
+        assert TOKEN not in output
+        assert "Local-Test-Token-0123" not in output  # the inventory's own tokens

@@ -1,0 +1,239 @@
+"""The input model: every input checked at once, each problem naming its variable path; no secret returned."""
+
+import copy
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import inputs
+
+SPECS, DEFAULTS = inputs.role_declarations()
+TOKEN = "Secret-Token-0123456789"
+ALL = ["network", "cache", "monitoring", "client"]
+
+
+def check(roles=None, hosts=None, **overrides):
+    variables = copy.deepcopy(DEFAULTS)
+    variables.update(aws_region="us-east-1")
+    variables.update(overrides)
+    client = None
+    if "client" in (roles or ALL):
+        client = {"app1": dict((k, v) for k, v in variables.items() if k.startswith("client_"))}
+        client["app1"].update(hosts or {})
+    return inputs.check(variables, SPECS, roles or ALL, client)
+
+
+def errors_of(**kwargs):
+    with pytest.raises(inputs.InputError) as caught:
+        check(**kwargs)
+    return caught.value.errors
+
+
+def test_the_prefix_funmagic_gives_the_runbook_names_and_one_port():
+    model = check()
+    assert model["network"]["redis_security_group"] == "funmagic-redis-sg"
+    assert model["network"]["subnet_group"] == "funmagic-redis-subnet"
+    assert model["network"]["app_security_group"] == "funmagic-ec2-sg"
+    assert model["port"] == 6379
+    assert [s["replication_group_id"] for s in model["instances"]] == ["funmagic-main"]
+
+
+def test_another_prefix_drives_every_default_name():
+    model = check(cache_name_prefix="shop", cache_instances=[{"name": "queue", "purpose": "queue"}])
+    assert model["network"]["redis_security_group"] == "shop-redis-sg"
+    assert model["network"]["subnet_group"] == "shop-redis-subnet"
+    assert model["instances"][0]["replication_group_id"] == "shop-queue"
+    assert model["instances"][0]["parameter_group"] == "shop-queue"
+
+
+def test_cache_defaults_are_merged_over_the_role_defaults():
+    model = check(cache_defaults={"replicas": 1}, cache_instances=[{"name": "main"}, {"name": "q", "purpose": "queue",
+                                                                                      "node_type": "cache.t3.small"}])
+    main, queue = model["instances"]
+    assert main["replicas"] == 1 and main["node_type"] == "cache.t3.micro" and main["transit_encryption"] is True
+    assert queue["node_type"] == "cache.t3.small"
+    assert queue["parameters"] == {"maxmemory-policy": "noeviction"} and main["parameters"] == {}
+
+
+def test_the_model_holds_no_token():
+    model = check(cache_auth_tokens={"main": TOKEN})
+    assert TOKEN not in repr(model)
+    assert model["instances"][0]["auth"] is True
+
+
+def test_every_problem_is_reported_at_once_with_its_path():
+    errors = errors_of(cache_instances=[{"name": "main"}, {"name": "queue", "purpose": "queue", "replicas": 7}],
+                       client_env_mode="0644", network_vpc_id="vpc-nope")
+    assert "cache_instances[1] (queue).replicas: must be between 0 and 5, got 7." in errors
+    assert any(e.startswith("host app1: client_env_mode: 0644 lets every user") for e in errors)
+    assert any(e.startswith("network_vpc_id: 'vpc-nope' is not a VPC id") for e in errors)
+
+
+def test_a_node_type_typo_gets_a_suggestion_and_newer_types_have_an_escape_hatch():
+    errors = errors_of(cache_defaults={"node_type": "cache.t3.mirco"})
+    assert errors == ["cache_instances[0] (main).node_type: 'cache.t3.mirco' is not an ElastiCache node type this "
+                      "collection knows (did you mean cache.t3.micro?). If it is newer than the catalog, set "
+                      "cache_allow_unknown_node_types: true."]
+    assert check(cache_defaults={"node_type": "cache.r8g.large"}, cache_allow_unknown_node_types=True)
+    assert errors_of(cache_defaults={"node_type": "bogus"}, cache_allow_unknown_node_types=True)
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({"cache_instances": [{"name": "main", "replicas": "seven"}]}, "cache_instances[0] (main).replicas: must be a whole"),
+    ({"cache_instances": [{"name": "main", "node_typ": "cache.t3.micro"}]},
+     "cache_instances[0] (main): unknown key 'node_typ' (did you mean node_type?)"),
+    ({"cache_defaults": {"replica": 1}}, "cache_defaults: unknown key 'replica' (did you mean replicas?)"),
+    ({"cache_defaults": {"auth_token": TOKEN}}, "cache_defaults: unknown key 'auth_token'"),
+    ({"cache_instances": [{"purpose": "main"}]}, "cache_instances[0].name: is required"),
+    ({"cache_instances": [{"name": "main", "purpose": "queues"}]},
+     "cache_instances[0] (main).purpose: must be one of main, queue, pubsub, got 'queues' (did you mean queue?)"),
+    ({"cache_instances": [{"name": "a"}, {"name": "a"}]}, "cache_instances[1] (a).name: 'a' is used twice"),
+    ({"cache_instances": []}, "cache_instances: define at least one instance"),
+    ({"cache_defaults": {"snapshot_window": "05:00-06:00", "maintenance_window": "sun:05:30-sun:06:30"}},
+     "cache_instances[0] (main): snapshot_window '05:00-06:00' overlaps maintenance_window"),
+    ({"cache_defaults": {"engine_version": "5.0"}}, "cache_instances[0] (main).engine_version: engine redis 5.0"),
+    ({"cache_defaults": {"snapshot_retention_limit": 40}}, "cache_instances[0] (main).snapshot_retention_limit"),
+    ({"cache_name_prefix": "Bad--prefix"}, "cache_name_prefix: 'Bad--prefix' is not valid"),
+    ({"cache_port": 80}, "cache_port: must be between 1024 and 65535, got 80"),
+    ({"cache_auth_tokens": {"mian": TOKEN}}, "cache_auth_tokens.mian: there is no instance named 'mian' (did you mean main?)"),
+    ({"cache_auth_tokens": {"main": TOKEN}, "cache_defaults": {"transit_encryption": False}},
+     "cache_instances[0] (main).transit_encryption: is false, but cache_auth_tokens.main is set"),
+    ({"cache_production": True}, "cache_instances[0] (main): no auth token in a production inventory"),
+    ({"cache_production_accepted_risks": ["no_tls"]}, "cache_production_accepted_risks[0]: must be one of"),
+    ({"network_subnet_ids": ["sub-1"]}, "network_subnet_ids[0]: 'sub-1' is not a subnet id"),
+    ({"monitoring_alarm_actions": ["topic"]}, "monitoring_alarm_actions[0]: 'topic' is not an SNS topic ARN"),
+    ({"monitoring_period": 45}, "monitoring_period: CloudWatch takes 10, 30 or a multiple of 60 seconds, got 45"),
+    ({"cache_wait_delay": 0}, "cache_wait_delay: must be greater than 0, got 0"),
+])
+def test_bad_input_names_the_variable(overrides, expected):
+    errors = errors_of(**overrides)
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+@pytest.mark.parametrize("hosts, expected", [
+    ({"client_env_mode": 0o644}, "host app1: client_env_mode: 0644 lets every user on the host read"),
+    ({"client_env_mode": "rw-r--r--"}, "host app1: client_env_mode: 'rw-r--r--' is not an octal mode"),
+    ({"client_workers": [{"name": "web", "env_mode": "0604"}]}, "host app1: client_workers[0] (web).env_mode: 0604"),
+    ({"client_workers": [{"name": "web", "env_file": "/tmp/web.env"}]},
+     "host app1: client_workers[0] (web).env_file: '/tmp/web.env' is in a directory every user can write to"),
+    ({"client_workers": [{"name": "web", "env_file": "web.env"}]}, "host app1: client_workers[0] (web).env_file: 'web.env' must be an absolute path"),
+    ({"client_workers": [{"name": "web", "queue_prefx": "a"}]},
+     "host app1: client_workers[0] (web): unknown key 'queue_prefx' (did you mean queue_prefix?)"),
+    ({"client_workers": [{"name": "web", "instances": {"queue": "queue-admin"}}]},
+     "host app1: client_workers[0] (web).instances.queue: there is no instance named 'queue-admin'"),
+    ({"client_workers": [{"name": "web", "instances": {"queues": "main"}}]},
+     "host app1: client_workers[0] (web).instances: unknown purpose 'queues' (did you mean queue?)"),
+    ({"client_workers": []}, "host app1: client_workers: define at least one worker"),
+    ({"client_env_dir": "etc/funmagic"}, "host app1: client_env_dir: 'etc/funmagic' must be an absolute path"),
+])
+def test_bad_client_input_names_the_host_and_variable(hosts, expected):
+    errors = errors_of(hosts=hosts)
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_a_bad_token_is_refused_without_being_shown():
+    for bad in ("short", "has/slash-0123456789", "has space 0123456789"):
+        errors = errors_of(cache_auth_tokens={"main": bad})
+        assert errors and all(bad not in e for e in errors)
+    errors = errors_of(cache_auth_tokens=TOKEN)  # a token where the map belongs
+    assert errors and all(TOKEN not in e for e in errors)
+
+
+def test_production_refuses_each_risk_unless_accepted():
+    production = dict(cache_production=True, cache_defaults={"transit_encryption": False})
+    assert len(errors_of(**production)) == 3
+    assert check(cache_production_accepted_risks=["no_transit_encryption", "no_auth_token", "no_replica"],
+                 **production)
+    assert check(cache_production=True, cache_defaults={"replicas": 1}, cache_auth_tokens={"main": TOKEN})
+
+
+def test_client_modes_are_normalised_and_workers_resolved():
+    model = check(hosts={"client_env_mode": 0o600, "client_workers": [
+        {"name": "web"}, {"name": "admin", "queue_prefix": "admin", "service": "admin", "env_mode": "0640"}]})
+    web, admin = model["clients"]["app1"]["workers"]
+    assert model["clients"]["app1"]["mode"] == "0600"
+    assert web == {"name": "web", "env_file": "/etc/funmagic/web.env", "env_mode": "0600", "service": "",
+                   "queue_prefix": "", "instances": {}}
+    assert admin["env_mode"] == "0640" and admin["service"] == "admin"
+
+
+def test_destroy_needs_the_prefix_as_confirmation():
+    assert errors_of(roles=["destroy"]) == ["destroy_confirm: this deletes every funmagic-* cache; confirm with "
+                                            "-e destroy_confirm=funmagic"]
+    assert check(roles=["destroy"], destroy_confirm="funmagic")["destroy"] == {"skip_final_snapshot": False}
+
+
+FOUND = {
+    "vpcs": [{"vpc_id": "vpc-0123abcd"}],
+    "subnets": [{"subnet_id": "subnet-0000000a", "availability_zone": "us-east-1a"},
+                {"subnet_id": "subnet-0000000b", "availability_zone": "us-east-1b"}],
+    "app_security_groups": [{"group_id": "sg-0123abcd", "group_name": "funmagic-ec2-sg"}],
+    "sns_topics": {},
+}
+
+
+def test_prerequisites_found_give_the_network_ids():
+    assert inputs.check_prerequisites(check(), FOUND) == {
+        "vpc_id": "vpc-0123abcd", "subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+        "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd"}
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"vpcs": []}, "network_vpc_id: this account has no default VPC in us-east-1; set network_vpc_id"),
+    ({"subnets": FOUND["subnets"][:1]}, "network_vpc_id: the subnets of VPC vpc-0123abcd are in one availability zone"),
+    ({"app_security_groups": []}, "network_app_security_group: no security group named 'funmagic-ec2-sg'"),
+])
+def test_missing_prerequisites_name_the_variable(change, expected):
+    with pytest.raises(inputs.InputError) as caught:
+        inputs.check_prerequisites(check(), dict(FOUND, **change))
+    assert caught.value.errors[0].startswith(expected), caught.value.errors
+
+
+def test_missing_sns_topic_and_listed_subnet_outside_the_vpc():
+    arn = "arn:aws:sns:us-east-1:123456789012:alerts"
+    model = check(monitoring_alarm_actions=[arn], network_subnet_ids=["subnet-0000000a", "subnet-0000000c"])
+    with pytest.raises(inputs.InputError) as caught:
+        inputs.check_prerequisites(model, dict(FOUND, sns_topics={arn: False}))
+    assert "network_subnet_ids[1]: subnet subnet-0000000c is not in VPC vpc-0123abcd" in caught.value.errors
+    assert any(e.startswith("network_subnet_ids: the subnets of VPC vpc-0123abcd are in one") for e in caught.value.errors)
+    assert "monitoring_alarm_actions[0]: SNS topic %s does not exist; create it or remove it" % arn in caught.value.errors
+
+
+def _group(group_id, members=1, node_type="cache.t3.micro"):
+    return {"replication_group_id": group_id, "status": "available", "transit_encryption_enabled": True,
+            "cache_node_type": node_type, "member_clusters": ["%s-00%d" % (group_id, i + 1) for i in range(members)],
+            "primary_endpoint": {"address": "master.%s.example" % group_id, "port": 6379}}
+
+
+def test_connections_come_from_specs_and_groups_without_a_token():
+    specs = check(cache_auth_tokens={"main": TOKEN})["instances"]
+    facts = inputs.connections(specs, [_group("funmagic-main")])["main"]
+    assert facts == {"purpose": "main", "replication_group_id": "funmagic-main", "endpoint": "master.funmagic-main.example",
+                     "port": 6379, "reader_endpoint": None, "tls": True, "auth": True, "cluster": False,
+                     "url_redacted": "rediss://default:********@master.funmagic-main.example:6379"}
+    with pytest.raises(ValueError, match="funmagic-main does not exist"):
+        inputs.connections(specs, [])
+
+
+def test_alarms_per_node_with_thresholds_from_the_settings():
+    model = check(cache_instances=[{"name": "main"}, {"name": "queue", "purpose": "queue"}],
+                  monitoring_connections_limit=500)
+    groups = [_group("funmagic-main"), _group("funmagic-queue", 2, "cache.r6g.xlarge")]
+    alarms = dict((a["name"], a) for a in inputs.alarms(model["instances"], groups, model["monitoring"]))
+    assert alarms["funmagic-main-001-cpu"]["threshold"] == 45.0
+    assert alarms["funmagic-main-001-connections"]["threshold"] == 500.0
+    assert "funmagic-main-001-replication-lag" not in alarms
+    assert alarms["funmagic-queue-002-engine-cpu"]["metric"] == "EngineCPUUtilization"
+    assert alarms["funmagic-queue-001-evictions"]["threshold"] == 0.0
+    assert alarms["funmagic-main-001-evictions"]["threshold"] == 100.0
+    assert alarms["funmagic-queue-001-replication-lag"]["threshold"] == 60.0
+    assert inputs.alarms(model["instances"], groups[:1], model["monitoring"], missing_ok=True)
+
+
+def test_cost_report_counts_nodes_and_marks_unknown_prices():
+    model = check(cache_instances=[{"name": "main", "replicas": 1, "node_type": "cache.t3.small"},
+                                   {"name": "new", "node_type": "cache.r8g.large"}],
+                  cache_allow_unknown_node_types=True)
+    report = model["cost"]
+    assert report["rows"][0] == {"instance": "main", "node_type": "cache.t3.small", "nodes": 2, "monthly_usd": 49.64}
+    assert report["rows"][1]["monthly_usd"] is None and report["complete"] is False
+    assert report["total_usd"] == 49.64

@@ -68,3 +68,13 @@ molecule: bootstrap
 	    MOLECULE_GLOB='molecule/*/molecule.yml' $(BIN)/molecule test -s $$scenario || failed="$$failed $$scenario"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "molecule: failed:$$failed"; exit 1; fi
+
+# After make demo, point any playbook at the demo from this shell: eval "$(make -s demo-env)"
+.PHONY: demo-env
+demo-env:
+	@$(PY) -m tests.emulator env --port $(PORT)
+	@echo 'export PATH="$(abspath $(BIN)):$$PATH"'
+
+# The HTML docs in docs/_build/html (antsibull-docs + Sphinx, warnings are errors), then lint-collection-docs.
+docs: bootstrap
+	VENV=$(VENV) bash docs/build

@@ -142,10 +142,15 @@ def get_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn)["TagList"])
 
 
-def ensure_tags(client, arn, current, desired, purge, check_mode):
-    """Make `arn` carry `desired` (None: tags unmanaged). Returns (changed, the tags afterwards)."""
+def ensure_tags(client, arn, desired, purge, check_mode, current=None):
+    """Make `arn` carry `desired`, reading its tags unless `current` holds them already.
+
+    desired None leaves the tags unmanaged and unread. Returns (changed, the tags afterwards or None).
+    """
     if desired is None:
-        return False, current
+        return False, None
+    if current is None:
+        current = get_tags(client, arn)
     to_add, to_remove = compare_aws_tags(current, desired, purge)
     after = dict((k, v) for k, v in current.items() if k not in to_remove)
     after.update(to_add)

@@ -87,7 +87,6 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import FAMILIES
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import chunks
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import diff
@@ -147,9 +146,9 @@ def ensure_present(module, client, name, group):
             "not modifiable: %s." % ", ".join(fixed) if fixed else ""))
     before = dict((k, current[k]["value"]) for k in changes)
     changed = group is None or bool(changes)
-    if group is not None and params["tags"] is not None:
-        changed = ensure_tags(client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
-                              params["purge_tags"], module.check_mode)[0] or changed
+    if group is not None:
+        changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode)[0] \
+            or changed
     if not module.check_mode:
         if group is None:
             request = dict(CacheParameterGroupName=name, CacheParameterGroupFamily=family,

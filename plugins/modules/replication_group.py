@@ -235,7 +235,7 @@ replication_group:
       description: Whether an AUTH token is set. The token itself is never returned.
       type: bool
     tags:
-      description: The group's tags.
+      description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict
 """
 
@@ -400,7 +400,8 @@ def create(module, client, desired):
         wait_for(client, params, group_id, "available")
         group = describe_replication_group(client, group_id)
     # The tags are those just set: no need to read them back.
-    result = group_result(group, describe_member_cluster(client, group), dict(params["tags"] or {}))
+    tags = None if params["tags"] is None else dict(params["tags"])
+    result = group_result(group, describe_member_cluster(client, group), tags)
     return True, {"replication_group": result, "diff": diff}
 
 
@@ -413,9 +414,9 @@ def update(module, client, group, cluster, desired):
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
     needs_change = bool(changes["modify"] or changes["replicas"] is not None)
     diff = {"before": changes["before"], "after": changes["after"]}
-    tags = get_tags(client, group["ARN"])
+    tags = None if params["tags"] is None else get_tags(client, group["ARN"])
     if module.check_mode:
-        tags_changed = ensure_tags(client, group["ARN"], tags, params["tags"], params["purge_tags"], True)[0]
+        tags_changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], True, tags)[0]
         return needs_change or tags_changed, {"diff": diff, "replication_group": group_result(group, cluster, tags)}
     if needs_change and group["Status"] != "available":
         wait_for(client, params, group_id, "available")
@@ -438,7 +439,7 @@ def update(module, client, group, cluster, desired):
         step()
         if params["wait"] or index < len(steps) - 1:
             wait_for(client, params, group_id, "available")
-    tags_changed, tags = ensure_tags(client, group["ARN"], tags, params["tags"], params["purge_tags"], False)
+    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], False, tags)
     if needs_change:
         group = describe_replication_group(client, group_id)
         cluster = describe_member_cluster(client, group)

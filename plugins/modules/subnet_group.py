@@ -77,7 +77,7 @@ subnet_group:
       type: list
       elements: str
     tags:
-      description: The tags.
+      description: The tags, when I(tags) is set (they are read only to be compared).
       type: dict
 """
 
@@ -92,7 +92,6 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
 
 
 def zones_of(group):
@@ -105,7 +104,8 @@ def result(group, tags):
     snake["name"] = group["CacheSubnetGroupName"]
     snake["subnet_ids"] = sorted(zones_of(group))
     snake["availability_zones"] = sorted(set(zones_of(group).values()))
-    snake["tags"] = tags
+    if tags is not None:
+        snake["tags"] = tags
     return snake
 
 
@@ -144,15 +144,14 @@ def ensure_present(module, client, name, group):
         if params["tags"]:
             request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
         group = client.create_cache_subnet_group(**request)["CacheSubnetGroup"]
-        return True, {"diff": {"before": {}, "after": wanted}, "subnet_group": result(group, dict(params["tags"] or {}))}
+        return True, {"diff": {"before": {}, "after": wanted}, "subnet_group": result(group, params["tags"])}
 
     current = {"description": group["CacheSubnetGroupDescription"], "subnet_ids": sorted(zones_of(group))}
     changed = current != wanted
     if changed and not module.check_mode:
         group = client.modify_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description,
                                                  SubnetIds=subnets)["CacheSubnetGroup"]
-    tags_changed, tags = ensure_tags(client, group["ARN"], get_tags(client, group["ARN"]), params["tags"],
-                                     params["purge_tags"], module.check_mode)
+    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode)
     return changed or tags_changed, {"diff": {"before": current, "after": wanted}, "subnet_group": result(group, tags)}
 
 

@@ -98,11 +98,17 @@ def test_only_operations_are_reachable():
 @pytest.mark.parametrize("check_mode", [True, False])
 def test_ensure_tags_returns_the_tags_afterwards_and_changes_only_outside_check_mode(check_mode):
     fake = FakeAWS({"AddTagsToResource": tags(), "RemoveTagsFromResource": tags()})
-    changed, after = ensure_tags(client(fake), "arn:x", {"Old": "1", "Keep": "2"}, {"Keep": "2", "New": "3"}, True,
-                                 check_mode)
+    changed, after = ensure_tags(client(fake), "arn:x", {"Keep": "2", "New": "3"}, True, check_mode,
+                                 {"Old": "1", "Keep": "2"})
     assert changed is True and after == {"Keep": "2", "New": "3"}
     assert fake.operations() == ([] if check_mode else ["RemoveTagsFromResource", "AddTagsToResource"])
-    assert ensure_tags(client(fake), "arn:x", {"Old": "1"}, None, True, check_mode) == (False, {"Old": "1"})
+
+
+def test_unmanaged_tags_are_not_even_read_and_managed_ones_read_once():
+    fake = FakeAWS({"ListTagsForResource": tags(Keep="2")})
+    assert ensure_tags(client(fake), "arn:x", None, True, False) == (False, None)
+    assert ensure_tags(client(fake), "arn:x", {"Keep": "2"}, False, False) == (False, {"Keep": "2"})
+    assert fake.operations() == ["ListTagsForResource"]
 
 
 def test_delete_if_present_deletes_once_and_reports_the_diff():

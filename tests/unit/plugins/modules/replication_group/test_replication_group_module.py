@@ -242,3 +242,11 @@ def test_validate_names_the_option(params, message):
 def test_validate_accepts_a_correct_group():
     params = dict(PARAMS, replicas=1, auth_token=TOKEN, transit_encryption=True, snapshot_retention_limit=7)
     assert replication_group.validate(params, replication_group.desired_options(params)) == []
+
+
+def test_unmanaged_tags_cost_no_call():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, tags=None))
+    assert not failed and result["changed"] is False
+    assert fake.operations() == ["DescribeReplicationGroups", "DescribeCacheClusters"]
+    assert "tags" not in result["replication_group"]

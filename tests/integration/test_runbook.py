@@ -65,7 +65,11 @@ def runs(bed):
     check_mutations = emulator.requests(mutating_only=True)
     first = ansible.playbook(PLAYBOOK, emulator, *args)[1]
     second = ansible.playbook(PLAYBOOK, emulator, *args, "-vvv")[1]
-    return {"check": check, "check_mutations": check_mutations, "first": first, "second": second}
+    emulator.call("requests", method="DELETE")
+    verify = ansible.playbook(PLAYBOOK, emulator, *args, "--tags", "verify")[1]
+    verify_mutations = emulator.requests(mutating_only=True)
+    return {"check": check, "check_mutations": check_mutations, "first": first, "second": second,
+            "verify": verify, "verify_mutations": verify_mutations}
 
 
 def test_check_mode_on_an_empty_account_changes_nothing(runs):
@@ -79,6 +83,16 @@ def test_every_instance_answers_pong_twice(runs):
         assert f"'{name}: PONG in" in runs["first"] and "over TLSv1" in runs["first"]
 
 
+def test_tags_verify_runs_the_pings_and_changes_nothing_in_aws(runs):
+    for name in ("main", "queue", "pubsub"):
+        assert f"{name}: PONG (redis-cli)" in runs["verify"]
+        assert f"'{name}: PONG in" in runs["verify"]
+    assert "Create or update the replication groups" not in runs["verify"]
+    assert runs["verify_mutations"] == []
+    assert {host: counts["changed"] for host, counts in ansible.recap(runs["verify"]).items()} == \
+        {"localhost": 0, "app1": 0}
+
+
 def test_rerun_changes_nothing(runs):
     assert {host: counts["changed"] for host, counts in ansible.recap(runs["second"]).items()} == \
         {"localhost": 0, "app1": 0}
@@ -86,7 +100,7 @@ def test_rerun_changes_nothing(runs):
 
 def test_no_token_in_any_output_even_at_vvv(runs):
     token = yaml.safe_load(open(os.path.join(ROOT, "inventories/local/group_vars/all.yml"),
-                                encoding="utf-8"))["cache_defaults"]["auth_token"]
+                                encoding="utf-8"))["cache_auth_tokens"]["main"]
     for name, output in runs.items():
         assert token not in str(output), f"the AUTH token appears in the {name} run"
 

@@ -17,6 +17,11 @@ description:
   - Idempotent by comparison, option by option, with what AWS describes; only differing fields are changed.
   - Options that AWS cannot change after creation (at-rest encryption, KMS key, subnet group, port,
     cluster mode, shard count) are refused with an error that says the group must be replaced.
+  - A call that AWS refuses because the group is busy (C(InvalidReplicationGroupState), C(InvalidCacheClusterState))
+    is retried with backoff, as throttling is. Any other AWS error fails the task with a message that names
+    the operation and the group.
+  - A rerun that changes nothing makes three calls (group, first member, tags), two when I(tags) is not set;
+    security group names cost two more (subnet group, security groups), ids none.
 author:
   - Funmagic Platform Team (@funmagic)
 options:
@@ -52,6 +57,7 @@ options:
     description:
       - Replicas per shard, 0 to 5. With cluster mode disabled this is the number of read replicas.
       - Changed with IncreaseReplicaCount or DecreaseReplicaCount, which always apply immediately.
+      - A change on a cluster-mode group is refused for now, rather than ignored.
     type: int
   num_cache_clusters:
     description: With cluster mode disabled, the total number of nodes (primary plus replicas), 1 to 6.

@@ -25,11 +25,22 @@ def _subnets(aws):
     return [s["SubnetId"] for s in aws.ec2.describe_subnets()["Subnets"]]
 
 
-def test_replication_group_target(aws, emulator):
+def _run_target(name, emulator, tmp_path, variables):
+    """An integration target (targets/<name>/tasks/main.yml) run as a role on localhost: (rc, output)."""
+    play = tmp_path / f"{name}.yml"
+    play.write_text(json.dumps([{"name": f"Target {name}", "hosts": "localhost", "gather_facts": False,
+                                 "roles": [name]}]))
+    return ansible.playbook(str(play), emulator, "-i", "localhost,", "-c", "local",
+                            "-e", f"ansible_python_interpreter={sys.executable}", "-e", json.dumps(variables),
+                            check=False, extra_env={"ANSIBLE_ROLES_PATH": TARGETS})
+
+
+def test_replication_group_target(aws, emulator, tmp_path):
     seed(emulator.endpoint)
-    ansible.playbook(os.path.join(TARGETS, "replication_group.yml"), emulator, "-i", "localhost,", "-c", "local",
-                     "-e", f"ansible_python_interpreter={sys.executable}",
-                     "-e", json.dumps({"subnets": _subnets(aws)[:2]}))
+    rc, output = _run_target("replication_group", emulator, tmp_path, {"subnets": _subnets(aws)[:2]})
+    assert rc == 0, output[-6000:]
+    assert ansible.recap(output)["localhost"]["failed"] == 0
+    assert aws.elasticache.describe_cache_subnet_groups()["CacheSubnetGroups"] == []  # cleaned up in always
 
 
 @pytest.mark.parametrize("args, option", [
@@ -139,18 +150,16 @@ def _create_groups(aws, *ids):
                                                  CacheNodeType="cache.t3.micro")
 
 
-def _wait(emulator, ids, polls=40, delay=1):
+def _wait(emulator, tmp_path, ids, polls=40, delay=1):
     emulator.call("requests", method="DELETE")
-    return ansible.playbook(os.path.join(TARGETS, "wait_for_groups.yml"), emulator, "-i", "localhost,", "-c", "local",
-                            "-e", f"ansible_python_interpreter={sys.executable}",
-                            "-e", json.dumps({"wait_ids": ids, "wait_polls": polls, "wait_delay": delay}),
-                            check=False)
+    return _run_target("replication_group_info", emulator, tmp_path,
+                       {"wait_ids": ids, "wait_polls": polls, "wait_delay": delay})
 
 
-def test_the_wait_loop_prints_every_poll_and_stops_when_all_are_available(aws, emulator):
+def test_the_wait_loop_prints_every_poll_and_stops_when_all_are_available(aws, emulator, tmp_path):
     emulator.call("config", {"create_seconds": 8})
     _create_groups(aws, "wait-a", "wait-b")
-    rc, output = _wait(emulator, ["wait-a", "wait-b"])
+    rc, output = _wait(emulator, tmp_path, ["wait-a", "wait-b"])
     assert rc == 0, output[-3000:]
     polls = re.findall(r"\(item=poll (\d+): (.*)\)", output)
     assert polls[0] == ("1", "wait-a=creating, wait-b=creating")
@@ -159,23 +168,23 @@ def test_the_wait_loop_prints_every_poll_and_stops_when_all_are_available(aws, e
     assert [r["operation"] for r in describes] == ["DescribeReplicationGroups"] * len(polls)  # one call per poll
 
 
-def test_the_wait_loop_stops_at_once_when_a_group_is_missing(aws, emulator):
+def test_the_wait_loop_stops_at_once_when_a_group_is_missing(aws, emulator, tmp_path):
     emulator.call("config", {"create_seconds": 30})
     _create_groups(aws, "wait-a")
-    rc, output = _wait(emulator, ["wait-a", "wait-gone"])
+    rc, output = _wait(emulator, tmp_path, ["wait-a", "wait-gone"])
     assert rc != 0
     assert re.findall(r"\(item=poll (\d+): (.*)\)", output) == [("1", "wait-a=creating, wait-gone=missing")]
     assert "Not available after 1 polls: wait-a=creating, wait-gone=missing" in output
 
 
-def test_the_cost_of_a_poll_does_not_grow_with_the_number_of_polls(aws, emulator):
+def test_the_cost_of_a_poll_does_not_grow_with_the_number_of_polls(aws, emulator, tmp_path):
     """Linear: the mean time per poll of 24 polls is within 1.5x that of 6 (the old self-include grew ~3x)."""
     emulator.call("config", {"create_seconds": 3600})
     _create_groups(aws, "wait-a")
     timings = {}
     for polls in (6, 24):
         started = time.monotonic()
-        rc, output = _wait(emulator, ["wait-a"], polls=polls, delay=0)
+        rc, output = _wait(emulator, tmp_path, ["wait-a"], polls=polls, delay=0)
         assert rc != 0 and f"Not available after {polls} polls" in output
         timings[polls] = (time.monotonic() - started) / polls
     print("seconds per poll:", timings)

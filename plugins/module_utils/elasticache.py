@@ -5,8 +5,8 @@
 
 Every call goes through Client, which retries throttling and the transitional states of TRANSITIONAL_STATES
 (as amazon.aws module_utils/rds.py does with its retry codes) and turns any ClientError or BotoCoreError into
-an ElastiCacheError naming the operation and the resource. A module's main() catches ElastiCacheError once
-and calls fail_json_aws_error(), so no AWS error ends in a traceback.
+an ElastiCacheError naming the operation and the resource. Every module's main() ends in run(), which catches
+ElastiCacheError once and calls fail_json_aws_error(), so no AWS error ends in a traceback.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -112,6 +112,15 @@ class Client:
 
 def connect(module, service="elasticache"):
     return Client(module.client(service))
+
+
+def run(module, ensure):
+    """The modules' one exit and one error handler: ensure(module, client) -> (changed, result)."""
+    try:
+        changed, result = ensure(module, connect(module))
+    except ElastiCacheError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=changed, **result)
 
 
 def find(client, name, result_key, missing_code, **params):

@@ -82,11 +82,10 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import FAMILIES
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import chunks
 from ansible_collections.funmagic.elasticache.plugins.module_utils.parameters import diff
@@ -163,6 +162,18 @@ def ensure_present(module, client, name, group):
                      "diff": {"before": before, "after": changes}}
 
 
+def ensure(module, client):
+    name = module.params["name"]
+    group = find(client, "describe_cache_parameter_groups", "CacheParameterGroups", "CacheParameterGroupNotFound",
+                 CacheParameterGroupName=name)
+    if module.params["state"] == "absent":
+        return delete_if_present(client, module.check_mode, group, name, "delete_cache_parameter_group",
+                                 CacheParameterGroupName=name)
+    if module.params["state"] == "reset":
+        return reset(module, client, name, group)
+    return ensure_present(module, client, name, group)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -176,21 +187,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    name = module.params["name"]
-    client = connect(module)
-    try:
-        group = find(client, "describe_cache_parameter_groups", "CacheParameterGroups", "CacheParameterGroupNotFound",
-                     CacheParameterGroupName=name)
-        if module.params["state"] == "absent":
-            changed, result = delete_if_present(client, module.check_mode, group, name, "delete_cache_parameter_group",
-                                                CacheParameterGroupName=name)
-        elif module.params["state"] == "reset":
-            changed, result = reset(module, client, name, group)
-        else:
-            changed, result = ensure_present(module, client, name, group)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, **result)
+    run(module, ensure)
 
 
 if __name__ == "__main__":

@@ -245,17 +245,19 @@ replication_group:
       type: dict
 """
 
+import functools
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import current_state
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
@@ -452,6 +454,13 @@ def update(module, client, group, cluster, desired):
     return needs_change or tags_changed, {"diff": diff, "replication_group": group_result(group, cluster, tags)}
 
 
+def ensure(module, client, desired):
+    group = describe_replication_group(client, desired["replication_group_id"])
+    if module.params["state"] == "absent":
+        return ensure_absent(module, client, group)
+    return ensure_present(module, client, group, desired)
+
+
 def main():
     argument_spec = dict(
         state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -503,16 +512,7 @@ def main():
     if errors:
         module.fail_json(msg="Invalid options: " + " ".join(errors))
 
-    client = connect(module)
-    try:
-        group = describe_replication_group(client, desired["replication_group_id"])
-        if module.params["state"] == "absent":
-            changed, result = ensure_absent(module, client, group)
-        else:
-            changed, result = ensure_present(module, client, group, desired)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, **result)
+    run(module, functools.partial(ensure, desired=desired))
 
 
 if __name__ == "__main__":

@@ -118,11 +118,10 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
 
@@ -147,7 +146,11 @@ def first_members(client, groups):
     return dict((g["ReplicationGroupId"], clusters.get((g.get("MemberClusters") or [None])[0])) for g in groups)
 
 
-def describe(client, params):
+def describe(module, client):
+    """(False, result): nothing changes, whatever it finds."""
+    params = module.params
+    if params["wait_seconds"] > 0:
+        time.sleep(params["wait_seconds"])
     ids = params["replication_group_ids"]
     if params["replication_group_id"]:
         ids = [params["replication_group_id"]]
@@ -157,7 +160,7 @@ def describe(client, params):
     results = [group_result(g, members.get(g["ReplicationGroupId"]),
                             get_tags(client, g["ARN"]) if params["tags"] else None) for g in groups]
     found = set(g["replication_group_id"] for g in results)
-    return {
+    return False, {
         "replication_groups": results,
         "missing": [i for i in ids or [] if i not in found],
         "progress": progress(results, ids),
@@ -176,14 +179,7 @@ def main():
         mutually_exclusive=[["replication_group_id", "replication_group_ids"]],
         supports_check_mode=True,
     )
-    client = connect(module)
-    if module.params["wait_seconds"] > 0:
-        time.sleep(module.params["wait_seconds"])
-    try:
-        result = describe(client, module.params)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=False, **result)
+    run(module, describe)
 
 
 if __name__ == "__main__":

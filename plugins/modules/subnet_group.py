@@ -92,6 +92,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import delete_if_present
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 
 
 def zones_of(group):
@@ -155,6 +156,16 @@ def ensure_present(module, client, name, group):
     return changed or tags_changed, {"diff": {"before": current, "after": wanted}, "subnet_group": result(group, tags)}
 
 
+def ensure(module, client):
+    name = module.params["name"].lower()
+    group = find(client, "describe_cache_subnet_groups", "CacheSubnetGroups", "CacheSubnetGroupNotFoundFault",
+                 CacheSubnetGroupName=name)
+    if module.params["state"] == "absent":
+        return delete_if_present(client, module.check_mode, group, name, "delete_cache_subnet_group",
+                                 CacheSubnetGroupName=name)
+    return ensure_present(module, client, name, group)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -169,19 +180,7 @@ def main():
         required_if=[["state", "present", ["subnets"]]],
         supports_check_mode=True,
     )
-    name = module.params["name"].lower()
-    client = connect(module)
-    try:
-        group = find(client, "describe_cache_subnet_groups", "CacheSubnetGroups", "CacheSubnetGroupNotFoundFault",
-                     CacheSubnetGroupName=name)
-        if module.params["state"] == "absent":
-            changed, outcome = delete_if_present(client, module.check_mode, group, name, "delete_cache_subnet_group",
-                                                 CacheSubnetGroupName=name)
-        else:
-            changed, outcome = ensure_present(module, client, name, group)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, **outcome)
+    run(module, ensure)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from unittest import mock
 
 import botocore.session
+import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from botocore.validate import validate_parameters
@@ -99,3 +100,25 @@ def unreachable():
 
 def tags(**values):
     return {"TagList": [{"Key": k, "Value": v} for k, v in values.items()]}
+
+
+def each_failure(scenarios):
+    """Parametrize a test over every operation of `scenarios` failing with a ClientError and a BotoCoreError.
+
+    scenarios: operation -> (a function returning a FakeAWS that reaches that operation, module args).
+    """
+    def decorate(test):
+        test = pytest.mark.parametrize("operation", sorted(scenarios))(test)
+        return pytest.mark.parametrize("error", ["InvalidParameterValue", unreachable()],
+                                       ids=["ClientError", "BotoCoreError"])(test)
+    return decorate
+
+
+def fail_one(main, scenarios, operation, error):
+    """Run the scenario in which `operation` fails; the module must fail naming it. Returns (fake, result)."""
+    scenario, args = scenarios[operation]
+    fake = scenario(**{operation: error})
+    failed, result = fake.run(main, args)
+    assert failed and result["msg"].startswith(operation + " failed"), result
+    assert operation in fake.operations()
+    return fake, result

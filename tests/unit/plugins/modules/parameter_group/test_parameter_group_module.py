@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.funmagic.elasticache.plugins.modules import parameter_group
-from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+from tests.unit.plugins.modules.fake_aws import FakeAWS, each_failure, fail_one, tags
 
 ARN = "arn:aws:elasticache:us-east-1:123456789012:parametergroup:queue"
 GROUP = {"CacheParameterGroupName": "queue", "CacheParameterGroupFamily": "redis7", "Description": "queue",
@@ -135,10 +135,6 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("error", ["InvalidParameterValue", unreachable()], ids=["ClientError", "BotoCoreError"])
-@pytest.mark.parametrize("operation", sorted(FAILURES))
+@each_failure(FAILURES)
 def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
-    scenario, args = FAILURES[operation]
-    fake = scenario(**{operation: error})
-    failed, result = fake.run(parameter_group.main, args)
-    assert failed and result["msg"].startswith(operation + " failed")
+    fail_one(parameter_group.main, FAILURES, operation, error)

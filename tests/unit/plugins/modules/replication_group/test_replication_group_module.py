@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ansible_collections.funmagic.elasticache.plugins.modules import replication_group
-from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+from tests.unit.plugins.modules.fake_aws import FakeAWS, each_failure, fail_one, tags
 
 TOKEN = "Sup3r-Secret-Token-123"
 ARN = "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:main"
@@ -187,14 +187,9 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("error", ["InvalidParameterCombination", unreachable()], ids=["ClientError", "BotoCoreError"])
-@pytest.mark.parametrize("operation", sorted(FAILURES))
+@each_failure(FAILURES)
 def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
-    scenario, args = FAILURES[operation]
-    fake = scenario(**{operation: error})
-    failed, result = fake.run(replication_group.main, args)
-    assert failed and result["msg"].startswith(operation + " failed")
-    assert operation in fake.operations()
+    _fake, result = fail_one(replication_group.main, FAILURES, operation, error)
     assert TOKEN not in json.dumps(result)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ansible_collections.funmagic.elasticache.plugins.modules import replication_group_info
-from tests.unit.plugins.modules.fake_aws import FakeAWS, tags, unreachable
+from tests.unit.plugins.modules.fake_aws import FakeAWS, each_failure, fail_one, tags
 
 
 def group(group_id, status="available"):
@@ -90,9 +88,10 @@ def test_wait_seconds_sleeps_before_describing():
     assert not failed and aws.sleeps == [7]
 
 
-@pytest.mark.parametrize("error", ["InvalidParameterValue", unreachable()], ids=["ClientError", "BotoCoreError"])
-@pytest.mark.parametrize("operation", ["DescribeReplicationGroups", "DescribeCacheClusters", "ListTagsForResource"])
+FAILURES = dict((operation, (fake, {})) for operation in (
+    "DescribeReplicationGroups", "DescribeCacheClusters", "ListTagsForResource"))
+
+
+@each_failure(FAILURES)
 def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
-    aws = fake(**{operation: error})
-    failed, result = aws.run(replication_group_info.main, {})
-    assert failed and result["msg"].startswith(operation + " failed")
+    fail_one(replication_group_info.main, FAILURES, operation, error)

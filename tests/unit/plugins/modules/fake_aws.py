@@ -39,13 +39,13 @@ class FakeAWS:
 
     def client(self, service):
         client = _SESSION.create_client(service, region_name="us-east-1", endpoint_url=NOWHERE,
-                                             aws_access_key_id="testing", aws_secret_access_key="testing")
+                                        aws_access_key_id="testing", aws_secret_access_key="testing")
         client.meta.events.register("before-parameter-build", self._record)
         client.meta.events.register("before-call", self._answer)
         return client
 
     def operations(self):
-        return [operation for operation, _ in self.calls]
+        return [operation for operation, params in self.calls]
 
     def params(self, operation):
         return [params for name, params in self.calls if name == operation]

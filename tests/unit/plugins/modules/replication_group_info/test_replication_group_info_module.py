@@ -49,7 +49,7 @@ def test_several_ids_are_described_in_one_call_with_one_call_for_their_members()
 def test_a_poll_without_tags_and_members_is_one_call():
     aws = fake()
     failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-main", "app-queue"],
-                                                          "tags": False, "member_details": False})
+                                                           "tags": False, "member_details": False})
     assert not failed and aws.operations() == ["DescribeReplicationGroups"]
     assert "tags" not in result["replication_groups"][0]
     assert result["replication_groups"][0]["engine_version"] is None
@@ -68,7 +68,7 @@ def test_missing_and_create_failed_groups_stop_a_wait():
     try:
         aws = fake()
         failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-main", "gone", "broken"],
-                                                              "tags": False})
+                                                               "tags": False})
     finally:
         GROUPS.pop()
     assert not failed and result["missing"] == ["gone"]
@@ -84,8 +84,8 @@ def test_a_missing_single_id_is_reported_not_failed():
 
 def test_wait_seconds_sleeps_before_describing():
     aws = fake()
-    failed, _ = aws.run(replication_group_info.main, {"tags": False, "member_details": False, "wait_seconds": 7})
-    assert not failed and aws.sleeps == [7]
+    failed, result = aws.run(replication_group_info.main, {"tags": False, "member_details": False, "wait_seconds": 7})
+    assert not failed and aws.sleeps == [7] and result["progress"]["ready"] is False
 
 
 FAILURES = dict((operation, (fake, {})) for operation in (

@@ -1,0 +1,48 @@
+"""prerequisites_info: what exists, read-only, in as few calls as possible; every failure named."""
+
+from __future__ import annotations
+
+from ansible_collections.funmagic.elasticache.plugins.modules import prerequisites_info
+from tests.unit.plugins.modules.fake_aws import FakeAWS, each_failure, fail_one
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:ops"
+
+
+def fake(**answers):
+    return FakeAWS(dict({
+        "DescribeVpcs": {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "172.31.0.0/16"}]},
+        "DescribeSubnets": {"Subnets": [{"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
+                                        {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"}]},
+        "DescribeSecurityGroups": {"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "app-sg"}]},
+        "GetTopicAttributes": "NotFound",
+    }, **answers))
+
+
+def test_finds_the_default_vpc_its_subnets_and_both_groups_in_one_call_each():
+    aws = fake()
+    failed, result = aws.run(prerequisites_info.main, {"app_security_group": "app-sg", "redis_security_group": "redis-sg",
+                                                       "sns_topic_arns": [TOPIC]})
+    assert not failed and not result["changed"]
+    assert result["vpcs"] == [{"vpc_id": "vpc-1", "cidr_block": "172.31.0.0/16"}]
+    assert [s["subnet_id"] for s in result["subnets"]] == ["subnet-a", "subnet-b"]
+    assert result["app_security_groups"] == [{"group_id": "sg-1", "group_name": "app-sg"}]
+    assert result["redis_security_groups"] == [] and result["sns_topics"] == {TOPIC: False}
+    assert aws.operations() == ["DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups", "GetTopicAttributes"]
+    assert aws.params("DescribeVpcs")[0]["Filters"] == [{"Name": "is-default", "Values": ["true"]}]
+
+
+def test_no_vpc_means_no_further_lookup():
+    aws = fake(DescribeVpcs={"Vpcs": []})
+    failed, result = aws.run(prerequisites_info.main, {"vpc_id": "vpc-9", "app_security_group": "app-sg"})
+    assert not failed and result["vpcs"] == [] and aws.operations() == ["DescribeVpcs"]
+
+
+SCENARIOS = dict((operation, (lambda **errors: fake(**errors),
+                              {"app_security_group": "app-sg", "sns_topic_arns": [TOPIC]}))
+                 for operation in ("DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"))
+SCENARIOS["GetTopicAttributes"] = (lambda **errors: fake(**errors), {"sns_topic_arns": [TOPIC]})
+
+
+@each_failure(SCENARIOS)
+def test_every_aws_failure_is_named(operation, error):
+    fail_one(prerequisites_info.main, SCENARIOS, operation, error)

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
@@ -20,6 +22,11 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import inputs
 # amazon.aws's common options (module_defaults of group/funmagic.elasticache.aws), passed on to the lookups.
 AWS_OPTIONS = ("region", "endpoint_url", "access_key", "secret_key", "session_token", "profile", "aws_ca_bundle",
                "validate_certs", "aws_config", "debug_botocore_endpoint_logs")
+# The lookups are remembered for the run under this fact, keyed by the question (never by a credential).
+LOOKUP_FACT = "funmagic_elasticache_lookups"
+LOOKUP_KEY = ("region", "endpoint_url", "profile", "vpc_id", "app_security_group", "redis_security_group",
+              "sns_topic_arns")
+FOUND_KEYS = ("vpcs", "subnets", "app_security_groups", "redis_security_groups", "sns_topics")
 # Role inputs read from the controller's view of the play (everything else belongs to the client hosts).
 HOST_PREFIX = "client_"
 
@@ -31,6 +38,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         task_vars = task_vars or {}
+        self._facts = {}
         args = self._task.args
         roles = list(args.get("roles") or inputs.ROLES)
         specs, defaults = inputs.role_declarations()
@@ -56,10 +64,7 @@ class ActionModule(ActionBase):
             model = inputs.check(variables, specs, roles, client_variables)
             aws = dict((k, args[k]) for k in AWS_OPTIONS if args.get(k) is not None)
             if args.get("discover"):
-                found = self._lookup("funmagic.elasticache.prerequisites_info", dict(
-                    aws, vpc_id=model["network"]["vpc_id"] or None,
-                    app_security_group=model["network"]["app_security_group"],
-                    sns_topic_arns=(model.get("monitoring") or {}).get("actions") or []), task_vars)
+                found = self._discover(model, aws, task_vars)
                 model["network"].update(inputs.check_prerequisites(model, found))
             if args.get("describe"):
                 self._describe(model, aws, task_vars)
@@ -69,13 +74,30 @@ class ActionModule(ActionBase):
         except ValueError as e:
             raise AnsibleActionFail(str(e))
         result.update(changed=False, model=model)
+        if self._facts:
+            result["ansible_facts"] = self._facts
         return result
+
+    def _discover(self, model, aws, task_vars):
+        """Read-only lookups of what must exist, once per run: later calls with the same question reuse the
+        answer (a fact on the host that ran them), so the preflight, network and cache roles ask AWS once."""
+        question = dict(aws, vpc_id=model["network"]["vpc_id"] or None,
+                        app_security_group=model["network"]["app_security_group"],
+                        redis_security_group=model["network"]["redis_security_group"],
+                        sns_topic_arns=(model.get("monitoring") or {}).get("actions") or [])
+        key = json.dumps(dict((k, v) for k, v in question.items() if k in LOOKUP_KEY), sort_keys=True)
+        remembered = dict(task_vars.get(LOOKUP_FACT) or {})
+        if key not in remembered:
+            answer = self._lookup("funmagic.elasticache.prerequisites_info", question, task_vars)
+            remembered[key] = dict((k, answer[k]) for k in FOUND_KEYS)  # not its invocation (credentials)
+            self._facts[LOOKUP_FACT] = remembered
+        return remembered[key]
 
     def _describe(self, model, aws, task_vars):
         """Connections and alarms from the specs plus the replication groups as AWS describes them."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
-        found = self._lookup("funmagic.elasticache.replication_group_info", dict(aws, replication_group_ids=ids),
-                             task_vars)
+        found = self._lookup("funmagic.elasticache.replication_group_info",
+                             dict(aws, replication_group_ids=ids, tags=False, member_details=False), task_vars)
         groups = found["replication_groups"]
         existing = set(g["replication_group_id"] for g in groups)
         model["missing"] = [i for i in ids if i not in existing]

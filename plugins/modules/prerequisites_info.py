@@ -24,6 +24,9 @@ options:
   app_security_group:
     description: Name of the application's EC2 security group, looked up in the VPC.
     type: str
+  redis_security_group:
+    description: Name of the Redis security group, looked up in the VPC in the same call (it may not exist yet).
+    type: str
   sns_topic_arns:
     description: SNS topics whose existence is checked.
     type: list
@@ -54,7 +57,12 @@ subnets:
   type: list
   elements: dict
 app_security_groups:
-  description: Security groups of that name in the VPC, as C(group_id) and C(group_name).
+  description: Security groups named I(app_security_group) in the VPC, as C(group_id) and C(group_name).
+  returned: always
+  type: list
+  elements: dict
+redis_security_groups:
+  description: Security groups named I(redis_security_group) in the VPC, as C(group_id) and C(group_name).
   returned: always
   type: list
   elements: dict
@@ -82,7 +90,7 @@ def topic_exists(sns, arn):
 def lookup(module):
     params = module.params
     ec2 = connect(module, "ec2")
-    found = {"vpcs": [], "subnets": [], "app_security_groups": [], "sns_topics": {}}
+    found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {}}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
     vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
@@ -92,10 +100,13 @@ def lookup(module):
         subnets = ec2.paginate("describe_subnets", "Subnets", Filters=[in_vpc])
         found["subnets"] = sorted(({"subnet_id": s["SubnetId"], "availability_zone": s["AvailabilityZone"]}
                                    for s in subnets), key=lambda s: s["subnet_id"])
-        if params["app_security_group"]:
+        names = [params[k] for k in ("app_security_group", "redis_security_group") if params[k]]
+        if names:
             groups = ec2.paginate("describe_security_groups", "SecurityGroups", Filters=[
-                in_vpc, {"Name": "group-name", "Values": [params["app_security_group"]]}])
-            found["app_security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"]} for g in groups]
+                in_vpc, {"Name": "group-name", "Values": names}])
+            for key in ("app_security_group", "redis_security_group"):
+                found[key + "s"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"]} for g in groups
+                                    if g["GroupName"] == params[key]]
     if params["sns_topic_arns"]:
         sns = connect(module, "sns")
         found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
@@ -107,6 +118,7 @@ def main():
         argument_spec=dict(
             vpc_id=dict(type="str"),
             app_security_group=dict(type="str"),
+            redis_security_group=dict(type="str"),
             sns_topic_arns=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,

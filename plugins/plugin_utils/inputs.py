@@ -438,9 +438,10 @@ def _unique(items):
 def check_prerequisites(model, found):
     """Errors for what must already exist in AWS, from read-only lookups.
 
-    found: vpcs (the chosen VPC, 0 or 1), subnets (of that VPC), app_security_groups (by name in that VPC),
-    sns_topics (arn -> exists). Returns the network facts found (vpc_id, subnet_ids, availability zones,
-    app_security_group_id), or raises InputError.
+    found: vpcs (the chosen VPC, 0 or 1), subnets (of that VPC), app_security_groups and redis_security_groups
+    (by name in that VPC), sns_topics (arn -> exists). Returns the network facts found (vpc_id, subnet_ids,
+    availability zones, app_security_group_id, redis_security_group_id or None while it does not exist yet),
+    or raises InputError.
     """
     errors, network = [], model["network"]
     vpcs = found.get("vpcs") or []
@@ -471,8 +472,10 @@ def check_prerequisites(model, found):
             errors.append("monitoring_alarm_actions[%d]: SNS topic %s does not exist; create it or remove it" % (index, arn))
     if errors:
         raise InputError(errors)
+    redis = found.get("redis_security_groups") or []
     return {"vpc_id": vpc_id, "subnet_ids": [s for s in chosen if s in by_id], "availability_zones": zones,
-            "app_security_group_id": groups[0]["group_id"]}
+            "app_security_group_id": groups[0]["group_id"],
+            "redis_security_group_id": redis[0]["group_id"] if redis else None}
 
 
 def connections(specs, groups):

@@ -174,7 +174,10 @@ FOUND = {
 def test_prerequisites_found_give_the_network_ids():
     assert inputs.check_prerequisites(check(), FOUND) == {
         "vpc_id": "vpc-0123abcd", "subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-        "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd"}
+        "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd",
+        "redis_security_group_id": None}
+    found = dict(FOUND, redis_security_groups=[{"group_id": "sg-0000beef", "group_name": "funmagic-redis-sg"}])
+    assert inputs.check_prerequisites(check(), found)["redis_security_group_id"] == "sg-0000beef"
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -424,7 +424,8 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         for shard in shards:
             primary = shard[0]
             for replica in shard[1:]:
-                # A replica can only follow a primary it already knows of.
+                # A replica can only follow a primary it already knows of: meet it directly, not by gossip.
+                self._admin(replica).execute_command("CLUSTER", "MEET", primary.address, PORT, BUS_PORT)
                 self._until(lambda r=replica, p=primary: p.node_id in self._admin(r).execute_command(
                     "CLUSTER", "NODES"), f"{replica.hostname} learning of {primary.hostname}")
                 self._admin(replica).execute_command("CLUSTER", "REPLICATE", primary.node_id)
@@ -498,7 +499,14 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
             raise ClusterError(f"cluster {self.name}: slots are not where they were moved to")
 
     def _move(self, source: Node, destination: Node, slots: list[int], primaries: list[Node]) -> None:
-        """Move `slots` from source to destination with their keys, in the order redis-cli uses."""
+        """Move `slots` from source to destination with their keys (the procedure of redis-cli --cluster).
+
+        The handover of a batch is one MULTI/EXEC per node, destination first, then the other
+        primaries, then the source. Done slot by slot, the destination broadcasts its claims after
+        every slot, and those half-way claims, read late by a node, set redis-server 7.0's
+        "owner not claiming slot" mark, which only redis 7.4 clears when the slot is assigned again
+        (redis #12564): a later move of that slot back can then lose it, keys and all, to a stale claim.
+        """
         src, dst = self._admin(source), self._admin(destination)
         self._each(dst, [("CLUSTER", "SETSLOT", s, "IMPORTING", source.node_id) for s in slots])
         self._each(src, [("CLUSTER", "SETSLOT", s, "MIGRATING", destination.node_id) for s in slots])
@@ -508,13 +516,16 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
             while keys := src.execute_command("CLUSTER", "GETKEYSINSLOT", slot, KEYS_PER_MIGRATE):
                 src.execute_command("MIGRATE", destination.address, PORT, "", 0, MIGRATE_TIMEOUT_MS,
                                     *auth, "KEYS", *keys)
-        # Destination first, so that the slot always has an owner that accepts it.
-        for node in [destination, source] + [p for p in primaries if p not in (source, destination)]:
-            self._each(self._admin(node), [("CLUSTER", "SETSLOT", s, "NODE", destination.node_id) for s in slots])
+        assign = [("CLUSTER", "SETSLOT", s, "NODE", destination.node_id) for s in slots]
+        # STABLE ends the import without a broadcast per slot; BUMPEPOCH makes the new owner's claim win.
+        self._each(dst, [("CLUSTER", "SETSLOT", s, "STABLE") for s in slots] + assign + [("CLUSTER", "BUMPEPOCH")],
+                   atomic=True)
+        for node in [p for p in primaries if p not in (source, destination)] + [source]:
+            self._each(self._admin(node), assign, atomic=True)
 
     @staticmethod
-    def _each(client: redis.Redis, commands) -> list:
-        pipe = client.pipeline(transaction=False)
+    def _each(client: redis.Redis, commands, atomic: bool = False) -> list:
+        pipe = client.pipeline(transaction=atomic)
         for command in commands:
             pipe.execute_command(*command)
         return pipe.execute()

@@ -204,9 +204,9 @@ class _Reader(threading.Thread):
 
     redis-py 8.1 cannot follow an ASK redirection to a node it has not seen in CLUSTER SLOTS (a new
     shard's primary before it owns a slot): it raises AttributeError (redis-py issue #4015, fix in
-    pull request #4214). Any application on redis-py hits this while ElastiCache scales out. The
-    reader counts those hits, refreshes its slot map as the fix does and reads again: the key must
-    still be there.
+    pull request #4214). Any application on redis-py can hit this while ElastiCache scales out. The
+    reader counts those hits and, as an application would have to, refreshes its slot map and reads
+    again for up to 5 s (until the new primary owns slots): the key must still be there.
     """
 
     def __init__(self, client):
@@ -224,18 +224,21 @@ class _Reader(threading.Thread):
             self.passes += 1
 
     def _read(self, key, expected):
-        try:
+        deadline = time.monotonic() + 5
+        while True:
             try:
                 value = self.client.get(key)
+                break
             except AttributeError as error:
-                if "redis_connection" not in str(error):
-                    raise
+                if "redis_connection" not in str(error) or time.monotonic() > deadline:
+                    self.failures.append(f"{key}: AttributeError: {error}")
+                    return
                 self.client_ask_bug += 1
+                time.sleep(0.05)
                 self.client.nodes_manager.initialize()
-                value = self.client.get(key)
-        except (redis.exceptions.RedisError, AttributeError) as error:
-            self.failures.append(f"{key}: {type(error).__name__}: {error}")
-            return
+            except redis.exceptions.RedisError as error:
+                self.failures.append(f"{key}: {type(error).__name__}: {error}")
+                return
         if value != expected:
             self.failures.append(f"{key}: read {value!r}")
 

@@ -121,7 +121,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 passwords = [] if group.token_allows_none else list(group.tokens)
                 wanted[group.server_key] = {
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
-                    "passwords": passwords, "parameters": params, "failovers": group.failovers,
+                    "passwords": passwords, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
                 }
             for key in set(self.servers.pids()) - set(wanted):

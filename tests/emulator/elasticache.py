@@ -130,8 +130,8 @@ class Group:  # pylint: disable=too-many-instance-attributes
         self.standalone = False
         self.primary_cluster_id = None  # a cluster that became this group's primary (PrimaryClusterId)
         self.primary_index = 0  # which member is the primary; TestFailover moves it
-        self.failovers = 0
-        self.reboots = 0
+        self.disconnects = 0  # each one drops every client connection (failover, reboot of one of several nodes)
+        self.reboots = 0  # each one restarts redis-server empty
         self.restore_from = None  # a Redis dump to start from (snapshot, or the cluster it was made from)
         self.log_delivery = []
         self.__dict__.update(fields)
@@ -714,8 +714,11 @@ class ElastiCache:
         changes, pending = {}, {}
         immediate = p.get("ApplyImmediately", False)
         if "CacheNodeType" in p and p["CacheNodeType"] != cluster.node_type:
-            (changes if immediate else pending)["node_type" if immediate else "CacheNodeType"] = \
-                rules.node_type(p["CacheNodeType"])
+            node_type = rules.node_type(p["CacheNodeType"])
+            if immediate:
+                changes["node_type"] = node_type
+            else:
+                pending["CacheNodeType"] = node_type
         if "EngineVersion" in p and p["EngineVersion"] != cluster.engine_version:
             version, family = self._engine(cluster.engine, p["EngineVersion"])[1:]
             if _version_tuple(version) < _version_tuple(cluster.engine_version):
@@ -724,7 +727,10 @@ class ElastiCache:
             if family != region.parameter_groups[cluster.parameter_group]["family"] and \
                     "CacheParameterGroupName" not in p:
                 raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
-            (changes if immediate else pending)["engine_version" if immediate else "EngineVersion"] = version
+            if immediate:
+                changes["engine_version"] = version
+            else:
+                pending["EngineVersion"] = version
         if "SecurityGroupIds" in p:
             vpc = region.subnet_groups[cluster.subnet_group]["VpcId"]
             changes["security_group_ids"] = self._security_groups(region, p["SecurityGroupIds"], vpc)
@@ -786,9 +792,11 @@ class ElastiCache:
         if group.status != "available":
             raise _error("InvalidCacheClusterState",
                          f"Cache cluster {p['CacheClusterId']} must be available to reboot; it is {group.status}.")
-        # Rebooting restarts redis-server: without a replica to resync from, the node's data is gone.
         group.status = "rebooting cache cluster nodes"
-        group.reboots += 1
+        if group.replicas > 0:
+            group.disconnects += 1  # the rebooted node resyncs from the others: data stays, its clients drop
+        else:
+            group.reboots += 1  # a node without a replica comes back empty
 
         def finish():
             group.status = "available"
@@ -1021,7 +1029,7 @@ class ElastiCache:
         def finish():
             # The messages TestFailover's API reference lists, in its order.
             group.primary_index = new_index
-            group.failovers += 1
+            group.disconnects += 1
             message = f"Failover from primary node {old} to replica node {new} completed"
             region.event(old, "cache-cluster", message)
             region.event(group.id, "replication-group", message)

@@ -172,11 +172,11 @@ class RedisServers:
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
 
     def ensure(self, key: str, spec: dict) -> None:
-        """Make the group's server match spec (names, addresses, tls, passwords, parameters, failovers,
+        """Make the group's server match spec (names, addresses, tls, passwords, parameters, disconnects,
         reboots, restore_from).
 
         Parameter and password changes are applied to the running server, as ElastiCache applies
-        them without dropping connections; a failover drops every client connection; a change of
+        them without dropping connections; a disconnect drops every client connection; a change of
         names, addresses or TLS restarts it with its data; a reboot restarts it without. A new
         server starts from the dump `restore_from` names, or empty.
         """
@@ -222,8 +222,8 @@ class RedisServers:
         directory = os.path.join(self.directory, "redis", key)
         for command in commands:
             self._cli(new, old["passwords"], directory, command)
-        if old.get("failovers") != new.get("failovers"):
-            # A failover moves the primary endpoint: every client sees its connection drop and reconnects.
+        if old.get("disconnects") != new.get("disconnects"):
+            # A failover or a node reboot: every client sees its connection drop and reconnects.
             for client_type in ("normal", "pubsub"):
                 self._cli(new, new["passwords"], directory, ["CLIENT", "KILL", "TYPE", client_type], expect=None)
         _write(os.path.join(directory, "redis.conf"), render_config(

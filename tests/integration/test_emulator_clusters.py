@@ -172,3 +172,16 @@ def test_primary_cluster_id_must_name_an_available_cluster(aws, emulator):
         aws.elasticache.create_replication_group(ReplicationGroupId="g", ReplicationGroupDescription="d",
                                                  PrimaryClusterId="solo")
     assert probes.code(excinfo) == "InvalidCacheClusterState"
+
+
+def test_rebooting_a_member_with_a_replica_keeps_the_data(aws, emulator):
+    probes.network(aws)
+    host = probes.create(aws, NumCacheClusters=2, TransitEncryptionEnabled=True, AuthToken=TOKEN)[
+        "NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    probes.statuses_until(aws, "available")
+    probes.redis(emulator, host, "SET", "k", "v")
+    aws.elasticache.reboot_cache_cluster(CacheClusterId="main-001", CacheNodeIdsToReboot=["0001"])
+    assert probes.statuses_until(aws, "available") == ["rebooting cache cluster nodes", "available"]
+    assert probes.redis(emulator, host, "GET", "k") == ["v"]
+    events = aws.elasticache.describe_events(SourceIdentifier="main-001")["Events"]
+    assert [e["Message"] for e in events] == ["Cache node 0001 restarted"]

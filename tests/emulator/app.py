@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import random
+import shutil
 import threading
 import time
 
@@ -266,6 +267,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         with self.elasticache.lock:
             for key in list(self.servers.pids()):
                 self.servers.stop(key)
+            shutil.rmtree(os.path.join(self.state_dir, "dumps"), ignore_errors=True)
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
         with self._log_lock:
             self.requests.clear()

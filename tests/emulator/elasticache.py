@@ -822,14 +822,18 @@ class ElastiCache:
             raise _error("SnapshotAlreadyExistsFault", f"Snapshot {name} already exists.")
         region.snapshots[name] = self._snapshot(region, group, name, "manual")
 
-    def _delete(self, region, group, registry, message):
+    def _delete(self, region, group, registry, message, retained=None):  # pylint: disable=too-many-arguments
+        """deleting now, gone after delete_seconds; a `retained` cluster (RetainPrimaryCluster) stays."""
         group.status = "deleting"
 
         def finish():
             registry.pop(group.id, None)
             region.tags.pop(group.arn, None)
             for member in group.member_ids():
-                region.tags.pop(region.arn("cluster", member), None)
+                if retained is None or member != retained.id:
+                    region.tags.pop(region.arn("cluster", member), None)
+            if retained is not None:
+                region.clusters[retained.id] = retained
             region.event(group.id, group.kind, message)
 
         group.transition = self._after(self.config.delete_seconds, finish)
@@ -1007,8 +1011,23 @@ class ElastiCache:
             raise _error("InvalidReplicationGroupState",
                          f"Replication group {group.id} must be available to delete it; it is {group.status}.")
         self._final_snapshot(region, group, p.get("FinalSnapshotIdentifier"))
-        self._delete(region, group, region.groups, f"Replication group {group.id} deleted")
+        retained = None
+        if p.get("RetainPrimaryCluster"):
+            if group.cluster_mode:
+                raise rules.combination("RetainPrimaryCluster is not valid for a cluster mode enabled group.")
+            retained = self._retained_primary(region, group)
+        self._delete(region, group, region.groups, f"Replication group {group.id} deleted", retained)
         return {"ReplicationGroup": group.render()}
+
+    def _retained_primary(self, region, group):
+        """The standalone cluster RetainPrimaryCluster leaves: the primary node, its settings and its data."""
+        fields = {k: v for k, v in vars(group).items() if k not in ("pending", "node_pending", "transition")}
+        primary = group.primary_id()
+        fields.update(id=primary, standalone=True, description="", replicas=0, automatic_failover=False,
+                      multi_az=False, primary_cluster_id=None, primary_index=0, disconnects=0, reboots=0,
+                      arn=region.arn("cluster", primary), status="available",
+                      restore_from=self._dumps.save(group.server_key, f"{region.name}-{primary}-retained"))
+        return Group(**fields)
 
     def op_TestFailover(self, region, p):  # pylint: disable=invalid-name
         """Promote the next replica, as TestFailover does; the primary endpoint's name stays, clients reconnect."""
@@ -1108,7 +1127,17 @@ class ElastiCache:
                         if name not in region.snapshots:
                             region.snapshots[name] = self._snapshot(region, group, name, "automated")
                             taken.append(name)
+                        self._expire_automatic(region, group)
             return taken
+
+    @staticmethod
+    def _expire_automatic(region, group):
+        """Keep the newest SnapshotRetentionLimit automatic snapshots of a group (one is taken per day)."""
+        owner = "CacheClusterId" if group.standalone else "ReplicationGroupId"
+        automatic = sorted(n for n, s in region.snapshots.items()
+                           if s["SnapshotSource"] == "automated" and s.get(owner) == group.id)
+        for name in automatic[:-group.retention]:
+            region.tags.pop(region.snapshots.pop(name)["ARN"], None)
 
     def op_DescribeSnapshots(self, region, p):  # pylint: disable=invalid-name
         snapshots = sorted(region.snapshots.values(), key=lambda s: s["SnapshotName"])

@@ -12,6 +12,7 @@ import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
 import botocore.httpsession
+import botocore.retries.standard
 import pytest
 from botocore.exceptions import ClientError
 
@@ -419,7 +420,9 @@ def test_cloudwatch_errors_come_back_in_its_json_protocol(aws, emulator):
     assert emulator.requests()[-1]["error"] == "Throttling"
 
 
-def test_fault_switch_throttles_and_retries_recover(aws, emulator):
+def test_fault_switch_throttles_and_retries_recover(aws, emulator, monkeypatch):
+    # What is tested is that retries get through, not botocore's backoff: its sleeps (up to 20 s) are cut short.
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.01)
     emulator.call("faults", {"rate": 1.0, "kinds": ["Throttling"], "services": ["elasticache"], "seed": 7})
     with pytest.raises(ClientError) as excinfo:
         aws.elasticache.describe_replication_groups()

@@ -242,3 +242,32 @@ def test_log_delivery_needs_its_destination(aws, emulator):
     with pytest.raises(ClientError) as excinfo:
         probes.create(aws, LogDeliveryConfigurations=[broken])
     assert probes.code(excinfo) == "InvalidParameterValue"
+
+
+def test_retain_primary_cluster_keeps_the_primary_with_its_data(aws, emulator):
+    probes.network(aws)
+    host = _primary(probes.create(aws, NumCacheClusters=2, Tags=[{"Key": "app", "Value": "main"}]))
+    probes.statuses_until(aws, "available")
+    probes.redis(emulator, host, "SET", "kept", "yes", token=None, tls=False)
+    aws.elasticache.add_tags_to_resource(ResourceName=probes.describe_cluster(aws, "main-001")["ARN"],
+                                         Tags=[{"Key": "node", "Value": "primary"}])
+    aws.elasticache.delete_replication_group(ReplicationGroupId="main", RetainPrimaryCluster=True)
+    probes.statuses_until(aws, "gone")
+    cluster = probes.describe_cluster(aws, "main-001")
+    assert cluster["CacheClusterStatus"] == "available" and "ReplicationGroupId" not in cluster
+    assert [c["CacheClusterId"] for c in aws.elasticache.describe_cache_clusters()["CacheClusters"]] == ["main-001"]
+    assert aws.elasticache.list_tags_for_resource(ResourceName=cluster["ARN"])["TagList"] == [
+        {"Key": "node", "Value": "primary"}]
+    node = cluster["CacheNodes"][0]["Endpoint"]["Address"]
+    assert probes.redis(emulator, node, "GET", "kept", token=None, tls=False) == ["yes"]
+
+
+def test_automatic_snapshots_are_kept_for_the_retention_limit(aws, emulator):
+    probes.network(aws)
+    probes.create(aws, SnapshotRetentionLimit=1)
+    probes.statuses_until(aws, "available")
+    first = emulator.call("automatic-snapshots", {})["taken"]
+    time.sleep(1.1)  # automatic snapshot names carry the time to the second
+    second = emulator.call("automatic-snapshots", {})["taken"]
+    names = [s["SnapshotName"] for s in aws.elasticache.describe_snapshots(SnapshotSource="automated")["Snapshots"]]
+    assert first != second and names == second

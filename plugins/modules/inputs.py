@@ -14,10 +14,11 @@ version_added: 0.2.0
 description:
   - Runs on the controller (an action plugin). Every playbook of the collection that changes something starts
     with it, so that bad input stops the run before any AWS call that changes anything, in check mode too.
-  - Reads the roles' inputs as Ansible layers them (the roles' defaults under the inventory's values), checks
+  - >-
+    Reads the roles' inputs as Ansible layers them (the roles' defaults under the inventory's values), checks
     types, known keys, ranges, names, windows, node types, tokens, file modes and production safety, and reports
     every problem at once, each naming the variable path, for example
-    C(cache_instances[1] (queue).replicas: must be between 0 and 5, got 7).
+    "cache_instances[1] (queue).replicas: must be between 0 and 5, got 7".
   - Returns the resolved model (derived names, instance specs, client settings per host). It holds no secret.
 author:
   - Funmagic Platform Team (@funmagic)

@@ -28,12 +28,14 @@ options:
       - Two or more ids are described together, page by page (100 groups per call), not one call each.
     type: list
     elements: str
+    version_added: 0.2.0
   tags:
     description:
       - Read each group's tags (one ListTagsForResource call per group).
       - C(false) saves those calls; I(tags) is then left out of each group.
     type: bool
     default: true
+    version_added: 0.2.0
   member_details:
     description:
       - Read the groups' member clusters too, for I(engine_version), I(parameter_group), I(subnet_group),
@@ -42,11 +44,13 @@ options:
       - C(false) leaves those fields C(null) and describes the groups only, which is all a status poll needs.
     type: bool
     default: true
+    version_added: 0.2.0
   wait_seconds:
     description:
       - Seconds to sleep before describing, so that each iteration of a C(loop) is one poll (see the examples).
     type: int
     default: 0
+    version_added: 0.2.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -96,10 +100,12 @@ missing:
   type: list
   elements: str
   sample: [app-queue]
+  version_added: 0.2.0
 progress:
   description: How far a wait for the requested groups (all described groups when no id was given) has come.
   returned: always
   type: dict
+  version_added: 0.2.0
   contains:
     ready:
       description: Whether every group is C(available).

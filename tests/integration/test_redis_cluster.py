@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import threading
 import time
@@ -18,7 +19,7 @@ from redis.crc import key_slot
 from redis.cluster import RedisCluster as ClusterClient
 
 from tests.emulator import hosts
-from tests.emulator.redis_cluster import RedisCluster, aws_slot_ranges, format_ranges
+from tests.emulator.redis_cluster import ClusterError, RedisCluster, aws_slot_ranges, format_ranges
 from tests.emulator.redis_fixture import CertificateAuthority
 
 TOKEN = "Cluster-Secret-Token-4711"
@@ -80,12 +81,12 @@ def bed(ca, tmp_path_factory):
 
 
 def test_slots_are_assigned_as_elasticache_assigns_them(bed):
-    cluster, _ = bed
+    cluster = bed[0]
     assert [s["slots"] for s in cluster.slots()] == ["0-8191", "8192-16383"]
 
 
 def test_every_primary_answers_ping_over_tls_with_auth_only(bed, ca):
-    cluster, _ = bed
+    cluster = bed[0]
     for shard in cluster.slots():
         assert _cli(ca, shard["primary"], "PING") == "PONG"
         assert "NOAUTH" in _cli(ca, shard["primary"], "PING", token=None)
@@ -140,7 +141,7 @@ def test_keys_stay_readable_while_resharding_2_to_3_and_back(bed, ca):
 
 
 def test_bullmq_keys_of_one_queue_share_one_slot(bed, ca):
-    _, names = bed
+    names = bed[1]
     queue_keys = [f"{{funmagic}}:queue:{suffix}" for suffix in ("wait", "active", "completed", "failed", "id", "1")]
     slots = {_cli(ca, names.configuration, "CLUSTER", "KEYSLOT", key) for key in queue_keys}
     assert len(slots) == 1 and slots.pop().isdigit()
@@ -151,7 +152,7 @@ def test_bullmq_keys_of_one_queue_share_one_slot(bed, ca):
 
 
 def test_token_rotation_reaches_every_node_and_replication(bed, ca):
-    cluster, _ = bed
+    cluster = bed[0]
     every_node = [n for s in cluster.slots() for n in [s["primary"], *s["replicas"]]]
     cluster.set_passwords([TOKEN, NEW_TOKEN])  # ROTATE: both work
     assert {_cli(ca, n, "PING", token=t) for n in every_node for t in (TOKEN, NEW_TOKEN)} == {"PONG"}
@@ -253,3 +254,17 @@ class _Reader(threading.Thread):
         self._halt.set()
         self.join(timeout=30)
         self.client.close()
+
+
+def test_a_taken_address_stops_the_start_before_any_node_runs(ca, tmp_path):
+    names = Names("fme", 230)
+    nodes = names.shard(1, 1)
+    taken = list(nodes.values())[1]
+    with socket.create_server((taken, 6379)):
+        cluster = RedisCluster(str(tmp_path), ca, nodes, shards=1, replicas=1, passwords=[TOKEN],
+                               configuration_hostname=names.configuration, name="test-fme")
+        with pytest.raises(ClusterError, match=f"{taken}:6379 is already in use") as error:
+            cluster.start()
+    assert TOKEN not in str(error.value)
+    assert cluster.pids() == {}
+    assert not (set(nodes) | {names.configuration}) & set(hosts.read_mapping())

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.emulator.redis_cluster import (SLOTS, aws_slot_ranges, cluster_conf_lines, collapse, format_ranges,
-                                          parse_cluster_nodes, parse_slots, plan_moves)
+from tests.emulator.redis_cluster import (SLOTS, RedisCluster, aws_slot_ranges, cluster_conf_lines,
+                                          format_ranges, parse_cluster_nodes, parse_slots, plan_moves)
 
 
 @pytest.mark.parametrize("count, ranges", [
@@ -32,7 +32,10 @@ def test_impossible_shard_counts_are_refused(count):
 
 
 def _owners(ranges):
-    return [index for index, (a, b) in enumerate(ranges) for _ in range(a, b + 1)]
+    owners = []
+    for index, (first, last) in enumerate(ranges):
+        owners += [index] * (last - first + 1)
+    return owners
 
 
 def test_scaling_out_2_to_3_moves_only_what_changes_owner():
@@ -66,7 +69,6 @@ def test_slot_strings_round_trip():
     assert format_ranges([(0, 10), (12, 12), (20, 30)]) == "0-10,12,20-30"
     assert parse_slots("0-10,12,20-30") == [(0, 10), (12, 12), (20, 30)]
     assert parse_slots("") == []
-    assert collapse([5, 3, 4, 9, 0]) == [(0, 0), (3, 5), (9, 9)]
 
 
 NODES = """\
@@ -97,3 +99,14 @@ def test_node_config_announces_name_and_address_and_uses_tls_everywhere():
     assert "masterauth s3cret" in lines and "masteruser default" in lines
     plain = cluster_conf_lines("n", "127.0.15.10", "/state/n1", tls=False, password=None)
     assert not [line for line in plain if line.startswith(("tls-", "master"))]
+
+
+@pytest.mark.parametrize("nodes, shards, replicas, message", [
+    ({"a": "127.0.15.1"}, 2, 0, "2 shards x .1 \\+ 0 replicas. need 2 nodes, 1 given"),
+    ({"a": "127.0.15.1", "b": "127.0.15.2"}, 1, 0, "need 1 nodes, 2 given"),
+    ({}, 0, 0, "at least one shard"),
+])
+def test_a_cluster_of_the_wrong_size_is_refused_before_anything_starts(tmp_path, nodes, shards, replicas, message):
+    with pytest.raises(ValueError, match=message):
+        RedisCluster(str(tmp_path), None, nodes, shards=shards, replicas=replicas, tls=False)
+    assert not list(tmp_path.iterdir())

@@ -37,8 +37,19 @@ and removed by stop(); start() then asserts that every name maps to its loopback
 /etc/hosts, so a caller that maps the names itself passes hosts_files=(). Names of removed shards
 stay mapped until stop(), so a client holding a stale slot map never sends them to DNS.
 
+Other arguments: tls=False (plain port 6379, no CA needed), parameters (the parameter-group
+settings redis_fixture.render_config knows), timeout (seconds for each wait, default 30). Files live
+under <state_dir>/redis-cluster/<name>/<hostname>/ (redis.conf and certificates mode 0600/0644,
+nodes.conf, redis.log). A wait that runs out or a cluster that does not converge raises ClusterError,
+whose message names nodes and never a password; after a failed start() nothing is left running, after
+a failed add_shard() or remove_shard() call stop(). One instance is not thread-safe: serialise calls.
+
 The nodes get SIGTERM when the thread that started them ends (PR_SET_PDEATHSIG, as the single
 servers of redis_fixture): call start() and add_shard() from a long-lived thread.
+
+Clients: redis-py 8.1 cannot follow an ASK redirection to a primary it has not yet seen in CLUSTER
+SLOTS (redis-py issue #4015): while a new shard takes its first slots, a read may fail with
+AttributeError, as it would against ElastiCache (see tests/integration/test_redis_cluster.py).
 """
 
 from __future__ import annotations

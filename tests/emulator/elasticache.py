@@ -711,32 +711,13 @@ class ElastiCache:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
         if p.get("NumCacheNodes", 1) != 1:
             raise rules.invalid("The parameter NumCacheNodes must be 1 for a Valkey or Redis OSS cluster.")
-        changes, pending = {}, {}
-        immediate = p.get("ApplyImmediately", False)
-        if "CacheNodeType" in p and p["CacheNodeType"] != cluster.node_type:
-            node_type = rules.node_type(p["CacheNodeType"])
-            if immediate:
-                changes["node_type"] = node_type
-            else:
-                pending["CacheNodeType"] = node_type
-        if "EngineVersion" in p and p["EngineVersion"] != cluster.engine_version:
-            version, family = self._engine(cluster.engine, p["EngineVersion"])[1:]
-            if _version_tuple(version) < _version_tuple(cluster.engine_version):
-                raise rules.combination(f"Cannot downgrade {cluster.engine} from {cluster.engine_version} to "
-                                        f"{version}.")
-            if family != region.parameter_groups[cluster.parameter_group]["family"] and \
-                    "CacheParameterGroupName" not in p:
-                raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
-            if immediate:
-                changes["engine_version"] = version
-            else:
-                pending["EngineVersion"] = version
+        changes, pending = self._engine_and_node_type(region, cluster, p)
         if "SecurityGroupIds" in p:
             vpc = region.subnet_groups[cluster.subnet_group]["VpcId"]
             changes["security_group_ids"] = self._security_groups(region, p["SecurityGroupIds"], vpc)
         if "CacheParameterGroupName" in p and p["CacheParameterGroupName"] != cluster.parameter_group:
-            family = self._engine(cluster.engine, changes.get("engine_version") or pending.get("EngineVersion")
-                                  or cluster.engine_version)[2]
+            family = self._engine(changes.get("engine", cluster.engine), changes.get("engine_version")
+                                  or pending.get("EngineVersion") or cluster.engine_version)[2]
             changes["parameter_group"] = self._parameter_group_for(region, p["CacheParameterGroupName"], family,
                                                                    False)
         if "SnapshotRetentionLimit" in p:
@@ -758,6 +739,38 @@ class ElastiCache:
         if changes:
             self._modify(region, cluster, changes)
         return {"CacheCluster": cluster.render_cluster(cluster.id, False)}
+
+    def _engine_and_node_type(self, region, group, p):
+        """Engine (Redis OSS to Valkey only), EngineVersion and CacheNodeType of a modify request, checked.
+
+        Returns (changes applied when modifying ends, PendingModifiedValues): ApplyImmediately decides.
+        """
+        changes, pending = {}, {}
+        immediate = p.get("ApplyImmediately", False)
+        engine = group.engine
+        if "Engine" in p and p["Engine"].lower() != group.engine:
+            if not (group.engine == "redis" and p["Engine"].lower() == "valkey"):
+                raise rules.combination(f"Cannot change the engine from {group.engine} to {p['Engine']}.")
+            engine = changes["engine"] = "valkey"
+        if "EngineVersion" in p or "engine" in changes:
+            version, family = self._engine(engine, p.get("EngineVersion"))[1:]
+            if engine == group.engine and _version_tuple(version) < _version_tuple(group.engine_version):
+                raise rules.combination(f"Cannot downgrade {group.engine} from {group.engine_version} to {version}.")
+            if version != group.engine_version or "engine" in changes:
+                if immediate:
+                    changes["engine_version"] = version
+                else:
+                    pending["EngineVersion"] = version
+            if family != region.parameter_groups[group.parameter_group]["family"] and \
+                    "CacheParameterGroupName" not in p:
+                raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
+        if "CacheNodeType" in p and p["CacheNodeType"] != group.node_type:
+            node_type = rules.node_type(p["CacheNodeType"])
+            if immediate:
+                changes["node_type"] = node_type
+            else:
+                pending["CacheNodeType"] = node_type
+        return changes, pending
 
     def _standalone_for(self, region, cluster_id, group_operation):
         """A standalone cluster; a replication group's member is refused as AWS refuses it."""
@@ -857,34 +870,10 @@ class ElastiCache:
                        "RemoveUserGroups", "CacheSecurityGroupNames"} & set(p)
         if unsupported:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
-        changes, pending = {}, {}
-        immediate = p.get("ApplyImmediately", False)
-
+        changes, pending = self._engine_and_node_type(region, group, p)
+        engine = changes.get("engine", group.engine)
         if "ReplicationGroupDescription" in p:
             changes["description"] = p["ReplicationGroupDescription"]
-        engine = group.engine
-        if "Engine" in p and p["Engine"].lower() != group.engine:
-            if not (group.engine == "redis" and p["Engine"].lower() == "valkey"):
-                raise rules.combination(f"Cannot change the engine from {group.engine} to {p['Engine']}.")
-            engine = changes["engine"] = "valkey"
-        if "EngineVersion" in p or "engine" in changes:
-            version, family = self._engine(engine, p.get("EngineVersion"))[1:]
-            if engine == group.engine and _version_tuple(version) < _version_tuple(group.engine_version):
-                raise rules.combination(f"Cannot downgrade {group.engine} from {group.engine_version} to {version}.")
-            if version != group.engine_version or "engine" in changes:
-                if immediate:
-                    changes["engine_version"] = version
-                else:
-                    pending["EngineVersion"] = version
-            if family != region.parameter_groups[group.parameter_group]["family"] and \
-                    "CacheParameterGroupName" not in p:
-                raise rules.combination(f"Engine version {version} needs a parameter group of family {family}.")
-        if "CacheNodeType" in p and p["CacheNodeType"] != group.node_type:
-            node_type = rules.node_type(p["CacheNodeType"])
-            if immediate:
-                changes["node_type"] = node_type
-            else:
-                pending["CacheNodeType"] = node_type
 
         failover = p.get("AutomaticFailoverEnabled", group.automatic_failover)
         multi_az = p.get("MultiAZEnabled", group.multi_az)

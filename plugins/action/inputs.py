@@ -33,7 +33,7 @@ HOST_PREFIX = "client_"
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("roles", "client_hosts", "discover", "describe") + AWS_OPTIONS)
+    _VALID_ARGS = frozenset(("roles", "client_hosts", "discover", "describe", "rotation") + AWS_OPTIONS)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -48,6 +48,7 @@ class ActionModule(ActionBase):
 
         variables = dict((name, value(name, task_vars)) for name in specs if not name.startswith(HOST_PREFIX))
         variables["aws_region"] = args.get("region") or task_vars.get("aws_region")
+        variables["_rotation"] = bool(args.get("rotation"))
         client_variables = None
         if "client" in roles:
             hosts = args.get("client_hosts")
@@ -67,7 +68,7 @@ class ActionModule(ActionBase):
                 found = self._discover(model, aws, task_vars)
                 model["network"].update(inputs.check_prerequisites(model, found))
             if args.get("describe"):
-                self._describe(model, aws, task_vars)
+                self._describe(model, roles, aws, task_vars)
         except inputs.InputError as e:
             raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was changed:\n- %s"
                                     % (len(e.errors), "" if len(e.errors) == 1 else "s", "\n- ".join(e.errors)))
@@ -93,20 +94,22 @@ class ActionModule(ActionBase):
             self._facts[LOOKUP_FACT] = remembered
         return remembered[key]
 
-    def _describe(self, model, aws, task_vars):
+    def _describe(self, model, roles, aws, task_vars):
         """Connections and alarms from the specs plus the replication groups as AWS describes them."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
         found = self._lookup("funmagic.elasticache.replication_group_info",
                              dict(aws, replication_group_ids=ids, tags=False, member_details=False), task_vars)
         groups = found["replication_groups"]
+        if "cache" in roles:
+            inputs.check_existing(model["instances"], groups, model["port"])
         existing = set(g["replication_group_id"] for g in groups)
         model["missing"] = [i for i in ids if i not in existing]
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in existing]
         model["connections"] = inputs.connections(present, groups)
         model["alarms"] = inputs.alarms(present, groups, model.get("monitoring") or {})
-        model["groups"] = dict((g["replication_group_id"], {"status": g.get("status"),
-                                                            "member_clusters": g.get("member_clusters") or []})
-                               for g in groups)
+        model["groups"] = dict((g["replication_group_id"], {
+            "status": g.get("status"), "member_clusters": g.get("member_clusters") or [],
+            "auth_token_enabled": bool(g.get("auth_token_enabled"))}) for g in groups)
 
     def _lookup(self, module, module_args, task_vars):
         answer = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)

@@ -114,10 +114,10 @@ def connect(module, service="elasticache"):
     return Client(module.client(service))
 
 
-def run(module, ensure):
+def run(module, ensure, service="elasticache"):
     """The modules' one exit and one error handler: ensure(module, client) -> (changed, result)."""
     try:
-        changed, result = ensure(module, connect(module))
+        changed, result = ensure(module, connect(module, service))
     except ElastiCacheError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, **result)

@@ -74,8 +74,8 @@ def redis_env(instances, worker=None, tokens=None):
     lines, main_tls = [], False
     for purpose in PURPOSES:
         name, facts = _pick(instances, worker, purpose)
-        lines.append("%s=%s" % (ENV_NAMES[purpose], redis_url(facts["endpoint"], facts.get("port", 6379),
-                                                             facts.get("tls", True), token=tokens.get(name) or None)))
+        url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), token=tokens.get(name) or None)
+        lines.append("%s=%s" % (ENV_NAMES[purpose], url))
         main_tls = main_tls or (purpose == "main" and bool(facts.get("tls")))
     lines.append("REDIS_TLS=%s" % ("true" if main_tls else "false"))
     lines.append("QUEUE_PREFIX=%s" % (worker.get("queue_prefix") or ""))

@@ -129,8 +129,7 @@ deleted:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 
 BATCH = 100
 
@@ -199,8 +198,8 @@ def describe(client, names):
 def ensure(module, client):
     params = module.params
     if params["state"] == "present":
-        missing = [(a["name"], k) for a in params["alarms"] for k in ("metric", "statistic", "comparison", "threshold",
-                                                                    "period", "evaluation_periods") if a[k] is None]
+        fields = ("metric", "statistic", "comparison", "threshold", "period", "evaluation_periods")
+        missing = [(a["name"], k) for a in params["alarms"] for k in fields if a[k] is None]
         if missing:
             module.fail_json(msg="alarms: %s" % "; ".join("%s needs %s" % pair for pair in missing))
     names = [a["name"] for a in params["alarms"]]
@@ -242,12 +241,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = connect(module, "cloudwatch")
-    try:
-        changed, result = ensure(module, client)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, **result)
+    run(module, ensure, "cloudwatch")
 
 
 if __name__ == "__main__":

@@ -75,8 +75,8 @@ sns_topics:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 
 
 def topic_exists(sns, arn):
@@ -87,9 +87,9 @@ def topic_exists(sns, arn):
     return True
 
 
-def lookup(module):
+def lookup(module, ec2):
+    """(changed, what was found): read-only."""
     params = module.params
-    ec2 = connect(module, "ec2")
     found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {}}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
@@ -110,7 +110,7 @@ def lookup(module):
     if params["sns_topic_arns"]:
         sns = connect(module, "sns")
         found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
-    return found
+    return False, found
 
 
 def main():
@@ -123,11 +123,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        found = lookup(module)
-    except ElastiCacheError as e:
-        module.fail_json_aws_error(e)
-    module.exit_json(changed=False, **found)
+    run(module, lookup, "ec2")
 
 
 if __name__ == "__main__":

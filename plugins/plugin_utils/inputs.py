@@ -115,8 +115,8 @@ def convert(value, spec, path, errors):
         errors.append("%s: must be %s, got %s" % (path, _KIND_NAMES.get(kind, kind), shown))
         return None
     if spec.get("choices") and kind != "list" and value not in spec["choices"]:
-        errors.append("%s: must be one of %s, got %r%s" % (path, ", ".join(map(str, spec["choices"])), value,
-                                                          suggestion(value, map(str, spec["choices"]))))
+        choices = [str(c) for c in spec["choices"]]
+        errors.append("%s: must be one of %s, got %r%s" % (path, ", ".join(choices), value, suggestion(value, choices)))
     if kind == "list":
         element = dict(spec, type=spec.get("elements", "raw"))
         element.pop("elements", None)
@@ -131,8 +131,8 @@ def _convert_options(value, options, path, errors):
     result = {}
     for key in sorted(value, key=str):
         if key not in options:
-            errors.append("%s: unknown key %r%s; known keys: %s" % (path, key, suggestion(key, options),
-                                                                   ", ".join(sorted(options))))
+            known = ", ".join(sorted(options))
+            errors.append("%s: unknown key %r%s; known keys: %s" % (path, key, suggestion(key, options), known))
             continue
         result[key] = convert(value[key], options[key], "%s.%s" % (path, key), errors)
     for key, spec in sorted(options.items()):
@@ -243,12 +243,74 @@ def _instance_specs(variables, specs, errors):
         resolved.append(spec)
     for name in sorted(set(tokens) - set(names)):
         errors.append("cache_auth_tokens.%s: there is no instance named %r%s" % (name, name, suggestion(name, names)))
+    _check_next_tokens(variables, names, tokens, errors)
     for name in sorted(tokens):
         if name in names and tokens[name] and not isinstance(tokens[name], string_types):
             errors.append("cache_auth_tokens.%s: must be a string (quote it)" % name)
         elif name in names and tokens[name]:
             errors.extend(validation.auth_token(tokens[name], "cache_auth_tokens.%s" % name))
     return resolved
+
+
+def _check_next_tokens(variables, names, tokens, errors):
+    """cache_auth_tokens_next: the new tokens of a rotation (playbooks/rotate_auth.yml), checked like the others."""
+    next_tokens = variables.get("cache_auth_tokens_next") or {}
+    rotation = variables.get("_rotation")
+    for name in sorted(next_tokens):
+        path = "cache_auth_tokens_next.%s" % name
+        token = next_tokens[name]
+        if name not in names:
+            errors.append("%s: there is no instance named %r%s" % (path, name, suggestion(name, names)))
+        elif not isinstance(token, string_types) or not token:
+            errors.append("%s: must be a non-empty string (quote it)" % path)
+        elif token == tokens.get(name):
+            if rotation:
+                errors.append("%s: is the same as cache_auth_tokens.%s; a rotation needs a new token" % (path, name))
+        else:
+            errors.extend(validation.auth_token(token, path))
+            if not rotation:
+                errors.append("%s: a token rotation is pending; finish it with playbooks/rotate_auth.yml, then move "
+                              "the new token to cache_auth_tokens.%s and remove cache_auth_tokens_next" % (path, name))
+    if rotation and not next_tokens:
+        errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault)")
+
+
+def check_existing(specs, groups, port):
+    """What AWS cannot change on the groups that exist, refused before anything changes, with the choices.
+
+    Also marks each spec whose group exists without a token while the inventory has one: its token is added
+    with ROTATE (clients without a token keep working) and made the only way in (SET) once the hosts use it.
+    """
+    by_id = dict((g["replication_group_id"], g) for g in groups)
+    errors = []
+    for index, spec in enumerate(specs):
+        group = by_id.get(spec["replication_group_id"])
+        if group is None or group.get("status") == "deleting":
+            continue
+        where = "cache_instances[%d] (%s)" % (index, spec["name"])
+        migrate = ("or migrate: snapshot the group, create a new instance from the snapshot with the setting you "
+                   "want, move the clients to it, then delete %s with a final snapshot" % spec["replication_group_id"])
+        at_rest = bool(group.get("at_rest_encryption_enabled"))
+        if at_rest != bool(spec["at_rest_encryption"]):
+            errors.append("%s.at_rest_encryption: replication group %s has it %s and AWS cannot change that in place; "
+                          "either keep it (set at_rest_encryption: %s for this instance) %s"
+                          % (where, spec["replication_group_id"], "on" if at_rest else "off",
+                             str(at_rest).lower(), migrate))
+        if group.get("engine") == "valkey" and spec["engine"] == "redis":
+            errors.append("%s.engine: replication group %s runs valkey, which cannot go back to redis; set engine: valkey"
+                          % (where, spec["replication_group_id"]))
+        if group.get("cluster_enabled"):
+            errors.append("%s: replication group %s has cluster mode enabled, which this instance does not ask for and "
+                          "AWS cannot change in place; %s" % (where, spec["replication_group_id"], migrate))
+        endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint") or {}
+        if port and endpoint.get("port") and endpoint["port"] != port:
+            errors.append("cache_port: replication group %s listens on %s and AWS cannot change a port in place; "
+                          "either set cache_port: %s %s" % (spec["replication_group_id"], endpoint["port"],
+                                                            endpoint["port"], migrate))
+        if spec["auth"] and not group.get("auth_token_enabled"):
+            spec["auth_strategy"] = "rotate"
+    if errors:
+        raise InputError(errors)
 
 
 def _network(variables, errors):
@@ -398,6 +460,7 @@ def check(variables, specs, roles, client_variables=None):
     model = {"prefix": prefix, "port": port, "region": variables.get("aws_region")}
     model["instances"] = _instance_specs(values, specs, errors) if prefix is not None else []
     model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
+    model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
     for key in ("cache_wait_timeout", "cache_wait_delay"):
         if values.get(key) is not None and values[key] <= 0:
             errors.append("%s: must be greater than 0, got %r" % (key, values[key]))

@@ -33,8 +33,8 @@ CASES = [
     ("node-type-typo", "redis", {"cache_defaults": {"node_type": "cache.t3.mirco"}},
      "cache_instances[0] (main).node_type: 'cache.t3.mirco' is not an ElastiCache node type this collection knows "
      "(did you mean cache.t3.micro?)", []),
-    ("node-type-malformed-with-hatch", "redis", {"cache_defaults": {"node_type": "t3.micro"},
-                                                "cache_allow_unknown_node_types": True},
+    ("node-type-malformed-with-hatch", "redis",
+     {"cache_defaults": {"node_type": "t3.micro"}, "cache_allow_unknown_node_types": True},
      "cache_instances[0] (main).node_type: 't3.micro' is not an ElastiCache node type", []),
     ("instance-unknown-key", "redis", {"cache_instances": [{"name": "main", "node_typ": "cache.t3.small"}]},
      "cache_instances[0] (main): unknown key 'node_typ' (did you mean node_type?)", []),

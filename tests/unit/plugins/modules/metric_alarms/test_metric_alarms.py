@@ -73,8 +73,8 @@ def test_present_needs_the_metric_fields():
 
 
 SCENARIOS = {
-    "DescribeAlarms": (lambda **errors: fake(**errors), {"alarms": [alarm("a")]}),
-    "PutMetricAlarm": (lambda **errors: fake(**errors), {"alarms": [alarm("a")]}),
+    "DescribeAlarms": (fake, {"alarms": [alarm("a")]}),
+    "PutMetricAlarm": (fake, {"alarms": [alarm("a")]}),
     "DeleteAlarms": (lambda **errors: fake(existing=[alarm("a")], **errors), {"state": "absent", "alarms": [{"name": "a"}]}),
 }
 

@@ -37,10 +37,10 @@ def test_no_vpc_means_no_further_lookup():
     assert not failed and result["vpcs"] == [] and aws.operations() == ["DescribeVpcs"]
 
 
-SCENARIOS = dict((operation, (lambda **errors: fake(**errors),
+SCENARIOS = dict((operation, (fake,
                               {"app_security_group": "app-sg", "sns_topic_arns": [TOPIC]}))
                  for operation in ("DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"))
-SCENARIOS["GetTopicAttributes"] = (lambda **errors: fake(**errors), {"sns_topic_arns": [TOPIC]})
+SCENARIOS["GetTopicAttributes"] = (fake, {"sns_topic_arns": [TOPIC]})
 
 
 @each_failure(SCENARIOS)

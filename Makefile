@@ -43,7 +43,7 @@ clean: demo-down
 	rm -rf $(VENV) $(TESTBED) tests/output
 
 bench: bootstrap
-	$(PY) -m tests.bench.parallel_create
+	$(PY) -m tests.bench
 
 # The collection as users get it: tarball contents, offline install + import_playbook, execution environment,
 # changelog fragments and CHANGELOG.rst (tests/packaging).

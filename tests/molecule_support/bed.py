@@ -3,9 +3,11 @@
     python -m tests.molecule_support.bed up SCENARIO HOST...   # prints the bed as JSON
     python -m tests.molecule_support.bed down SCENARIO         # fails if a process or hosts entry is left
 
-State lives under .testbed/molecule/<scenario>/ (ignored by git, yamllint, ansible-lint and the Galaxy build):
-the emulator (its own free port, endpoint addresses from 127.0.<block>.x, block 14 unless
-FUNMAGIC_MOLECULE_ADDRESS_BLOCK says otherwise), its CA, the hosts' root filesystems and bed.json.
+The emulator listens where AWS_ENDPOINT_URL points (each scenario's molecule.yml gives its own port, so that
+every process Molecule starts has it), on a free port when it is unset. Endpoint addresses come from
+127.0.<block>.x, block 14 unless FUNMAGIC_MOLECULE_ADDRESS_BLOCK says otherwise. State lives under
+.testbed/molecule/<scenario>/ (ignored by git, yamllint, ansible-lint and the Galaxy build): the emulator,
+its CA, the hosts' root filesystems and bed.json.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -44,9 +47,14 @@ def control(endpoint: str, path: str, method: str = "GET"):
         return json.load(answer)
 
 
-def _free_port() -> int:
+def _port() -> int:
+    """The port AWS_ENDPOINT_URL names, checked to be free; else any free port."""
+    wanted = urllib.parse.urlsplit(os.environ.get("AWS_ENDPOINT_URL", "")).port or 0
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        try:
+            sock.bind(("127.0.0.1", wanted))
+        except OSError as error:
+            raise RuntimeError(f"port {wanted} of AWS_ENDPOINT_URL is taken: {error}") from error
         return sock.getsockname()[1]
 
 
@@ -61,7 +69,7 @@ def up(scenario: str, host_names: list[str]) -> dict:
     down(scenario)
     directory = state_dir(scenario)
     os.makedirs(directory)
-    port = _free_port()
+    port = _port()
     endpoint = _run(["-m", "tests.emulator", "start", "--state-dir", directory, "--port", str(port),
                      "--address-block", str(ADDRESS_BLOCK), *CLOCK])
     bed = {"scenario": scenario, "endpoint": endpoint, "port": port, "state_dir": directory,

@@ -40,15 +40,35 @@ def env_file(host, path: str) -> dict[str, str]:
     return pairs
 
 
-def ping(host, path: str, key: str, tls: bool) -> None:
-    """PING with redis-cli inside the host, using the URL the env file holds (the token stays in the file)."""
+def mentions(host, path: str, text: str) -> bool:
+    """Whether a file on the host contains text (a bool, so a failing assert never shows the file's tokens)."""
+    return text in host.file(path).content_string
+
+
+def redis_cli(host, path: str, key: str, tls: bool, command: str) -> str:
+    """redis-cli inside the host with the URL the env file holds (the token stays in the file); its answer."""
     __tracebackhide__ = True  # pylint: disable=unused-variable
     flag = "--tls " if tls else ""
-    result = host.run(f'set -a; . {path}; exec redis-cli {flag}-u "${key}" PING')
-    answer = result.stdout.strip()
-    if result.rc != 0 or answer != "PONG":
-        raise AssertionError(f"redis-cli {flag}-u ${key} (from {path}) answered {answer or 'nothing'!r}, "
-                             f"rc={result.rc}, stderr {result.stderr.strip()!r}")
+    result = host.run(f'set -a; . {path}; exec redis-cli {flag}-u "${key}" {command}')
+    if result.rc != 0:
+        raise AssertionError(f"redis-cli {flag}-u ${key} {command} (from {path}) failed, rc={result.rc}, "
+                             f"stderr {result.stderr.strip()!r}")
+    return result.stdout.strip()
+
+
+def ping(host, path: str, key: str, tls: bool) -> None:
+    __tracebackhide__ = True  # pylint: disable=unused-variable
+    answer = redis_cli(host, path, key, tls, "PING")
+    if answer != "PONG":  # redis-cli exits 0 on NOAUTH and WRONGPASS: only the answer tells
+        raise AssertionError(f"redis-cli -u ${key} (from {path}) answered {answer or 'nothing'!r}, not PONG")
+
+
+def parameter(elasticache, group_name: str, name: str):
+    for page in elasticache.get_paginator("describe_cache_parameters").paginate(CacheParameterGroupName=group_name):
+        for found in page["Parameters"]:
+            if found["ParameterName"] == name:
+                return found.get("ParameterValue")
+    raise AssertionError(f"parameter group {group_name} has no parameter {name}")
 
 
 def primary_endpoint(elasticache, group_id: str) -> tuple[str, int]:

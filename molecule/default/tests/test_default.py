@@ -5,10 +5,6 @@ from tests.molecule_support import checks
 ENV_FILE = "/etc/funmagic/web.env"
 
 
-def token(inputs):
-    return inputs["cache_defaults"]["auth_token"]
-
-
 def test_redis_cli_is_installed(hosts):
     host = hosts["app1"]
     assert host.package("redis-tools").is_installed
@@ -25,7 +21,7 @@ def test_env_file_holds_the_tls_url_with_the_token_url_encoded(hosts, aws, input
     env = checks.env_file(hosts["app1"], ENV_FILE)
     assert set(env) == checks.ENV_KEYS
     endpoint, port = checks.primary_endpoint(aws.elasticache, "funmagic-main")
-    expected = checks.expected_url(endpoint, port, True, token(inputs))
+    expected = checks.expected_url(endpoint, port, True, inputs["cache_auth_tokens"]["main"])
     assert "%23" in expected and "%26" in expected
     for key in checks.URL_KEYS:  # one instance: main serves the queue and pub/sub too
         checks.assert_url(env[key], expected, key)

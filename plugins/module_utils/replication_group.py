@@ -29,6 +29,55 @@ MODIFIABLE = (
 )
 # Fixed at creation: a different value means a new group.
 IMMUTABLE = ("cluster_mode", "num_node_groups", "at_rest_encryption", "kms_key_id", "subnet_group", "port")
+# Create-only options: how a new group starts (a snapshot, an existing cluster); ignored for an existing group.
+CREATE_ONLY = (("snapshot_name", "SnapshotName"), ("snapshot_arns", "SnapshotArns"),
+               ("primary_cluster_id", "PrimaryClusterId"))
+# CreateReplicationGroup parameters that PrimaryClusterId takes from the cluster: not sent with it.
+FROM_PRIMARY_CLUSTER = ("Engine", "EngineVersion", "CacheNodeType", "CacheParameterGroupName", "CacheSubnetGroupName",
+                        "SecurityGroupIds", "TransitEncryptionEnabled", "TransitEncryptionMode",
+                        "AtRestEncryptionEnabled", "KmsKeyId", "Port", "AuthToken")
+# log_delivery_configurations destination_type -> (DestinationDetails key, its name field, the option naming it)
+LOG_DESTINATIONS = {
+    "cloudwatch-logs": ("CloudWatchLogsDetails", "LogGroup", "log_group"),
+    "kinesis-firehose": ("KinesisFirehoseDetails", "DeliveryStream", "delivery_stream"),
+}
+
+
+def log_delivery_options(configs):
+    """log_delivery_configurations (options or AWS's described list) in one comparable form, sorted by log type.
+
+    Configurations AWS is disabling no longer count.
+    """
+    result = []
+    for config in configs or []:
+        if "LogType" in config:
+            if config.get("Status") == "disabling":
+                continue
+            details_key, name_key, option = LOG_DESTINATIONS.get(config.get("DestinationType"), (None, None, None))
+            details = (config.get("DestinationDetails") or {}).get(details_key) or {}
+            config = {"log_type": config["LogType"], "log_format": config.get("LogFormat"),
+                      "destination_type": config.get("DestinationType"), option: details.get(name_key)}
+        option = LOG_DESTINATIONS.get(config["destination_type"], (None, None, None))[2]
+        result.append({"log_type": config["log_type"], "log_format": config["log_format"],
+                       "destination_type": config["destination_type"], "destination": config.get(option)})
+    return sorted(result, key=lambda c: c["log_type"])
+
+
+def log_delivery_request(wanted, current=()):
+    """LogDeliveryConfigurations that turn `current` into `wanted` (both as log_delivery_options returns them)."""
+    request = []
+    wanted_types = set(c["log_type"] for c in wanted)
+    for config in wanted:
+        if config in current:
+            continue
+        details_key, name_key = LOG_DESTINATIONS[config["destination_type"]][:2]
+        request.append({"LogType": config["log_type"], "DestinationType": config["destination_type"],
+                        "DestinationDetails": {details_key: {name_key: config["destination"]}},
+                        "LogFormat": config["log_format"], "Enabled": True})
+    for config in current:
+        if config["log_type"] not in wanted_types:
+            request.append({"LogType": config["log_type"], "Enabled": False})
+    return request
 
 
 def current_state(group, cluster):
@@ -64,6 +113,7 @@ def current_state(group, cluster):
         "kms_key_id": group.get("KmsKeyId"),
         "auth_token_enabled": bool(group.get("AuthTokenEnabled")),
         "port": (node_groups[0].get("PrimaryEndpoint") or group.get("ConfigurationEndpoint") or {}).get("Port"),
+        "log_delivery_configurations": log_delivery_options(group.get("LogDeliveryConfigurations")),
     }
 
 
@@ -86,16 +136,19 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
     """Compare option by option. `desired` holds only the options the user set (None = unmanaged).
 
     Returns a dict: errors (immutable fields that differ), modify (ModifyReplicationGroup
-    parameters, without ApplyImmediately), replicas (new replica count or None), replicas_first
-    (whether the replica change must come before the modify), before/after (for diff mode).
+    parameters, without ApplyImmediately), log_delivery (LogDeliveryConfigurations to send, which AWS
+    only accepts with ApplyImmediately, [] when they match), replicas (new replica count or None),
+    replicas_first (whether the replica change must come before the modify), before/after (for diff mode).
     """
     errors, modify, before, after = [], {}, {}, {}
     for option in IMMUTABLE:
         wanted = desired.get(option)
         if wanted is not None and not _same(option, wanted, current):
-            errors.append("%s cannot be changed on an existing replication group (it is %r, the task asks for %r): "
-                          "create a new group and move the clients, or delete this one first."
-                          % (option, current[option], wanted))
+            errors.append("%s cannot be changed on an existing replication group (it is %r, the task asks for %r). "
+                          "Choose one: keep it as is (set %s to %r, or leave it unset); or migrate through a "
+                          "snapshot: take a snapshot of this group, create a new group with snapshot_name set to "
+                          "it and %s=%r, move the clients to the new group, then delete this one."
+                          % (option, current[option], wanted, option, current[option], option, wanted))
     if desired.get("engine") == "redis" and current["engine"] == "valkey":
         errors.append("engine cannot go from valkey back to redis on an existing replication group.")
     for option, parameter in MODIFIABLE:
@@ -115,6 +168,14 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
         before["auth_token"], after["auth_token"] = "(unchanged)" if current["auth_token_enabled"] else None, \
             "(new token, %s)" % modify["AuthTokenUpdateStrategy"].lower()
 
+    log_delivery = []
+    if desired.get("log_delivery_configurations") is not None:
+        wanted = log_delivery_options(desired["log_delivery_configurations"])
+        log_delivery = log_delivery_request(wanted, current["log_delivery_configurations"])
+        if log_delivery:
+            before["log_delivery_configurations"] = current["log_delivery_configurations"]
+            after["log_delivery_configurations"] = wanted
+
     replicas = desired.get("replicas")
     replica_change = None
     if replicas is not None and replicas != current["replicas"] and current["cluster_mode"]:
@@ -128,6 +189,7 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
     return {
         "errors": errors,
         "modify": modify,
+        "log_delivery": log_delivery,
         "replicas": replica_change,
         # Adding replicas first lets failover be enabled; removing them last lets it be disabled first.
         "replicas_first": replica_change is not None and replica_change > current["replicas"],
@@ -137,13 +199,18 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
 
 
 def create_parameters(desired, auth_token=None):
-    """CreateReplicationGroup parameters from the desired options."""
+    """CreateReplicationGroup parameters from the desired options.
+
+    From a snapshot, the node type and engine default to the snapshot's. From a primary cluster
+    (primary_cluster_id), everything in FROM_PRIMARY_CLUSTER comes from the cluster and is not sent.
+    """
     params = {
         "ReplicationGroupId": desired["replication_group_id"],
         "ReplicationGroupDescription": desired.get("description") or desired["replication_group_id"],
         "Engine": desired.get("engine") or "redis",
-        "CacheNodeType": desired["node_type"],
     }
+    if desired.get("node_type"):
+        params["CacheNodeType"] = desired["node_type"]
     if desired.get("cluster_mode"):
         params.update(ClusterMode="enabled", NumNodeGroups=desired.get("num_node_groups") or 1,
                       ReplicasPerNodeGroup=desired.get("replicas") or 0)
@@ -159,6 +226,16 @@ def create_parameters(desired, auth_token=None):
             params[parameter] = desired[option]
     if auth_token:
         params["AuthToken"] = auth_token
+    for option, parameter in CREATE_ONLY:
+        if desired.get(option):
+            params[parameter] = desired[option]
+    if desired.get("log_delivery_configurations"):
+        params["LogDeliveryConfigurations"] = [
+            dict((k, v) for k, v in config.items() if k != "Enabled")
+            for config in log_delivery_request(log_delivery_options(desired["log_delivery_configurations"]))]
+    if desired.get("primary_cluster_id"):
+        for parameter in FROM_PRIMARY_CLUSTER:
+            params.pop(parameter, None)
     return params
 
 

@@ -16,7 +16,11 @@ description:
     (one primary and up to five replicas) or enabled (shards).
   - Idempotent by comparison, option by option, with what AWS describes; only differing fields are changed.
   - Options that AWS cannot change after creation (at-rest encryption, KMS key, subnet group, port,
-    cluster mode, shard count) are refused with an error that says the group must be replaced.
+    cluster mode, shard count) are refused with an error that offers the choices (keep the value as it is,
+    or migrate through a snapshot into a new group created with I(snapshot_name), then move the clients).
+  - A new group can start from a snapshot (I(snapshot_name), I(snapshot_arns)) or from an existing
+    single-node cache cluster that keeps its data (I(primary_cluster_id)). These options only matter
+    when the group is created; for an existing group they are ignored.
   - A call that AWS refuses because the group is busy (C(InvalidReplicationGroupState), C(InvalidCacheClusterState))
     is retried with backoff, as throttling is. Any other AWS error fails the task with a message that names
     the operation and the group.
@@ -142,6 +146,62 @@ options:
   notification_topic_arn:
     description: SNS topic for ElastiCache events.
     type: str
+  snapshot_name:
+    description:
+      - Create the group from this ElastiCache snapshot (a restore). The node type and engine default
+        to the snapshot's.
+      - Only used when the group is created; ignored for an existing group.
+    type: str
+    version_added: 0.2.0
+  snapshot_arns:
+    description:
+      - Create the group seeded from Redis C(.rdb) files in S3, given as S3 ARNs.
+      - Only used when the group is created; ignored for an existing group.
+    type: list
+    elements: str
+    version_added: 0.2.0
+  primary_cluster_id:
+    description:
+      - Create the group around this existing single-node cache cluster, which becomes its primary and
+        keeps its data (CreateReplicationGroup C(PrimaryClusterId)). The cluster must be available.
+      - Engine, version, node type, parameter group, subnet group, security groups, encryption, port and
+        AUTH token come from the cluster and are not sent; I(replicas) adds replicas to it.
+        A later run compares the group with the other options as usual.
+      - Only used when the group is created; ignored for an existing group. Not with cluster mode.
+    type: str
+    version_added: 0.2.0
+  log_delivery_configurations:
+    description:
+      - Where the slow log and the engine log go. Compared with what AWS describes and changed in place
+        (ModifyReplicationGroup, always applied immediately, as AWS requires).
+      - A log type that is not listed is turned off; an empty list turns every log delivery off.
+        Not set, log delivery is not managed.
+      - The engine log needs Redis OSS 6.2 or later, the slow log 6.0 or later.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      log_type:
+        description: Which log.
+        type: str
+        required: true
+        choices: [slow-log, engine-log]
+      log_format:
+        description: The format of the log entries.
+        type: str
+        choices: [text, json]
+        default: json
+      destination_type:
+        description: Where the log goes.
+        type: str
+        choices: [cloudwatch-logs, kinesis-firehose]
+        default: cloudwatch-logs
+      log_group:
+        description: The CloudWatch Logs log group. Required with I(destination_type=cloudwatch-logs).
+        type: str
+      delivery_stream:
+        description: The Kinesis Data Firehose delivery stream. Required with I(destination_type=kinesis-firehose).
+        type: str
   final_snapshot_identifier:
     description: Name of the snapshot taken before the group is deleted.
     type: str
@@ -191,6 +251,26 @@ EXAMPLES = r"""
     apply_immediately: true
     tags:
       Environment: prod
+
+- name: Restore a group from a snapshot, with its slow log in CloudWatch Logs
+  funmagic.elasticache.replication_group:
+    replication_group_id: app-queue-v2
+    snapshot_name: app-queue-before-migration
+    replicas: 1
+    subnet_group: funmagic-redis-subnet
+    security_group_ids: [funmagic-redis-sg]
+    at_rest_encryption: true
+    transit_encryption: true
+    auth_token: "{{ vault_redis_token }}"
+    log_delivery_configurations:
+      - log_type: slow-log
+        log_group: /elasticache/app-queue
+
+- name: Turn a single-node cache cluster into a replication group, keeping its data
+  funmagic.elasticache.replication_group:
+    replication_group_id: app-cache
+    primary_cluster_id: app-cache-node
+    replicas: 1
 
 - name: Rotate the AUTH token (both tokens work until the next set)
   funmagic.elasticache.replication_group:
@@ -276,7 +356,8 @@ def desired_options(params):
         "description", "engine", "engine_version", "node_type", "port", "automatic_failover", "multi_az",
         "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id", "transit_encryption",
         "transit_encryption_mode", "snapshot_retention_limit", "snapshot_window", "maintenance_window",
-        "auto_minor_version_upgrade", "notification_topic_arn"))
+        "auto_minor_version_upgrade", "notification_topic_arn", "snapshot_name", "snapshot_arns",
+        "primary_cluster_id", "log_delivery_configurations"))
     desired["replication_group_id"] = params["replication_group_id"].lower()
     desired["replicas"] = replicas
     if params["cluster_mode"] is not None:
@@ -307,6 +388,13 @@ def validate(params, desired):
         errors.append("auth_token needs transit_encryption: ElastiCache only accepts a token over TLS.")
     if params["auth_token_update_strategy"] in ("rotate", "set") and not params["auth_token"]:
         errors.append("auth_token_update_strategy %s needs auth_token." % params["auth_token_update_strategy"])
+    log_types = [c["log_type"] for c in params["log_delivery_configurations"] or []]
+    for log_type in sorted(set(t for t in log_types if log_types.count(t) > 1)):
+        errors.append("log_delivery_configurations: %s is listed more than once; give one entry per log_type."
+                      % log_type)
+    if params["primary_cluster_id"] and desired.get("cluster_mode"):
+        errors.append("primary_cluster_id cannot be used with cluster mode: the cluster becomes a single shard's "
+                      "primary.")
     if params["final_snapshot_identifier"]:
         errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
         if params["skip_final_snapshot"]:
@@ -395,8 +483,9 @@ def ensure_present(module, client, group, desired):
 def create(module, client, desired):
     params = module.params
     group_id = desired["replication_group_id"]
-    if not desired.get("node_type"):
-        module.fail_json(msg="node_type is required to create replication group %s." % group_id)
+    if not (desired.get("node_type") or desired.get("snapshot_name") or desired.get("primary_cluster_id")):
+        module.fail_json(msg="node_type is required to create replication group %s (unless it comes from "
+                             "snapshot_name or primary_cluster_id)." % group_id)
     diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
     if module.check_mode:
         return True, {"diff": diff}
@@ -420,7 +509,7 @@ def update(module, client, group, cluster, desired):
     changes = plan(desired, state, params["auth_token"], params["auth_token_update_strategy"])
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
-    needs_change = bool(changes["modify"] or changes["replicas"] is not None)
+    needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["replicas"] is not None)
     diff = {"before": changes["before"], "after": changes["after"]}
     tags = None if params["tags"] is None else get_tags(client, group["ARN"])
     if module.check_mode:
@@ -434,15 +523,23 @@ def update(module, client, group, cluster, desired):
             else client.decrease_replica_count
         call(ReplicationGroupId=group_id, NewReplicaCount=changes["replicas"], ApplyImmediately=True)
 
-    def modify():
-        client.modify_replication_group(ReplicationGroupId=group_id, ApplyImmediately=params["apply_immediately"],
-                                        **changes["modify"])
-
-    steps = []
-    if changes["replicas"] is not None:
-        steps.append(change_replicas)
+    # AWS takes LogDeliveryConfigurations only with ApplyImmediately: they join the modify when it applies
+    # immediately anyway, else they go in a call of their own.
+    requests = []
     if changes["modify"]:
-        steps.insert(len(steps) if changes["replicas_first"] else 0, modify)
+        requests.append((params["apply_immediately"], dict(changes["modify"])))
+    if changes["log_delivery"] and requests and params["apply_immediately"]:
+        requests[0][1]["LogDeliveryConfigurations"] = changes["log_delivery"]
+    elif changes["log_delivery"]:
+        requests.append((True, {"LogDeliveryConfigurations": changes["log_delivery"]}))
+
+    def modify(apply_immediately, request):
+        return lambda: client.modify_replication_group(ReplicationGroupId=group_id,
+                                                       ApplyImmediately=apply_immediately, **request)
+
+    steps = [modify(*request) for request in requests]
+    if changes["replicas"] is not None:
+        steps.insert(0 if changes["replicas_first"] else len(steps), change_replicas)
     for index, step in enumerate(steps):
         step()
         if params["wait"] or index < len(steps) - 1:
@@ -494,6 +591,18 @@ def main():
         auto_minor_version_upgrade=dict(type="bool"),
         apply_immediately=dict(type="bool", default=False),
         notification_topic_arn=dict(type="str"),
+        snapshot_name=dict(type="str"),
+        snapshot_arns=dict(type="list", elements="str"),
+        primary_cluster_id=dict(type="str"),
+        log_delivery_configurations=dict(type="list", elements="dict", options=dict(
+            log_type=dict(type="str", required=True, choices=["slow-log", "engine-log"]),
+            log_format=dict(type="str", default="json", choices=["text", "json"]),
+            destination_type=dict(type="str", default="cloudwatch-logs", choices=["cloudwatch-logs",
+                                                                                  "kinesis-firehose"]),
+            log_group=dict(type="str"),
+            delivery_stream=dict(type="str"),
+        ), required_if=[["destination_type", "cloudwatch-logs", ["log_group"]],
+                        ["destination_type", "kinesis-firehose", ["delivery_stream"]]]),
         final_snapshot_identifier=dict(type="str"),
         skip_final_snapshot=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
@@ -505,7 +614,8 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        mutually_exclusive=[["replicas", "num_cache_clusters"]],
+        mutually_exclusive=[["replicas", "num_cache_clusters"],
+                            ["snapshot_name", "snapshot_arns", "primary_cluster_id"]],
     )
     desired = desired_options(module.params)
     errors = validate(module.params, desired)

@@ -231,3 +231,80 @@ def test_a_rerun_that_changes_nothing_makes_few_calls(aws, emulator):
     assert [len(calls) for module, calls in measured] == [2, 2, 3, 3, 3, 4, 1]
     assert not any(op.startswith(("Create", "Modify", "Add", "Remove", "Delete"))
                    for module, calls in measured for op in calls)
+
+
+def _run_four_times(emulator, args):
+    """Check mode, real run, check-mode rerun, real rerun: (changed of each run, mutating calls of each run)."""
+    changed, mutating = [], []
+    for check_mode in (True, False, True, False):
+        emulator.call("requests", method="DELETE")
+        rc, output = ansible.module("replication_group", args, emulator, check_mode=check_mode)
+        assert rc == 0, output[-3000:]
+        assert TOKEN not in output
+        changed.append(re.search(r"^localhost \| (CHANGED|SUCCESS) =>", output, re.MULTILINE).group(1) == "CHANGED")
+        mutating.append([r["operation"] for r in emulator.requests(mutating_only=True)])
+    return changed, mutating
+
+
+def test_a_cache_cluster_becomes_a_group_that_keeps_its_data(aws, emulator):
+    from tests.emulator import probes  # pylint: disable=import-outside-toplevel
+
+    probes.network(aws)
+    aws.elasticache.create_cache_cluster(CacheClusterId="solo", CacheNodeType="cache.t3.micro", Engine="redis",
+                                         CacheSubnetGroupName="redis-subnets", TransitEncryptionEnabled=True,
+                                         AuthToken=TOKEN)
+    probes.statuses_until(aws, "available", "solo", cluster=True)
+    node = probes.describe_cluster(aws, "solo")["CacheNodes"][0]["Endpoint"]["Address"]
+    probes.redis(emulator, node, "SET", "written-before", "kept")
+    changed, mutating = _run_four_times(emulator, {"replication_group_id": "grown", "primary_cluster_id": "solo",
+                                                   "replicas": 1, "wait_delay": 1})
+    assert changed == [True, True, False, False]
+    assert mutating == [[], ["CreateReplicationGroup"], [], []]
+    group = probes.describe(aws, "grown")
+    assert group["MemberClusters"] == ["solo", "grown-002"] and group["AutomaticFailover"] == "enabled"
+    assert probes.redis(emulator, group["NodeGroups"][0]["PrimaryEndpoint"]["Address"], "GET", "written-before") \
+        == ["kept"]
+
+
+def test_log_delivery_is_added_compared_and_removed(aws, emulator):
+    from tests.emulator import probes  # pylint: disable=import-outside-toplevel
+
+    probes.network(aws)
+    probes.create(aws, EngineVersion="7.1")
+    probes.statuses_until(aws, "available")
+    logs = [{"log_type": "slow-log", "log_group": "/funmagic/slow"},
+            {"log_type": "engine-log", "log_format": "text", "log_group": "/funmagic/engine"}]
+    changed, mutating = _run_four_times(emulator, {"replication_group_id": "main", "wait_delay": 1,
+                                                   "log_delivery_configurations": logs})
+    assert changed == [True, True, False, False]
+    assert mutating == [[], ["ModifyReplicationGroup"], [], []]
+    described = probes.describe(aws)["LogDeliveryConfigurations"]
+    assert [(c["LogType"], c["LogFormat"], c["DestinationDetails"]["CloudWatchLogsDetails"]["LogGroup"])
+            for c in described] == [("engine-log", "text", "/funmagic/engine"), ("slow-log", "json", "/funmagic/slow")]
+    changed, mutating = _run_four_times(emulator, {"replication_group_id": "main", "wait_delay": 1,
+                                                   "log_delivery_configurations": logs[:1]})
+    assert changed == [True, True, False, False]
+    assert [c["LogType"] for c in probes.describe(aws)["LogDeliveryConfigurations"]] == ["slow-log"]
+
+
+def test_a_group_restored_from_a_snapshot_holds_its_data(aws, emulator):
+    from tests.emulator import probes  # pylint: disable=import-outside-toplevel
+
+    probes.network(aws)
+    host = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)["NodeGroups"][0]["PrimaryEndpoint"][
+        "Address"]
+    probes.statuses_until(aws, "available")
+    probes.redis(emulator, host, "SET", "in-the-snapshot", "yes")
+    aws.elasticache.create_snapshot(ReplicationGroupId="main", SnapshotName="main-before")
+    deadline = time.monotonic() + 10
+    while aws.elasticache.describe_snapshots(SnapshotName="main-before")["Snapshots"][0]["SnapshotStatus"] != \
+            "available":
+        assert time.monotonic() < deadline, "the snapshot never became available"
+        time.sleep(0.05)
+    changed, mutating = _run_four_times(emulator, {
+        "replication_group_id": "restored", "snapshot_name": "main-before", "subnet_group": "redis-subnets",
+        "transit_encryption": True, "auth_token": TOKEN, "wait_delay": 1})
+    assert changed == [True, True, False, False]
+    assert mutating == [[], ["CreateReplicationGroup"], [], []]
+    restored = probes.describe(aws, "restored")["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert probes.redis(emulator, restored, "GET", "in-the-snapshot") == ["yes"]

@@ -45,7 +45,8 @@ def test_fields_fixed_at_creation_are_errors_not_ignored():
     result = plan({"at_rest_encryption": False, "subnet_group": "other"}, CURRENT)
     assert len(result["errors"]) == 2
     assert "at_rest_encryption cannot be changed" in result["errors"][0]
-    assert "create a new group" in result["errors"][0]
+    assert "keep it as is (set at_rest_encryption to True, or leave it unset)" in result["errors"][0]
+    assert "migrate through a snapshot" in result["errors"][0] and "snapshot_name" in result["errors"][0]
 
 
 def test_removing_the_last_replica_modifies_failover_first():

@@ -206,7 +206,8 @@ PARAMS = dict(dict.fromkeys((
     "automatic_failover", "multi_az", "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id",
     "transit_encryption", "transit_encryption_mode", "auth_token", "auth_token_update_strategy",
     "snapshot_retention_limit", "snapshot_window", "maintenance_window", "auto_minor_version_upgrade",
-    "notification_topic_arn", "final_snapshot_identifier")), replication_group_id="Main", skip_final_snapshot=False)
+    "notification_topic_arn", "final_snapshot_identifier", "snapshot_name", "snapshot_arns", "primary_cluster_id",
+    "log_delivery_configurations")), replication_group_id="Main", skip_final_snapshot=False)
 
 
 def test_desired_options_resolve_replicas_from_every_spelling_and_default_failover():
@@ -245,3 +246,103 @@ def test_unmanaged_tags_cost_no_call():
     assert not failed and result["changed"] is False
     assert fake.operations() == ["DescribeReplicationGroups", "DescribeCacheClusters"]
     assert "tags" not in result["replication_group"]
+
+
+SLOW_LOG = {"log_type": "slow-log", "log_group": "/elasticache/main"}
+DESCRIBED_SLOW_LOG = {"LogType": "slow-log", "DestinationType": "cloudwatch-logs", "LogFormat": "json",
+                      "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": "/elasticache/main"}},
+                      "Status": "active"}
+
+
+def with_logs(*configs):
+    return {"ReplicationGroups": [dict(GROUP, LogDeliveryConfigurations=list(configs))]}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_log_delivery_is_added_applied_immediately_in_a_call_of_its_own(check_mode):
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, log_delivery_configurations=[SLOW_LOG]), check_mode)
+    assert not failed and result["changed"] is True
+    assert result["diff"]["after"]["log_delivery_configurations"] == [
+        {"log_type": "slow-log", "log_format": "json", "destination_type": "cloudwatch-logs",
+         "destination": "/elasticache/main"}]
+    assert result["diff"]["before"]["log_delivery_configurations"] == []
+    expected = [] if check_mode else [{"ReplicationGroupId": "main", "ApplyImmediately": True,
+                                       "LogDeliveryConfigurations": [{
+                                           "LogType": "slow-log", "DestinationType": "cloudwatch-logs",
+                                           "DestinationDetails": {"CloudWatchLogsDetails": {
+                                               "LogGroup": "/elasticache/main"}},
+                                           "LogFormat": "json", "Enabled": True}]}]
+    assert fake.params("ModifyReplicationGroup") == expected
+
+
+def test_described_log_delivery_that_matches_changes_nothing():
+    fake = existing(DescribeReplicationGroups=with_logs(DESCRIBED_SLOW_LOG))
+    failed, result = fake.run(replication_group.main, dict(ARGS, log_delivery_configurations=[SLOW_LOG]))
+    assert not failed and result["changed"] is False and mutations(fake) == []
+
+
+def test_a_log_type_no_longer_listed_is_turned_off_and_a_changed_format_sent_again():
+    engine_log = dict(DESCRIBED_SLOW_LOG, LogType="engine-log")
+    fake = existing(DescribeReplicationGroups=with_logs(DESCRIBED_SLOW_LOG, engine_log))
+    failed, result = fake.run(replication_group.main, dict(ARGS, log_delivery_configurations=[
+        dict(SLOW_LOG, log_format="text")]))
+    assert not failed and result["changed"] is True
+    sent = fake.params("ModifyReplicationGroup")[0]["LogDeliveryConfigurations"]
+    assert [(c["LogType"], c.get("LogFormat"), c["Enabled"]) for c in sent] == [
+        ("slow-log", "text", True), ("engine-log", None, False)]
+
+
+def test_log_delivery_joins_a_modify_that_applies_immediately_and_not_one_that_waits():
+    args = dict(ARGS, log_delivery_configurations=[SLOW_LOG], snapshot_retention_limit=3)
+    fake = existing()
+    assert fake.run(replication_group.main, dict(args, apply_immediately=True))[0] is False
+    assert [sorted(p) for p in fake.params("ModifyReplicationGroup")] == [
+        ["ApplyImmediately", "LogDeliveryConfigurations", "ReplicationGroupId", "SnapshotRetentionLimit"]]
+    fake = existing()
+    assert fake.run(replication_group.main, args)[0] is False
+    assert [(p["ApplyImmediately"], sorted(p)[1]) for p in fake.params("ModifyReplicationGroup")] == [
+        (False, "ReplicationGroupId"), (True, "LogDeliveryConfigurations")]
+
+
+def test_create_sends_log_delivery_and_restores_from_a_snapshot_without_a_node_type():
+    fake = absent()
+    args = dict(ARGS, node_type=None, snapshot_name="main-before", log_delivery_configurations=[SLOW_LOG])
+    failed, result = fake.run(replication_group.main, args)
+    assert not failed and result["changed"] is True
+    request = fake.params("CreateReplicationGroup")[0]
+    assert request["SnapshotName"] == "main-before" and "CacheNodeType" not in request
+    assert request["LogDeliveryConfigurations"] == [{
+        "LogType": "slow-log", "DestinationType": "cloudwatch-logs",
+        "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": "/elasticache/main"}}, "LogFormat": "json"}]
+
+
+def test_create_from_a_primary_cluster_sends_only_what_the_cluster_does_not_decide():
+    fake = absent()
+    failed, _result = fake.run(replication_group.main, dict(ARGS, primary_cluster_id="old-node"))
+    assert not failed
+    request = fake.params("CreateReplicationGroup")[0]
+    assert request["PrimaryClusterId"] == "old-node" and request["NumCacheClusters"] == 2
+    for taken_from_the_cluster in ("CacheNodeType", "Engine", "EngineVersion", "AuthToken", "AtRestEncryptionEnabled",
+                                   "TransitEncryptionEnabled", "CacheSubnetGroupName", "SecurityGroupIds"):
+        assert taken_from_the_cluster not in request
+
+
+def test_create_only_options_are_ignored_for_an_existing_group():
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, snapshot_name="other"))
+    assert not failed and result["changed"] is False and mutations(fake) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"snapshot_name": "a", "primary_cluster_id": "b"}, "mutually exclusive"),
+    ({"log_delivery_configurations": [SLOW_LOG, SLOW_LOG]}, "slow-log is listed more than once"),
+    ({"log_delivery_configurations": [{"log_type": "slow-log"}]}, "log_group"),
+    ({"log_delivery_configurations": [{"log_type": "engine-log", "destination_type": "kinesis-firehose"}]},
+     "delivery_stream"),
+    ({"primary_cluster_id": "b", "cluster_mode": {"enabled": True}}, "primary_cluster_id cannot be used"),
+])
+def test_bad_create_and_log_options_are_refused_before_any_call(args, message):
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, **args))
+    assert failed and message in result["msg"] and fake.calls == []

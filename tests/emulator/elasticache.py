@@ -511,14 +511,19 @@ class ElastiCache:
                                          _s3_object(p["SnapshotArns"][0]))
         return {}, None
 
-    def _log_delivery(self, requested, current=()):
-        """LogDeliveryConfigurations after a create or modify request: one per LogType; Enabled=false removes it."""
+    def _log_delivery(self, requested, engine, version, current=()):
+        """LogDeliveryConfigurations after a create or modify request: one per LogType; Enabled=false removes it.
+
+        The User Guide's "Log delivery": slow-log needs Redis OSS 6.0+, engine-log Redis OSS 6.2+ (Valkey: any).
+        """
         configs = {c["LogType"]: c for c in current}
         seen = set()
         for request in requested:
             log_type = request.get("LogType")
             if log_type is None:
                 raise AWSError("MissingParameter", "LogDeliveryConfigurations need a LogType.")
+            if engine == "redis" and log_type == "engine-log" and _version_tuple(version) < (6, 2):
+                raise rules.combination(f"Engine log delivery needs Redis OSS 6.2 or later, not {version}.")
             if log_type in seen:
                 raise rules.combination(f"LogType {log_type} is given more than once.")
             seen.add(log_type)
@@ -539,6 +544,12 @@ class ElastiCache:
                                  "DestinationDetails": {wanted[0]: {wanted[1]: details[wanted[0]][wanted[1]]}},
                                  "LogFormat": request["LogFormat"], "Status": "active"}
         return [configs[k] for k in sorted(configs)]
+
+    def _log_delivery_change(self, group, p):
+        if not p.get("ApplyImmediately"):
+            raise rules.combination("ApplyImmediately must be true for a change of LogDeliveryConfigurations.")
+        return self._log_delivery(p["LogDeliveryConfigurations"], group.engine, group.engine_version,
+                                  group.log_delivery)
 
     def _settings(self, region, p, cluster_mode):  # pylint: disable=too-many-locals
         """The fields CreateReplicationGroup and CreateCacheCluster share, checked as AWS checks them."""
@@ -577,7 +588,8 @@ class ElastiCache:
             "subnet_group": subnet_group["CacheSubnetGroupName"],
             "security_group_ids": self._security_groups(region, p.get("SecurityGroupIds", []), subnet_group["VpcId"]),
             "azs": sorted(set(azs)) or ["us-east-1a"], "created": _now(), "status": "creating",
-            "restore_from": restore_from, "log_delivery": self._log_delivery(p.get("LogDeliveryConfigurations", [])),
+            "restore_from": restore_from,
+            "log_delivery": self._log_delivery(p.get("LogDeliveryConfigurations", []), engine, version),
         }
 
     def _start(self, region, group, tags, created_message):
@@ -733,7 +745,7 @@ class ElastiCache:
         if "AuthToken" in p or "AuthTokenUpdateStrategy" in p:
             changes.update(self._token_change(cluster, p.get("AuthToken"), p.get("AuthTokenUpdateStrategy", "ROTATE")))
         if "LogDeliveryConfigurations" in p:
-            changes["log_delivery"] = self._log_delivery(p["LogDeliveryConfigurations"], cluster.log_delivery)
+            changes["log_delivery"] = self._log_delivery_change(cluster, p)
         cluster.node_pending.update(pending)
         changes = {k: v for k, v in changes.items() if getattr(cluster, k) != v}
         if changes:
@@ -929,7 +941,7 @@ class ElastiCache:
         if "AuthToken" in p or strategy:
             changes.update(self._token_change(group, p.get("AuthToken"), strategy or "ROTATE"))
         if "LogDeliveryConfigurations" in p:
-            log_delivery = self._log_delivery(p["LogDeliveryConfigurations"], group.log_delivery)
+            log_delivery = self._log_delivery_change(group, p)
             if log_delivery != group.log_delivery:
                 changes["log_delivery"] = log_delivery
 

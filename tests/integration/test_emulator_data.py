@@ -236,12 +236,26 @@ def test_log_delivery_configurations_are_recorded_and_described(aws, emulator):
     assert probes.describe_cluster(aws, "main-001")["ReplicationGroupLogDeliveryEnabled"] is True
 
 
-def test_log_delivery_needs_its_destination(aws, emulator):
+@pytest.mark.parametrize("create, code", [
+    ({"LogDeliveryConfigurations": [{**_log("slow-log", "x"), "DestinationDetails": {}}]}, "InvalidParameterValue"),
+    ({"LogDeliveryConfigurations": [_log("engine-log", "x")], "EngineVersion": "6.0"},
+     "InvalidParameterCombination"),
+])
+def test_log_delivery_is_checked_as_documented(aws, emulator, create, code):
     probes.network(aws)
-    broken = {**_log("slow-log", "x"), "DestinationDetails": {}}
     with pytest.raises(ClientError) as excinfo:
-        probes.create(aws, LogDeliveryConfigurations=[broken])
-    assert probes.code(excinfo) == "InvalidParameterValue"
+        probes.create(aws, **create)
+    assert probes.code(excinfo) == code
+
+
+def test_log_delivery_changes_need_apply_immediately(aws, emulator):
+    probes.network(aws)
+    probes.create(aws)
+    probes.statuses_until(aws, "available")
+    with pytest.raises(ClientError) as excinfo:
+        aws.elasticache.modify_replication_group(ReplicationGroupId="main",
+                                                 LogDeliveryConfigurations=[_log("slow-log", "x")])
+    assert probes.code(excinfo) == "InvalidParameterCombination"
 
 
 def test_retain_primary_cluster_keeps_the_primary_with_its_data(aws, emulator):

@@ -149,28 +149,6 @@ def test_modify_while_modifying_is_refused(aws, emulator):
     assert probes.code(excinfo) == "InvalidReplicationGroupState"
 
 
-def test_auth_token_rotate_then_set(aws, emulator):
-    probes.network(aws)
-    group = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN)
-    host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
-    probes.statuses_until(aws, "available")
-    time.sleep(0.3)
-    assert probes.ping(emulator, host, probes.TOKEN) == "PONG"
-    new = "An0ther-Secret-Token-456"
-    answer = aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
-                                                      AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
-    assert answer["ReplicationGroup"]["PendingModifiedValues"]["AuthTokenStatus"] == "ROTATING"
-    probes.statuses_until(aws, "available")
-    time.sleep(0.3)
-    assert (probes.ping(emulator, host, probes.TOKEN), probes.ping(emulator, host, new)) == ("PONG", "PONG")
-    aws.elasticache.modify_replication_group(ReplicationGroupId="main", AuthToken=new,
-                                             AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
-    probes.statuses_until(aws, "available")
-    time.sleep(0.3)
-    assert probes.ping(emulator, host, new) == "PONG"
-    assert probes.ping(emulator, host, probes.TOKEN) != "PONG"
-
-
 # --- validation --------------------------------------------------------------------------------------
 
 

@@ -1069,6 +1069,21 @@ class ElastiCache:
                   and p.get("SourceIdentifier", e["SourceIdentifier"]) == e["SourceIdentifier"]]
         return _page(events, p, "Events")
 
+    def op_DescribeCacheEngineVersions(self, region, p):  # pylint: disable=invalid-name
+        """The engine versions the catalog knows, filtered as AWS filters them (DefaultOnly: the default one)."""
+        versions = []
+        for engine, by_version in sorted(ENGINE_VERSIONS.items()):
+            for version, family in sorted(by_version.items(), key=lambda item: _version_tuple(item[0])):
+                if p.get("DefaultOnly") and version != DEFAULT_ENGINE_VERSION[engine]:
+                    continue
+                if p.get("Engine", engine).lower() != engine or p.get("EngineVersion", version) != version or \
+                        p.get("CacheParameterGroupFamily", family) != family:
+                    continue
+                name = "Redis OSS" if engine == "redis" else "Valkey"
+                versions.append({"Engine": engine, "EngineVersion": version, "CacheParameterGroupFamily": family,
+                                 "CacheEngineDescription": name, "CacheEngineVersionDescription": f"{name} {version}"})
+        return _page(versions, p, "CacheEngineVersions")
+
     # --- snapshots -----------------------------------------------------------------------------
 
     def _snapshot(self, region, group, name, source):

@@ -302,6 +302,12 @@ def test_default_parameter_groups_are_read_only(aws, emulator):
     assert probes.code(excinfo) == "InvalidCacheParameterGroupState"
 
 
+def test_engine_versions_are_described(aws, emulator):
+    pages = aws.elasticache.get_paginator("describe_cache_engine_versions").paginate(Engine="valkey")
+    versions = [v["EngineVersion"] for page in pages for v in page["CacheEngineVersions"]]
+    assert versions == ["7.2", "8.0", "8.1"]
+
+
 # --- the Redis endpoints -----------------------------------------------------------------------------
 
 

@@ -86,3 +86,13 @@ def test_unknown_and_foreign_arns_are_refused(backend):
     with pytest.raises(AWSError) as excinfo:
         backend("ListTagsForResource", ResourceName="arn:aws:elasticache:us-east-1:123456789012:snapshot:none")
     assert excinfo.value.code == "SnapshotNotFoundFault"
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"Engine": "redis", "DefaultOnly": True}, [("redis", "7.1", "redis7")]),
+    ({"CacheParameterGroupFamily": "valkey8"}, [("valkey", "8.0", "valkey8"), ("valkey", "8.1", "valkey8")]),
+    ({"Engine": "redis", "EngineVersion": "5.0"}, []),
+])
+def test_engine_versions_are_described_from_the_catalog(backend, filters, expected):
+    versions = backend("DescribeCacheEngineVersions", **filters)["CacheEngineVersions"]
+    assert [(v["Engine"], v["EngineVersion"], v["CacheParameterGroupFamily"]) for v in versions] == expected

@@ -22,11 +22,12 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Request as WsgiRequest
 from werkzeug.wrappers import Response
 
-from . import hosts, protocol
+from . import hosts, moto_gaps, protocol
 from .elasticache import ElastiCache, EmulatorConfig
 from .redis_fixture import RedisServers
 
 LOG = logging.getLogger("funmagic.emulator")
+moto_gaps.apply()
 FAULT_ERRORS = {
     "Throttling": protocol.AWSError("Throttling", "Rate exceeded", 400),
     "ServiceUnavailable": protocol.AWSError("ServiceUnavailable", "Service is unavailable", 503, sender=False),

@@ -1,0 +1,75 @@
+"""Where moto's answers differ from AWS's documented ones and a client we run depends on it, put right here.
+
+- UpdateSecurityGroupRuleDescriptionsIngress/Egress (EC2 API reference): AWS sets the description of the rule that
+  matches the protocol, ports and source, and answers `Return: true`. moto 5.2.5 answers nothing (amazon.aws's
+  ec2_security_group reads `Return` and fails with KeyError) and, for a rule whose source is a security group, finds
+  no rule (its lookup compares the new description too), so the description never changes and every rerun of
+  ec2_security_group would report a change. Both matter when the collection adopts a security group made by hand.
+"""
+
+from __future__ import annotations
+
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import InvalidSecurityGroupNotFoundError
+from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.responses.security_groups import SecurityGroups
+
+
+def _same_ports(rule, ip_protocol, from_port, to_port):
+    def number(value):
+        return -1 if value in (None, "") else int(value)
+    return (str(rule.ip_protocol) == str(ip_protocol) and number(rule.from_port) == number(from_port)
+            and number(rule.to_port) == number(to_port))
+
+
+def _describe_rules(backend, group_name_or_id, ip_protocol, from_port, to_port, ip_ranges, source_groups, vpc_id,
+                    egress):
+    group = backend.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
+    if group is None:
+        raise InvalidSecurityGroupNotFoundError(group_name_or_id)
+    wanted_groups = []
+    for source in source_groups or []:
+        group_id = source.get("GroupId")
+        if not group_id and source.get("GroupName"):
+            found = backend.get_security_group_by_name_or_id(source["GroupName"], vpc_id)
+            group_id = found.id if found else None
+        wanted_groups.append((group_id, source.get("Description")))
+    for rule in group.egress_rules if egress else group.ingress_rules:
+        if not _same_ports(rule, ip_protocol, from_port, to_port):
+            continue
+        for cidr in ip_ranges or []:
+            for key in ("CidrIp", "CidrIpv6"):
+                if isinstance(cidr, dict) and cidr.get(key) and rule.ip_range.get(key) == cidr[key] \
+                        and "Description" in cidr:
+                    rule.ip_range["Description"] = cidr["Description"]
+        for group_id, description in wanted_groups:
+            if group_id and rule.source_group.get("GroupId") == group_id and description is not None:
+                rule.source_group["Description"] = description
+    return group
+
+
+def _backend_method(egress):
+    def update(self, group_name_or_id, ip_protocol, from_port, to_port, ip_ranges, source_groups=None,
+               prefix_list_ids=None, security_rule_ids=None, vpc_id=None):  # pylint: disable=unused-argument
+        return _describe_rules(self, group_name_or_id, ip_protocol, from_port, to_port, ip_ranges, source_groups,
+                               vpc_id, egress)
+    return update
+
+
+def _response_method(name):
+    original = getattr(SecurityGroups, name)
+
+    def answer(self):
+        original(self)
+        return ActionResult({"Return": True})
+    return answer
+
+
+def apply():
+    if getattr(SecurityGroups, "_funmagic_patched", False):
+        return
+    for direction, egress in (("ingress", False), ("egress", True)):
+        name = "update_security_group_rule_descriptions_" + direction
+        setattr(SecurityGroupBackend, name, _backend_method(egress))
+        setattr(SecurityGroups, name, _response_method(name))
+    SecurityGroups._funmagic_patched = True

@@ -14,7 +14,7 @@ version_added: 0.2.0
 description:
   - Reads every named alarm with one C(DescribeAlarms) call (100 names a call), then creates or updates only the
     alarms that differ (C(PutMetricAlarm)) or deletes the ones that exist (C(DeleteAlarms), 100 names a call).
-  - An environment's alarms are dozens (five per node); M(amazon.aws.cloudwatch_metric_alarm) reads each one twice.
+  - An environment's alarms are dozens (five per node); C(amazon.aws.cloudwatch_metric_alarm) reads each one twice.
   - Check mode and diff mode.
 author:
   - Funmagic Platform Team (@funmagic)

@@ -294,3 +294,42 @@ def progress(groups, ids=None):
         "failed": [group_id for group_id, state in states if state in FAILED_STATES],
         "summary": ", ".join("%s=%s" % pair for pair in states),
     }
+
+
+def node_group(group, node_group_id):
+    """The node group (shard) of that id, or None."""
+    return next((g for g in group.get("NodeGroups") or [] if g.get("NodeGroupId") == node_group_id), None)
+
+
+def primary_member(group, node_group_id):
+    """The member cluster id of the node group's primary, or None."""
+    members = (node_group(group, node_group_id) or {}).get("NodeGroupMembers") or []
+    return next((m["CacheClusterId"] for m in members if m.get("CurrentRole") == "primary"), None)
+
+
+def failover_refusal(group, node_group_id):
+    """Why a test failover of this node group cannot run (a message naming what to change), or None."""
+    group_id = group["ReplicationGroupId"]
+    shard = node_group(group, node_group_id)
+    if shard is None:
+        return "Replication group %s has no node group %s (it has %s)." % (
+            group_id, node_group_id, ", ".join(g.get("NodeGroupId", "?") for g in group.get("NodeGroups") or []))
+    if len(shard.get("NodeGroupMembers") or []) < 2:
+        return ("Replication group %s has no replica in node group %s: a failover needs one to promote. "
+                "Add one (replicas: 1 for this instance) and run the drill again." % (group_id, node_group_id))
+    if group.get("AutomaticFailover") != "enabled":
+        return ("Replication group %s has automatic failover %s: a failover test needs it enabled "
+                "(automatic_failover: true)." % (group_id, group.get("AutomaticFailover") or "disabled"))
+    if group.get("Status") != "available":
+        return "Replication group %s is %s; a failover can only be tested while it is available." % (
+            group_id, group.get("Status"))
+    return None
+
+
+def events_of(events, group):
+    """The events about the group or its member clusters, oldest first, in snake_case."""
+    sources = set([group["ReplicationGroupId"]] + list(group.get("MemberClusters") or []))
+    chosen = [e for e in events if e.get("SourceIdentifier") in sources]
+    return [{"date": e["Date"].isoformat() if hasattr(e.get("Date"), "isoformat") else e.get("Date"),
+             "source_identifier": e["SourceIdentifier"], "source_type": e.get("SourceType"),
+             "message": e.get("Message")} for e in sorted(chosen, key=lambda e: e.get("Date"))]

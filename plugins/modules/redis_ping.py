@@ -15,6 +15,11 @@ description:
   - Runs on the host that will use Redis, with Python's standard library only.
   - Connects over TCP or TLS (certificate and host name verified, SNI set), authenticates if asked, sends PING.
   - On failure it names the cause (C(dns), C(tcp), C(timeout), C(tls), C(auth) or C(protocol)) with a hint.
+  - With I(duration), it keeps probing instead, as a client does, to measure an outage such as a failover
+    (playbooks/failover_drill.yml runs it with C(async)).
+    It holds one connection and sends PING every I(interval) seconds; when a PING fails, the connection is
+    closed and the next PING connects again (resolving the name again).
+    It reports the failed PINGs and each outage, the time from the last PONG before it to the first PONG after it.
 author:
   - Funmagic Platform Team (@funmagic)
 options:
@@ -45,9 +50,26 @@ options:
     type: float
     default: 5
   fail_on_error:
-    description: Fail the task when there is no PONG. When false, return I(pong=false) with I(cause).
+    description:
+      - Fail the task when there is no PONG. When false, return I(pong=false) with I(cause).
+      - With I(duration), fail when the last PING of the series got no PONG.
     type: bool
     default: true
+  duration:
+    description:
+      - Seconds to keep probing. 0 sends one PING.
+    type: float
+    default: 0
+    version_added: 0.2.0
+  interval:
+    description: With I(duration), seconds from one PING to the next.
+    type: float
+    default: 0.1
+    version_added: 0.2.0
+  stop_file:
+    description: With I(duration), stop early once this file exists on the host.
+    type: path
+    version_added: 0.2.0
 notes:
   - Supports check mode; it changes nothing.
 """
@@ -57,6 +79,18 @@ EXAMPLES = r"""
   funmagic.elasticache.redis_ping:
     host: master.app-queue.abc123.use1.cache.amazonaws.com
     password: "{{ vault_redis_token }}"
+
+- name: Probe the primary endpoint every 100 ms for up to 10 minutes, in the background
+  funmagic.elasticache.redis_ping:
+    host: master.app-queue.abc123.use1.cache.amazonaws.com
+    password: "{{ vault_redis_token }}"
+    duration: 600
+    interval: 0.1
+    timeout: 1
+    stop_file: /tmp/stop-probing
+  async: 660
+  poll: 0
+  register: prober
 """
 
 RETURN = r"""
@@ -89,12 +123,52 @@ hint:
   description: What to check for that cause.
   returned: when I(pong=false)
   type: str
+pings:
+  description: PINGs sent.
+  returned: with I(duration)
+  type: int
+pings_failed:
+  description: PINGs that got no PONG.
+  returned: with I(duration)
+  type: int
+seconds:
+  description: How long the probing lasted.
+  returned: with I(duration)
+  type: float
+longest_outage_seconds:
+  description: The longest time without a successful PING; 0 when none failed.
+  returned: with I(duration)
+  type: float
+outages:
+  description: Each outage, in order.
+  returned: with I(duration)
+  type: list
+  elements: dict
+  contains:
+    started:
+      description: Seconds from the start of the probing to the last PONG before the outage.
+      type: float
+    seconds:
+      description: Time from the last PONG before the outage to the first PONG after it (or to the end).
+      type: float
+    failed_pings:
+      description: PINGs that failed in it.
+      type: int
+    causes:
+      description: The causes of those failures (dns, tcp, timeout, tls, auth, protocol).
+      type: list
+      elements: str
+    ended:
+      description: Whether a PONG came back before the end of the probing.
+      type: bool
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import Connection
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ProbeError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 
 
 def probe(p):
@@ -104,6 +178,20 @@ def probe(p):
     except ProbeError as e:
         message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
         return p["fail_on_error"], {"msg": message, "pong": False, "cause": e.cause, "hint": e.hint}
+
+
+def probe_for_a_while(p):
+    """(failed, result) of a series of PINGs on one connection: failed when the last one got no PONG."""
+    connection = Connection(p["host"], p["port"], p["tls"], p["ca_file"], p["user"], p["password"], p["timeout"])
+    try:
+        result = probe_series(connection.ping, p["duration"], p["interval"], p["stop_file"])
+    finally:
+        connection.close()
+    result["pong"] = result.pop("pong_at_end")
+    if not result["pong"]:
+        result["msg"] = "The last PING to %s:%d got no PONG (%d of %d failed)" % (
+            p["host"], p["port"], result["pings_failed"], result["pings"])
+    return p["fail_on_error"] and not result["pong"], result
 
 
 def main():
@@ -117,10 +205,13 @@ def main():
             password=dict(type="str", no_log=True, aliases=["auth_token"]),
             timeout=dict(type="float", default=5),
             fail_on_error=dict(type="bool", default=True),
+            duration=dict(type="float", default=0),
+            interval=dict(type="float", default=0.1),
+            stop_file=dict(type="path"),
         ),
         supports_check_mode=True,
     )
-    failed, result = probe(module.params)
+    failed, result = (probe_for_a_while if module.params["duration"] > 0 else probe)(module.params)
     if failed:
         module.fail_json(**result)
     module.exit_json(changed=False, **result)

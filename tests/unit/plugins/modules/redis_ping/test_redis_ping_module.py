@@ -34,3 +34,23 @@ def test_pong_is_returned_unchanged():
                                        region=None)
     assert not failed and result["pong"] is True and result["changed"] is False
     assert ping.call_args[0][:3] == ("h.example", 6380, True)
+
+
+def test_a_duration_probes_on_one_connection_and_reports_the_series():
+    series = {"pings": 30, "pings_failed": 2, "seconds": 3.0, "longest_outage_seconds": 0.3, "pong_at_end": True,
+              "outages": [{"started": 1.0, "seconds": 0.3, "failed_pings": 2, "causes": ["protocol"], "ended": True}]}
+    with mock.patch.object(redis_ping, "probe_series", return_value=dict(series)) as probe_series, \
+            mock.patch.object(redis_ping, "ping") as ping:
+        failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "password": TOKEN, "duration": 3,
+                                                         "stop_file": "/tmp/stop"}, region=None)
+    assert not failed and result["pong"] is True and result["pings_failed"] == 2 and result["changed"] is False
+    assert probe_series.call_args[0][1:] == (3.0, 0.1, "/tmp/stop") and not ping.called
+    assert TOKEN not in str(result)
+
+
+def test_a_series_whose_last_ping_failed_fails_the_task():
+    series = {"pings": 3, "pings_failed": 3, "seconds": 0.3, "longest_outage_seconds": 0.3, "pong_at_end": False,
+              "outages": [{"started": 0, "seconds": 0.3, "failed_pings": 3, "causes": ["tcp"], "ended": False}]}
+    with mock.patch.object(redis_ping, "probe_series", return_value=dict(series)):
+        failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "duration": 0.3}, region=None)
+    assert failed and "3 of 3 failed" in result["msg"]

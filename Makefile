@@ -59,7 +59,7 @@ changelog: bootstrap
 
 # Molecule scenarios (molecule/README.md): each brings up its own emulator and chroot hosts under
 # .testbed/molecule and tears them down. One scenario: make molecule MOLECULE_SCENARIOS=default
-MOLECULE_SCENARIOS ?= default multi_instance plaintext_dev
+MOLECULE_SCENARIOS ?= default multi_instance plaintext_dev lifecycle failures
 .PHONY: molecule
 molecule: bootstrap
 	$(PY) -m tests.testbed.hosts prepare >/dev/null

@@ -6,7 +6,9 @@ messages, in which every URL is redacted, and hide their frames (whose arguments
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from urllib.parse import quote
 
 ENV_KEYS = {"REDIS_URL", "REDIS_QUEUE_URL", "REDIS_PUBSUB_URL", "REDIS_TLS", "QUEUE_PREFIX"}
@@ -97,3 +99,19 @@ def alarms(cloudwatch, prefix: str) -> dict[str, dict]:
     for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix):
         found.update((alarm["AlarmName"], alarm) for alarm in page["MetricAlarms"])
     return found
+
+
+def playbook(playbook: str, *args: str) -> tuple[int, str]:
+    """ansible-playbook on the scenario's inventories (Molecule's hosts, shared and scenario group_vars).
+
+    Runs inside Molecule's verify step, whose environment already points Ansible at the collection and at
+    the scenario's emulator (AWS_ENDPOINT_URL, dummy credentials).
+    """
+    inventories = [os.path.dirname(os.environ["MOLECULE_INVENTORY_FILE"]),
+                   os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "molecule", "shared", "inventory"),
+                   os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "inventory")]
+    argv = ["ansible-playbook", *[f"--inventory={path}" for path in inventories], playbook, *args]
+    answer = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False,
+                            env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"})
+    return answer.returncode, answer.stdout + answer.stderr
+

@@ -138,7 +138,8 @@ class Connection:
                          "peer_not_after": cert.get("notAfter")}
         self.stream = self.sock.makefile("rb")
         if self.password is not None:
-            auth = _command("AUTH", self.user, self.password) if self.user else _command("AUTH", self.password)
+            # The two-argument form, as clients send it with the env files' URLs (rediss://default:TOKEN@...).
+            auth = _command("AUTH", self.user or "default", self.password)
             self._send_and_check(auth, "+OK")
 
     def _send_and_check(self, command, expected):

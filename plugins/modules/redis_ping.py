@@ -39,7 +39,7 @@ options:
     description: CA bundle to verify the server certificate with. The system trust store when omitted.
     type: path
   user:
-    description: ACL user name. Plain C(AUTH token) when omitted.
+    description: ACL user name. C(default) when omitted, as in the env files' URLs (C(AUTH default TOKEN)).
     type: str
   password:
     description: The AUTH token.

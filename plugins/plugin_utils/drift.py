@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Drift rows from the check-mode, diff-mode results of the provisioning roles. Controller only, no AWS calls.
+
+The modules decide what differs (their own comparisons, run with check_mode and diff); this turns the
+registered results into one row per difference: resource, field, what the inventory says, what AWS has.
+In a diff, `after` is what the inventory asks for and `before` is what AWS has.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+ABSENT = "(absent)"
+NOT_SET = "(not set)"
+MASKED = "(masked)"
+SECRET_WORDS = ("token", "password", "secret")
+HEADER = ("resource", "field", "inventory", "AWS")
+
+
+def _show(value):
+    if value is None:
+        return NOT_SET
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return str(value)
+
+
+def _row(resource, field, inventory, aws):
+    if any(word in field.lower() for word in SECRET_WORDS):
+        inventory, aws = MASKED, MASKED
+    return {"resource": resource, "field": field, "inventory": _show(inventory), "aws": _show(aws)}
+
+
+def _canonical(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def compare(resource, wanted, found, path=""):
+    """Rows for every leaf where `wanted` (inventory) and `found` (AWS) differ; lists compare as sets."""
+    if isinstance(wanted, dict) and isinstance(found, dict):
+        rows = []
+        for key in sorted(set(wanted) | set(found), key=str):
+            field = "%s.%s" % (path, key) if path else str(key)
+            rows += compare(resource, wanted.get(key), found.get(key), field)
+        return rows
+    if isinstance(wanted, list) and isinstance(found, list):
+        wanted_set = dict((_canonical(v), v) for v in wanted)
+        found_set = dict((_canonical(v), v) for v in found)
+        return [_row(resource, path, wanted_set[k], ABSENT) for k in sorted(set(wanted_set) - set(found_set))] + \
+            [_row(resource, path, ABSENT, found_set[k]) for k in sorted(set(found_set) - set(wanted_set))]
+    if wanted != found:
+        return [_row(resource, path, wanted, found)]
+    return []
+
+
+def _missing(resource):
+    return [_row(resource, "(resource)", "present", ABSENT)]
+
+
+def _diffs(result):
+    diff = result.get("diff") or {}
+    return diff if isinstance(diff, list) else [diff]
+
+
+def security_group_rules(group):
+    """amazon.aws ec2_security_group's ip_permissions, one text per protocol, ports and source.
+
+    Its `before` (as EC2 describes the group) and `after` (as it builds it from the task) spell the same rule
+    differently (descriptions, group names, ports as text), so only what makes a rule differ is kept.
+    """
+    rules = []
+    for permission in group.get("ip_permissions") or []:
+        protocol = str(permission.get("ip_protocol"))
+        ports = "all" if protocol == "-1" or permission.get("from_port") is None else \
+            "%s-%s" % (int(permission["from_port"]), int(permission["to_port"]))
+        if ports.split("-")[0] == ports.split("-")[-1]:
+            ports = ports.split("-")[0]
+        sources = [r.get("cidr_ip") for r in permission.get("ip_ranges") or []] + \
+            [r.get("cidr_ipv6") for r in permission.get("ipv6_ranges") or []] + \
+            [r.get("prefix_list_id") for r in permission.get("prefix_list_ids") or []] + \
+            [r.get("group_id") or r.get("group_name") for r in permission.get("user_id_group_pairs") or []]
+        rules += ["%s %s from %s" % (protocol, ports, source) for source in sources]
+    return sorted(rules)
+
+
+def security_group_rows(result):
+    rows = []
+    for diff in _diffs(result):
+        before, after = diff.get("before") or {}, diff.get("after") or {}
+        resource = "security group %s" % (after.get("group_name") or before.get("group_name") or "?")
+        if not before:
+            rows += _missing(resource)
+            continue
+        rows += compare(resource, {"ingress": security_group_rules(after), "description": after.get("description"),
+                                   "tags": after.get("tags") or {}},
+                        {"ingress": security_group_rules(before), "description": before.get("description"),
+                         "tags": before.get("tags") or {}})
+    return rows
+
+
+def _named_rows(resource, result):
+    """A module whose diff is {before, after} of one resource; before {} or {state: absent} when it is missing."""
+    rows = []
+    for diff in _diffs(result):
+        before, after = diff.get("before"), diff.get("after") or {}
+        if not before or before == {"state": "absent"}:
+            rows += _missing(resource)
+        else:
+            rows += compare(resource, after, before)
+    return rows
+
+
+def subnet_group_rows(result):
+    name = ((result.get("invocation") or {}).get("module_args") or {}).get("name") or "?"
+    return _named_rows("subnet group %s" % name, result)
+
+
+def parameter_group_rows(result):
+    resource = "parameter group %s" % (result.get("item") or {}).get("parameter_group", "?")
+    if not (result.get("parameter_group") or {}):
+        return _missing(resource)
+    return [dict(row, field="parameters.%s" % row["field"]) for row in _named_rows(resource, result)]
+
+
+def replication_group_rows(result):
+    return _named_rows("replication group %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
+
+
+def alarm_rows(result):
+    rows = []
+    for diff in _diffs(result):
+        before, after = diff.get("before") or {}, diff.get("after") or {}
+        for name in sorted(set(before) | set(after)):
+            resource = "alarm %s" % name
+            if before.get(name) is None and after.get(name) not in (None, "absent"):
+                rows += _missing(resource)
+            else:
+                rows += compare(resource, after.get(name), before.get(name))
+    return rows
+
+
+# The registered results of the provisioning roles, and how each one's diff becomes rows.
+BUILDERS = {
+    "security_group": security_group_rows,
+    "subnet_group": subnet_group_rows,
+    "parameter_groups": parameter_group_rows,
+    "replication_groups": replication_group_rows,
+    "alarms": alarm_rows,
+}
+
+
+def rows(results):
+    """Every difference in `results` ({kind: registered result, a loop's included}) as rows, in BUILDERS order.
+
+    A result that changed but whose diff shows no field still makes a row, so no drift goes unreported.
+    """
+    unknown = sorted(set(results) - set(BUILDERS))
+    if unknown:
+        raise ValueError("results: unknown kinds %s; expected some of %s" % (", ".join(unknown), ", ".join(BUILDERS)))
+    found = []
+    for kind, build in BUILDERS.items():
+        result = results.get(kind) or {}
+        for item in result.get("results", [result]) if isinstance(result, dict) else []:
+            if not item.get("changed") or item.get("skipped"):
+                continue
+            found += build(item) or [_row(kind, "(changed, no field in the diff)", "?", "?")]
+    return found
+
+
+def table(found):
+    """The rows as aligned text lines, a header first; [] when there are none."""
+    if not found:
+        return []
+    lines = [HEADER] + [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in found]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADER))]
+    return [" | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]

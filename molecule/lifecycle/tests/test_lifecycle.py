@@ -28,24 +28,17 @@ def pong_for_every_url(hosts):
         checks.ping(hosts["app1"], ENV_FILE, key, tls=True)
 
 
-def test_node_type_changes_in_place(aws, hosts):
-    converge("1-node-type")
+def test_node_type_changes_and_replicas_go_from_zero_to_two(aws, hosts):
+    converge("1-node-type-two-replicas")
     main = group(aws, "funmagic-main")
-    assert (main["Status"], main["CacheNodeType"]) == ("available", "cache.t3.small")
-    assert group(aws, "funmagic-queue")["CacheNodeType"] == "cache.t3.micro"
-    pong_for_every_url(hosts)
-
-
-def test_replicas_go_from_zero_to_two(aws, hosts):
-    converge("2-two-replicas")
-    main = group(aws, "funmagic-main")
-    assert (main["Status"], len(main["MemberClusters"])) == ("available", 3)
-    assert len(group(aws, "funmagic-queue")["MemberClusters"]) == 1
+    assert (main["Status"], main["CacheNodeType"], len(main["MemberClusters"])) == ("available", "cache.t3.small", 3)
+    queue = group(aws, "funmagic-queue")
+    assert (queue["CacheNodeType"], len(queue["MemberClusters"])) == ("cache.t3.micro", 1)
     pong_for_every_url(hosts)
 
 
 def test_one_replica_fewer_and_new_retention_windows_and_tags(aws, hosts):
-    converge("3-one-replica-new-settings")
+    converge("2-one-replica-new-settings")
     main = group(aws, "funmagic-main")
     assert (main["Status"], len(main["MemberClusters"]), main["CacheNodeType"]) == ("available", 2, "cache.t3.small")
     for group_id in GROUPS:
@@ -64,7 +57,7 @@ def test_one_replica_fewer_and_new_retention_windows_and_tags(aws, hosts):
 
 def test_destroy_keeps_a_final_snapshot_of_every_group_and_nothing_else(aws):
     code, output = checks.playbook("funmagic.elasticache.destroy", "-e", "destroy_confirm=funmagic",
-                                   "-e", f"@{STAGES}/3-one-replica-new-settings.yml")
+                                   "-e", f"@{STAGES}/2-one-replica-new-settings.yml")
     assert code == 0, output[-4000:]
     groups = aws.elasticache.describe_replication_groups()["ReplicationGroups"]
     assert [g["ReplicationGroupId"] for g in groups] == []
@@ -81,7 +74,7 @@ def test_destroy_keeps_a_final_snapshot_of_every_group_and_nothing_else(aws):
 
 
 def test_converging_again_with_the_same_ids_brings_everything_back(aws, hosts):
-    converge("3-one-replica-new-settings")
+    converge("2-one-replica-new-settings")
     for group_id in GROUPS:
         assert group(aws, group_id)["Status"] == "available"
     assert checks.security_group_rules(aws.ec2, "funmagic-redis-sg")

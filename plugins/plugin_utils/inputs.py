@@ -43,6 +43,10 @@ PURPOSES = ("main", "queue", "pubsub")
 # BullMQ refuses to run on an instance that may evict keys.
 PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
 RISKS = ("no_transit_encryption", "no_auth_token", "no_replica")
+# CloudWatch Logs PutRetentionPolicy accepts these values only.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+LOG_TYPES = (("slow_log", "slow-log"), ("engine_log", "engine-log"))
 # Default names, "<prefix>-<suffix>"; with the prefix funmagic they are the console runbook's names.
 DEFAULT_NAMES = {
     "network_app_security_group": "ec2-sg",
@@ -198,6 +202,10 @@ def _instance_specs(variables, specs, errors):
     risks = set(variables.get("cache_production_accepted_risks") or [])
     production = bool(variables.get("cache_production"))
     tags = variables.get("cache_tags") or {}
+    log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], variables.get("cache_log_delivery"))
+    if log_delivery["retention_days"] not in LOG_RETENTION_DAYS:
+        errors.append("cache_log_delivery.retention_days: CloudWatch Logs keeps events for one of %s days, got %r"
+                      % (", ".join(map(str, LOG_RETENTION_DAYS)), log_delivery["retention_days"]))
     resolved, names = [], []
     for index, instance in enumerate(variables.get("cache_instances") or []):
         where = _instance_path(index, instance)
@@ -217,6 +225,12 @@ def _instance_specs(variables, specs, errors):
         spec["tags"] = dict(tags, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", spec["purpose"])
         spec["auth"] = bool(tokens.get(name))
+        if spec.get("restore_from_snapshot") and spec.get("primary_cluster_id"):
+            errors.append("%s: restore_from_snapshot and primary_cluster_id both say where the data comes from; "
+                          "choose one" % where)
+        if spec.get("primary_cluster_id"):
+            errors.extend(validation.identifier(spec["primary_cluster_id"], "%s.primary_cluster_id" % where))
+        spec["log_delivery_configurations"] = _log_delivery(log_delivery, spec)
         try:
             spec["family"] = family(spec["engine"], spec["engine_version"])
         except ValueError as e:
@@ -250,6 +264,19 @@ def _instance_specs(variables, specs, errors):
         elif name in names and tokens[name]:
             errors.extend(validation.auth_token(tokens[name], "cache_auth_tokens.%s" % name))
     return resolved
+
+
+def _log_delivery(settings, spec):
+    """The replication group's log delivery configurations: one per log type that is on, each in its own group."""
+    return [{"log_type": log_type, "log_format": settings["log_format"], "destination_type": "cloudwatch-logs",
+             "log_group": "/elasticache/%s/%s" % (spec["replication_group_id"], log_type)}
+            for key, log_type in LOG_TYPES if settings[key]]
+
+
+def log_groups(model):
+    """The CloudWatch Logs log groups of every instance's log delivery, with the retention to give them."""
+    return [{"name": c["log_group"], "retention_days": model["cache"]["log_retention_days"]}
+            for spec in model["instances"] for c in spec["log_delivery_configurations"]]
 
 
 def _check_next_tokens(variables, names, tokens, errors):
@@ -466,6 +493,9 @@ def check(variables, specs, roles, client_variables=None):
             errors.append("%s: must be greater than 0, got %r" % (key, values[key]))
     model["cache"] = dict((key[len("cache_"):], values.get(key)) for key in (
         "cache_apply_immediately", "cache_notification_topic_arn", "cache_wait_timeout", "cache_wait_delay"))
+    model["cache"]["log_retention_days"] = merge_defaults(specs["cache_log_delivery"]["options"],
+                                                          values.get("cache_log_delivery"))["retention_days"]
+    model["log_groups"] = log_groups(model)
     model["network"] = _network(values, errors)
     model["cost"] = cost_report(model["instances"], model["region"])
     if "monitoring" in roles:

@@ -240,3 +240,27 @@ def test_cost_report_counts_nodes_and_marks_unknown_prices():
     assert report["rows"][0] == {"instance": "main", "node_type": "cache.t3.small", "nodes": 2, "monthly_usd": 49.64}
     assert report["rows"][1]["monthly_usd"] is None and report["complete"] is False
     assert report["total_usd"] == 49.64
+
+
+def test_log_delivery_gives_each_instance_its_log_groups():
+    model = check(cache_log_delivery={"slow_log": True, "engine_log": True, "retention_days": 7})
+    assert model["instances"][0]["log_delivery_configurations"] == [
+        {"log_type": "slow-log", "log_format": "json", "destination_type": "cloudwatch-logs",
+         "log_group": "/elasticache/funmagic-main/slow-log"},
+        {"log_type": "engine-log", "log_format": "json", "destination_type": "cloudwatch-logs",
+         "log_group": "/elasticache/funmagic-main/engine-log"}]
+    assert model["log_groups"] == [{"name": "/elasticache/funmagic-main/slow-log", "retention_days": 7},
+                                   {"name": "/elasticache/funmagic-main/engine-log", "retention_days": 7}]
+    assert check()["instances"][0]["log_delivery_configurations"] == [] and check()["log_groups"] == []
+    errors = errors_of(cache_log_delivery={"slow_log": True, "retention_days": 10})
+    assert errors[0].startswith("cache_log_delivery.retention_days: CloudWatch Logs keeps events for one of 1, 3")
+    assert errors_of(cache_log_delivery={"slow_logs": True})[0].startswith(
+        "cache_log_delivery: unknown key 'slow_logs' (did you mean slow_log?)")
+
+
+def test_data_comes_from_one_source_only():
+    errors = errors_of(cache_instances=[{"name": "main", "restore_from_snapshot": "s1", "primary_cluster_id": "c1"}])
+    assert errors == ["cache_instances[0] (main): restore_from_snapshot and primary_cluster_id both say where the data "
+                      "comes from; choose one"]
+    assert check(cache_instances=[{"name": "main", "primary_cluster_id": "app-node"}])["instances"][0][
+        "primary_cluster_id"] == "app-node"

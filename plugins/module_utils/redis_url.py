@@ -15,6 +15,10 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps 
 REDACTED = "********"
 PURPOSES = ("main", "queue", "pubsub")
 ENV_NAMES = {"main": "REDIS_URL", "queue": "REDIS_QUEUE_URL", "pubsub": "REDIS_PUBSUB_URL"}
+# Set to true only for an instance in cluster mode, whose URL is the configuration endpoint (use a cluster client).
+CLUSTER_NAMES = {"main": "REDIS_CLUSTER", "queue": "REDIS_QUEUE_CLUSTER", "pubsub": "REDIS_PUBSUB_CLUSTER"}
+# BullMQ's own default prefix, hash-tagged when the queue instance is a cluster.
+BULLMQ_PREFIX = "bull"
 
 
 def redis_url(host, port=6379, tls=True, user=None, token=None, db=None, redact=False):
@@ -63,20 +67,26 @@ def _pick(instances, worker, purpose):
 def redis_env(instances, worker=None, tokens=None):
     """The KEY=value lines of a worker's env file.
 
-    instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool}
+    instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool, "cluster": bool}
     worker: {"name": ..., "queue_prefix": "", "instances": {"main": name, "queue": name, "pubsub": name}}
     tokens: name -> AUTH token (cache_auth_tokens); an instance without one gets a URL without credentials.
     A purpose the worker does not map uses the first instance of that purpose, else the main one.
+    An instance in cluster mode adds REDIS_CLUSTER (or REDIS_QUEUE_CLUSTER, REDIS_PUBSUB_CLUSTER)=true, and a
+    cluster queue instance gets QUEUE_PREFIX in a hash tag ({prefix}, {bull} by default), so that all keys of a
+    BullMQ queue land in one slot.
     """
     worker, tokens = worker or {}, tokens or {}
     if not instances:
         raise ValueError("redis_env needs at least one instance")
-    lines, main_tls = [], False
+    lines, chosen = [], {}
     for purpose in PURPOSES:
-        name, facts = _pick(instances, worker, purpose)
+        name, facts = chosen[purpose] = _pick(instances, worker, purpose)
         url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), token=tokens.get(name) or None)
         lines.append("%s=%s" % (ENV_NAMES[purpose], url))
-        main_tls = main_tls or (purpose == "main" and bool(facts.get("tls")))
-    lines.append("REDIS_TLS=%s" % ("true" if main_tls else "false"))
-    lines.append("QUEUE_PREFIX=%s" % (worker.get("queue_prefix") or ""))
+    lines.extend("%s=true" % CLUSTER_NAMES[p] for p in PURPOSES if chosen[p][1].get("cluster"))
+    lines.append("REDIS_TLS=%s" % ("true" if chosen["main"][1].get("tls") else "false"))
+    prefix = worker.get("queue_prefix") or ""
+    if chosen["queue"][1].get("cluster"):
+        prefix = "{%s}" % (prefix or BULLMQ_PREFIX).strip("{}")
+    lines.append("QUEUE_PREFIX=%s" % prefix)
     return "\n".join(lines) + "\n"

@@ -222,6 +222,9 @@ def _instance_specs(variables, specs, errors):
         spec["parameter_group"] = spec["replication_group_id"]
         spec["description"] = instance.get("description") or "%s Redis (%s)" % (name, spec["purpose"])
         spec["parameters"] = dict(spec.get("parameters") or {}, **PURPOSE_PARAMETERS.get(spec["purpose"], {}))
+        if spec["cluster_mode"]:
+            spec["parameters"]["cluster-enabled"] = "yes"  # AWS creates a cluster-mode group only with this
+        errors.extend(_shard_errors(where, spec))
         spec["tags"] = dict(tags, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", spec["purpose"])
         spec["auth"] = bool(tokens.get(name))
@@ -264,6 +267,21 @@ def _instance_specs(variables, specs, errors):
         elif name in names and tokens[name]:
             errors.extend(validation.auth_token(tokens[name], "cache_auth_tokens.%s" % name))
     return resolved
+
+
+def _shard_errors(where, spec):
+    """Cluster mode: 1 to 500 shards and at most 500 nodes; shards alone mean nothing without it."""
+    shards, replicas = spec.get("shards"), spec.get("replicas") or 0
+    if shards is None:
+        return []
+    if not spec["cluster_mode"]:
+        return ["%s.shards: %d shards need cluster_mode: true" % (where, shards)] if shards != 1 else []
+    if not 1 <= shards <= 500:
+        return ["%s.shards: must be between 1 and 500, got %d" % (where, shards)]
+    if shards * (1 + replicas) > 500:
+        return ["%s: %d shards with %d replicas each are %d nodes; ElastiCache allows 500 in one cluster"
+                % (where, shards, replicas, shards * (1 + replicas))]
+    return []
 
 
 def _log_delivery(settings, spec):
@@ -326,9 +344,11 @@ def check_existing(specs, groups, port):
         if group.get("engine") == "valkey" and spec["engine"] == "redis":
             errors.append("%s.engine: replication group %s runs valkey, which cannot go back to redis; set engine: valkey"
                           % (where, spec["replication_group_id"]))
-        if group.get("cluster_enabled"):
-            errors.append("%s: replication group %s has cluster mode enabled, which this instance does not ask for and "
-                          "AWS cannot change in place; %s" % (where, spec["replication_group_id"], migrate))
+        if bool(group.get("cluster_enabled")) != bool(spec["cluster_mode"]):
+            errors.append("%s.cluster_mode: replication group %s has cluster mode %s and AWS cannot change that in "
+                          "place; either keep it (set cluster_mode: %s for this instance) %s"
+                          % (where, spec["replication_group_id"], "enabled" if group.get("cluster_enabled") else
+                             "disabled", str(bool(group.get("cluster_enabled"))).lower(), migrate))
         endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint") or {}
         if port and endpoint.get("port") and endpoint["port"] != port:
             errors.append("cache_port: replication group %s listens on %s and AWS cannot change a port in place; "

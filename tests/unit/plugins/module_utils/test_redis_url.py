@@ -59,3 +59,14 @@ def test_single_instance_serves_every_purpose_and_empty_prefix():
 def test_worker_mapping_to_an_unknown_instance_is_an_error():
     with pytest.raises(ValueError, match="queue-nope"):
         redis_env(INSTANCES, {"name": "web", "instances": {"queue": "queue-nope"}})
+
+
+def test_a_cluster_queue_gets_a_hash_tagged_prefix_and_the_cluster_flag():
+    instances = dict(INSTANCES, **{"queue-admin": dict(INSTANCES["queue-admin"], cluster=True)})
+    env = redis_env(instances, {"name": "admin", "queue_prefix": "admin", "instances": {"queue": "queue-admin"}})
+    assert "QUEUE_PREFIX={admin}" in env.splitlines() and "REDIS_QUEUE_CLUSTER=true" in env.splitlines()
+    assert "REDIS_CLUSTER=true" not in env
+    env = redis_env(instances, {"name": "web", "instances": {"queue": "queue-admin"}})
+    assert "QUEUE_PREFIX={bull}" in env.splitlines()
+    assert "QUEUE_PREFIX={admin}" in redis_env(instances, {"name": "a", "queue_prefix": "{admin}",
+                                                           "instances": {"queue": "queue-admin"}}).splitlines()

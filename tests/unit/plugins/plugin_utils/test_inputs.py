@@ -264,3 +264,17 @@ def test_data_comes_from_one_source_only():
                       "comes from; choose one"]
     assert check(cache_instances=[{"name": "main", "primary_cluster_id": "app-node"}])["instances"][0][
         "primary_cluster_id"] == "app-node"
+
+
+def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():
+    model = check(cache_instances=[{"name": "queue", "purpose": "queue", "cluster_mode": True, "shards": 2,
+                                    "replicas": 1}])
+    spec = model["instances"][0]
+    assert spec["parameters"] == {"maxmemory-policy": "noeviction", "cluster-enabled": "yes"}
+    assert (spec["cluster_mode"], spec["shards"]) == (True, 2)
+    assert errors_of(cache_instances=[{"name": "main", "shards": 3}]) == [
+        "cache_instances[0] (main).shards: 3 shards need cluster_mode: true"]
+    assert errors_of(cache_instances=[{"name": "main", "cluster_mode": True, "shards": 0}]) == [
+        "cache_instances[0] (main).shards: must be between 1 and 500, got 0"]
+    assert errors_of(cache_instances=[{"name": "main", "cluster_mode": True, "shards": 200, "replicas": 2}])[0] \
+        .endswith("are 600 nodes; ElastiCache allows 500 in one cluster")

@@ -114,4 +114,3 @@ def playbook(playbook: str, *args: str) -> tuple[int, str]:
     answer = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False,
                             env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"})
     return answer.returncode, answer.stdout + answer.stderr
-

@@ -80,4 +80,3 @@ def test_converging_again_with_the_same_ids_brings_everything_back(aws, hosts):
     assert checks.security_group_rules(aws.ec2, "funmagic-redis-sg")
     assert checks.alarms(aws.cloudwatch, "funmagic-main-")
     pong_for_every_url(hosts)
-

@@ -151,10 +151,11 @@ def get_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn)["TagList"])
 
 
-def ensure_tags(client, arn, desired, purge, check_mode, current=None):
+def ensure_tags(client, arn, desired, purge, check_mode, current=None, diff=None):
     """Make `arn` carry `desired`, reading its tags unless `current` holds them already.
 
     desired None leaves the tags unmanaged and unread. Returns (changed, the tags afterwards or None).
+    diff: a module's {before, after}; when the tags change, they are added to it under `tags`.
     """
     if desired is None:
         return False, None
@@ -163,6 +164,8 @@ def ensure_tags(client, arn, desired, purge, check_mode, current=None):
     to_add, to_remove = compare_aws_tags(current, desired, purge)
     after = dict((k, v) for k, v in current.items() if k not in to_remove)
     after.update(to_add)
+    if diff is not None and (to_add or to_remove):
+        diff["before"]["tags"], diff["after"]["tags"] = current, after
     if not check_mode:
         if to_remove:
             client.remove_tags_from_resource(ResourceName=arn, TagKeys=to_remove)

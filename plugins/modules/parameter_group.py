@@ -143,11 +143,11 @@ def ensure_present(module, client, name, group):
         module.fail_json(msg="parameters: %s%s" % (
             "unknown for family %s: %s. " % (family, ", ".join(unknown)) if unknown else "",
             "not modifiable: %s." % ", ".join(fixed) if fixed else ""))
-    before = dict((k, current[k]["value"]) for k in changes)
+    shown = {"before": dict((k, current[k]["value"]) for k in changes), "after": dict(changes)}
     changed = group is None or bool(changes)
     if group is not None:
-        changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode)[0] \
-            or changed
+        changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode,
+                              diff=shown)[0] or changed
     if not module.check_mode:
         if group is None:
             request = dict(CacheParameterGroupName=name, CacheParameterGroupFamily=family,
@@ -159,7 +159,7 @@ def ensure_present(module, client, name, group):
             client.modify_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=chunk)
     values = dict((k, changes.get(k, current[k]["value"])) for k in params["parameters"])
     return changed, {"parameter_group": camel_dict_to_snake_dict(group) if group else {}, "parameters": values,
-                     "diff": {"before": before, "after": changes}}
+                     "diff": shown}
 
 
 def ensure(module, client):

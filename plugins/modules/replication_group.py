@@ -513,7 +513,7 @@ def update(module, client, group, cluster, desired):
     diff = {"before": changes["before"], "after": changes["after"]}
     tags = None if params["tags"] is None else get_tags(client, group["ARN"])
     if module.check_mode:
-        tags_changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], True, tags)[0]
+        tags_changed = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], True, tags, diff)[0]
         return needs_change or tags_changed, {"diff": diff, "replication_group": group_result(group, cluster, tags)}
     if needs_change and group["Status"] != "available":
         wait_for(client, params, group_id, "available")
@@ -544,7 +544,7 @@ def update(module, client, group, cluster, desired):
         step()
         if params["wait"] or index < len(steps) - 1:
             wait_for(client, params, group_id, "available")
-    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], False, tags)
+    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], False, tags, diff)
     if needs_change:
         group = describe_replication_group(client, group_id)
         cluster = describe_member_cluster(client, group)

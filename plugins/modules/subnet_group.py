@@ -152,8 +152,10 @@ def ensure_present(module, client, name, group):
     if changed and not module.check_mode:
         group = client.modify_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description,
                                                  SubnetIds=subnets)["CacheSubnetGroup"]
-    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode)
-    return changed or tags_changed, {"diff": {"before": current, "after": wanted}, "subnet_group": result(group, tags)}
+    diff = {"before": current, "after": dict(wanted)}
+    tags_changed, tags = ensure_tags(client, group["ARN"], params["tags"], params["purge_tags"], module.check_mode,
+                                     diff=diff)
+    return changed or tags_changed, {"diff": diff, "subnet_group": result(group, tags)}
 
 
 def ensure(module, client):

@@ -123,7 +123,8 @@ def parameter_group_rows(result):
     resource = "parameter group %s" % (result.get("item") or {}).get("parameter_group", "?")
     if not (result.get("parameter_group") or {}):
         return _missing(resource)
-    return [dict(row, field="parameters.%s" % row["field"]) for row in _named_rows(resource, result)]
+    return [row if row["field"].startswith("tags.") else dict(row, field="parameters.%s" % row["field"])
+            for row in _named_rows(resource, result)]
 
 
 def replication_group_rows(result):

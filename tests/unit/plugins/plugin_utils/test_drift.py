@@ -55,8 +55,9 @@ def test_parameters_subnets_and_alarms():
     results = {
         "parameter_groups": {"results": [{"changed": True, "item": {"parameter_group": "fm-queue"},
                                           "parameter_group": {"cache_parameter_group_name": "fm-queue"},
-                                          "diff": {"before": {"maxmemory-policy": "allkeys-lru"},
-                                                   "after": {"maxmemory-policy": "noeviction"}}}]},
+                                          "diff": {"before": {"maxmemory-policy": "allkeys-lru",
+                                                              "tags": {"Team": "web"}},
+                                                   "after": {"maxmemory-policy": "noeviction", "tags": {}}}}]},
         "subnet_group": {"changed": True, "invocation": {"module_args": {"name": "fm-redis-subnet"}},
                          "diff": {"before": {"description": "d", "subnet_ids": ["subnet-1", "subnet-9"]},
                                   "after": {"description": "d", "subnet_ids": ["subnet-1", "subnet-2"]}}},
@@ -69,6 +70,7 @@ def test_parameters_subnets_and_alarms():
         "subnet group fm-redis-subnet | subnet_ids                  | subnet-2   | (absent)",
         "subnet group fm-redis-subnet | subnet_ids                  | (absent)   | subnet-9",
         "parameter group fm-queue     | parameters.maxmemory-policy | noeviction | allkeys-lru",
+        "parameter group fm-queue     | tags.Team                   | (not set)  | web",
         "alarm gone                   | (resource)                  | present    | (absent)",
         "alarm moved                  | Threshold                   | 90.0       | 80.0",
     ]

@@ -108,6 +108,14 @@ def test_check_mode_reports_the_change_and_makes_none():
     assert not failed and result["changed"] is True and mutations(fake) == []
 
 
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_tag_change_shows_in_the_diff(check_mode):
+    fake = existing()
+    failed, result = fake.run(replication_group.main, dict(ARGS, tags={"Environment": "prod"}), check_mode)
+    assert not failed and result["changed"] is True
+    assert result["diff"] == {"before": {"tags": {"Environment": "test"}}, "after": {"tags": {"Environment": "prod"}}}
+
+
 def test_tags_are_read_once_and_returned_as_they_are_after_the_change():
     fake = existing()
     failed, result = fake.run(replication_group.main, dict(ARGS, tags={"Team": "web"}))

@@ -50,6 +50,14 @@ def test_a_rerun_makes_two_calls_and_takes_the_zones_from_the_group(check_mode):
     assert result["subnet_group"]["availability_zones"] == ["us-east-1a", "us-east-1b"]
 
 
+def test_a_tag_change_shows_in_the_check_mode_diff():
+    fake = existing()
+    failed, result = fake.run(subnet_group.main, dict(ARGS, tags={"Environment": "prod"}), True)
+    assert not failed and result["changed"] is True and "AddTagsToResource" not in fake.operations()
+    assert result["diff"]["before"]["tags"] == {"Environment": "test"}
+    assert result["diff"]["after"]["tags"] == {"Environment": "prod"}
+
+
 def test_subnets_in_one_zone_are_refused_before_any_change():
     fake = absent()
     failed, result = fake.run(subnet_group.main, dict(ARGS, subnets=["subnet-a", "subnet-c"]))

@@ -80,6 +80,29 @@ SEQUENTIAL = """\
 """
 
 
+PROFILE = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"}
+
+
+def failure(output):
+    """The first line of the message of the last failed task."""
+    tail = output[output.rfind("fatal:"):]
+    message = tail[tail.find("msg:") + 4:].strip().splitlines()
+    return message[0].strip(" '\"") if message else "see the output"
+
+
+def profile(output):
+    """(seconds, task) of the slowest tasks, from profile_tasks' recap."""
+    rows = []
+    for line in output[output.rfind("TASKS RECAP"):].splitlines():
+        name, _, seconds = line.rpartition(" ")
+        if seconds.endswith("s") and name.rstrip(" -"):
+            try:
+                rows.append((float(seconds[:-1]), name.rstrip(" -")))
+            except ValueError:
+                continue
+    return sorted(rows, reverse=True)[:10]
+
+
 class Bench:
     def __init__(self, options, workdir):
         self.endpoint = f"http://127.0.0.1:{options.port}"
@@ -92,6 +115,7 @@ class Bench:
         self.commands: list[str] = []
         self.ca_file = ""
         self.last_output = ""
+        self.last_rc = 0
 
     # --- the bed -------------------------------------------------------------------------------
 
@@ -139,8 +163,9 @@ class Bench:
 
     # --- runs ----------------------------------------------------------------------------------
 
-    def playbook(self, playbook, variables, *args, record=True):
-        """Run a playbook; returns its wall time in seconds. Fails the bench if the playbook fails."""
+    def playbook(self, playbook, variables, *args, record=True, allow_failure=False, extra_env=None):
+        """Run a playbook; returns its wall time in seconds. Fails the bench if the playbook fails, unless
+        allow_failure (then self.last_rc tells)."""
         path = os.path.join(self.workdir, f"vars-{len(self.commands)}-{time.monotonic_ns()}.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump({"aws_endpoint_url": self.endpoint, "client_ca_bundle": self.ca_file, **variables}, handle)
@@ -151,10 +176,11 @@ class Bench:
             self.commands.append(f"ansible-playbook {shown_playbook} -i INVENTORY {shown} "
                                  f"{' '.join(args)}".rstrip())
         started = time.monotonic()
-        answer = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
+        answer = subprocess.run(argv, cwd=ROOT, env={**self.env, **(extra_env or {})}, capture_output=True, text=True,
+                                check=False)
         elapsed = time.monotonic() - started
-        self.last_output = answer.stdout
-        if answer.returncode != 0:
+        self.last_output, self.last_rc = answer.stdout, answer.returncode
+        if answer.returncode != 0 and not allow_failure:
             raise SystemExit(f"{' '.join(argv)} failed:\n{(answer.stdout + answer.stderr)[-5000:]}")
         return elapsed
 
@@ -171,10 +197,11 @@ class Bench:
 
     def mutating_by_service(self, playbook, variables):
         self.clear_requests()
-        self.playbook(os.path.join(ROOT, "playbooks", playbook), variables, "--check")
+        self.playbook(os.path.join(ROOT, "playbooks", playbook), variables, "--check", allow_failure=True)
         log = self.requests()
-        return {service: sum(1 for e in log if e["service"] == service and e["mutating"])
-                for service in sorted({e["service"] for e in log} | {"ec2", "elasticache", "cloudwatch"})}
+        counts = {service: sum(1 for e in log if e["service"] == service and e["mutating"])
+                  for service in sorted({e["service"] for e in log} | {"ec2", "elasticache", "cloudwatch"})}
+        return counts, (f"FAILED (rc {self.last_rc}): {failure(self.last_output)}" if self.last_rc else "ok")
 
     def managed_resources(self, prefix):
         ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=self.endpoint)
@@ -208,7 +235,10 @@ class Bench:
         results["provision"] = {}
         for count in INSTANCE_COUNTS:
             print(f"provision {count} instance(s), {seconds:.0f} s each to create ...", flush=True)
-            results["provision"][count] = self.playbook(provision, self.variables(f"b{count}", count))
+            results["provision"][count] = self.playbook(provision, self.variables(f"b{count}", count),
+                                                        extra_env=PROFILE if count == 3 else None)
+            if count == 3:
+                results["provision_profile"] = profile(self.last_output)
 
         print("sequential baseline, 3 instances ...", flush=True)
         sequential = os.path.join(self.workdir, "sequential.yml")
@@ -295,8 +325,8 @@ def table(results):
            f"{results['verify'][n]:.1f} s", f"{results['verify'][n] / results['verify'][1]:.2f}"]
           for n in HOST_COUNTS]),
         ("Mutating AWS calls under --check (playbooks/redis.yml), by service",
-         [["account"] + sorted(results["check_empty"])] +
-         [[name, *[str(results[key].get(s, 0)) for s in sorted(results["check_empty"])]]
+         [["account"] + sorted(results["check_empty"][0]) + ["the check run"]] +
+         [[name, *[str(results[key][0].get(s, 0)) for s in sorted(results["check_empty"][0])], results[key][1]]
           for name, key in (("empty", "check_empty"), ("converged", "check_converged"))]),
     ]
     return sections
@@ -346,6 +376,10 @@ def write_doc(path, sections, results, commands, context):
         "every service is counted (all must be 0).",
         "",
         *markdown(sections),
+        "Where the time of the 3-instance provision goes (ansible.posix.profile_tasks, slowest tasks):",
+        "",
+        *[f"- {seconds:.1f} s: {task}" for seconds, task in results["provision_profile"]],
+        "",
         "No-op rerun, every call by operation:",
         "",
         *[f"- {operation}: {count}" for operation, count in sorted(results["noop_operations"].items())],

@@ -33,6 +33,7 @@ TRANSITIONAL_STATES = {
     "ModifyReplicationGroup": _GROUP_BUSY,
     "IncreaseReplicaCount": _GROUP_BUSY,
     "DecreaseReplicaCount": _GROUP_BUSY,
+    "ModifyReplicationGroupShardConfiguration": _GROUP_BUSY,
     "DeleteReplicationGroup": _GROUP_BUSY,
     "AddTagsToResource": _GROUP_BUSY,
     "RemoveTagsFromResource": _GROUP_BUSY,

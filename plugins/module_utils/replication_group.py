@@ -28,7 +28,7 @@ MODIFIABLE = (
     ("transit_encryption_mode", "TransitEncryptionMode"),
 )
 # Fixed at creation: a different value means a new group.
-IMMUTABLE = ("cluster_mode", "num_node_groups", "at_rest_encryption", "kms_key_id", "subnet_group", "port")
+IMMUTABLE = ("cluster_mode", "at_rest_encryption", "kms_key_id", "subnet_group", "port")
 # Create-only options: how a new group starts (a snapshot, an existing cluster); ignored for an existing group.
 CREATE_ONLY = (("snapshot_name", "SnapshotName"), ("snapshot_arns", "SnapshotArns"),
                ("primary_cluster_id", "PrimaryClusterId"))
@@ -96,6 +96,7 @@ def current_state(group, cluster):
         "pending_node_type": pending.get("CacheNodeType"),
         "cluster_mode": bool(group.get("ClusterEnabled")),
         "num_node_groups": len(group.get("NodeGroups") or []),
+        "node_group_ids": sorted(g.get("NodeGroupId") for g in group.get("NodeGroups") or []),
         "replicas": max(len(members) - 1, 0) if members else len(group.get("MemberClusters") or []) - 1,
         "automatic_failover": group.get("AutomaticFailover") in ("enabled", "enabling"),
         "multi_az": group.get("MultiAZ") == "enabled",
@@ -136,7 +137,8 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
     """Compare option by option. `desired` holds only the options the user set (None = unmanaged).
 
     Returns a dict: errors (immutable fields that differ), modify (ModifyReplicationGroup
-    parameters, without ApplyImmediately), log_delivery (LogDeliveryConfigurations to send, which AWS
+    parameters, without ApplyImmediately), shards (ModifyReplicationGroupShardConfiguration parameters
+    for online resharding of a cluster-mode group, or None), log_delivery (LogDeliveryConfigurations to send, which AWS
     only accepts with ApplyImmediately, [] when they match), replicas (new replica count or None),
     replicas_first (whether the replica change must come before the modify), before/after (for diff mode).
     """
@@ -176,26 +178,43 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
             before["log_delivery_configurations"] = current["log_delivery_configurations"]
             after["log_delivery_configurations"] = wanted
 
+    shards = None
+    wanted_shards = desired.get("num_node_groups")
+    if wanted_shards is not None and wanted_shards != current["num_node_groups"]:
+        if current["cluster_mode"]:
+            shards = shard_change(current["node_group_ids"], wanted_shards)
+            before["num_node_groups"], after["num_node_groups"] = current["num_node_groups"], wanted_shards
+        else:
+            errors.append("num_node_groups cannot be changed on a group without cluster mode (it has one node "
+                          "group): keep it at 1; or migrate through a snapshot into a new cluster-mode group.")
+
     replicas = desired.get("replicas")
     replica_change = None
-    if replicas is not None and replicas != current["replicas"] and current["cluster_mode"]:
-        errors.append("replicas cannot be changed on a cluster-mode group by this module yet (it has %s per shard, "
-                      "the task asks for %s): change it with the AWS console or CLI (IncreaseReplicaCount with "
-                      "ReplicaConfiguration per shard), or keep replicas at %s." % (current["replicas"], replicas,
-                                                                                    current["replicas"]))
-    elif replicas is not None and replicas != current["replicas"]:
+    if replicas is not None and replicas != current["replicas"]:
         replica_change = replicas
         before["replicas"], after["replicas"] = current["replicas"], replicas
     return {
         "errors": errors,
         "modify": modify,
         "log_delivery": log_delivery,
+        "shards": shards,
         "replicas": replica_change,
         # Adding replicas first lets failover be enabled; removing them last lets it be disabled first.
         "replicas_first": replica_change is not None and replica_change > current["replicas"],
         "before": before,
         "after": after,
     }
+
+
+def shard_change(node_group_ids, count):
+    """ModifyReplicationGroupShardConfiguration parameters (without the group id) for `count` shards.
+
+    Scaling in removes the node groups with the highest ids; their slots move to the others.
+    """
+    change = {"NodeGroupCount": count, "ApplyImmediately": True}
+    if count < len(node_group_ids):
+        change["NodeGroupsToRemove"] = sorted(node_group_ids)[count:]
+    return change
 
 
 def create_parameters(desired, auth_token=None):

@@ -16,8 +16,11 @@ description:
     (one primary and up to five replicas) or enabled (shards).
   - Idempotent by comparison, option by option, with what AWS describes; only differing fields are changed.
   - Options that AWS cannot change after creation (at-rest encryption, KMS key, subnet group, port,
-    cluster mode, shard count) are refused with an error that offers the choices (keep the value as it is,
-    or migrate through a snapshot into a new group created with I(snapshot_name), then move the clients).
+    cluster mode; the shard count without cluster mode) are refused with an error that offers the
+    choices (keep the value as it is, or migrate through a snapshot into a new group created with
+    I(snapshot_name), then move the clients).
+  - On a cluster-mode group, a new shard count is online resharding and a new replica count applies to
+    every shard.
   - A new group can start from a snapshot (I(snapshot_name), I(snapshot_arns)) or from an existing
     single-node cache cluster that keeps its data (I(primary_cluster_id)). These options only matter
     when the group is created; for an existing group they are ignored.
@@ -60,8 +63,8 @@ options:
   replicas:
     description:
       - Replicas per shard, 0 to 5. With cluster mode disabled this is the number of read replicas.
-      - Changed with IncreaseReplicaCount or DecreaseReplicaCount, which always apply immediately.
-      - A change on a cluster-mode group is refused for now, rather than ignored.
+      - Changed with IncreaseReplicaCount or DecreaseReplicaCount, which always apply immediately; on a
+        cluster-mode group the new count applies to every shard.
     type: int
   num_cache_clusters:
     description: With cluster mode disabled, the total number of nodes (primary plus replicas), 1 to 6.
@@ -75,7 +78,11 @@ options:
         type: bool
         default: false
       num_node_groups:
-        description: Number of shards.
+        description:
+          - Number of shards.
+          - On an existing cluster-mode group, a different count is online resharding
+            (ModifyReplicationGroupShardConfiguration, applied immediately); scaling in removes the shards
+            with the highest node group ids, whose slots and keys move to the others.
         type: int
         default: 1
       replicas_per_node_group:
@@ -509,7 +516,8 @@ def update(module, client, group, cluster, desired):
     changes = plan(desired, state, params["auth_token"], params["auth_token_update_strategy"])
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
-    needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["replicas"] is not None)
+    needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["shards"]
+                        or changes["replicas"] is not None)
     diff = {"before": changes["before"], "after": changes["after"]}
     tags = None if params["tags"] is None else get_tags(client, group["ARN"])
     if module.check_mode:
@@ -540,6 +548,9 @@ def update(module, client, group, cluster, desired):
     steps = [modify(*request) for request in requests]
     if changes["replicas"] is not None:
         steps.insert(0 if changes["replicas_first"] else len(steps), change_replicas)
+    if changes["shards"]:
+        steps.append(lambda: client.modify_replication_group_shard_configuration(ReplicationGroupId=group_id,
+                                                                                 **changes["shards"]))
     for index, step in enumerate(steps):
         step()
         if params["wait"] or index < len(steps) - 1:

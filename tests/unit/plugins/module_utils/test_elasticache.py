@@ -33,6 +33,8 @@ MINIMAL = {
     "ModifyReplicationGroup": {"ReplicationGroupId": "main"},
     "IncreaseReplicaCount": {"ReplicationGroupId": "main", "ApplyImmediately": True},
     "DecreaseReplicaCount": {"ReplicationGroupId": "main", "ApplyImmediately": True},
+    "ModifyReplicationGroupShardConfiguration": {"ReplicationGroupId": "main", "NodeGroupCount": 3,
+                                                 "ApplyImmediately": True},
     "DeleteReplicationGroup": {"ReplicationGroupId": "main"},
     "AddTagsToResource": {"ResourceName": "arn:x", "Tags": []},
     "RemoveTagsFromResource": {"ResourceName": "arn:x", "TagKeys": []},

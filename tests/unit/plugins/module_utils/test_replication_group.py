@@ -1,3 +1,5 @@
+import pytest
+
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import create_parameters
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import MEMBER_FIELDS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import current_state
@@ -81,12 +83,31 @@ def test_create_parameters_for_cluster_mode_disabled():
     assert params["AuthToken"] == "Sup3r-Secret-Token-123" and "ClusterMode" not in params
 
 
-def test_a_replica_change_on_a_cluster_mode_group_is_an_error_not_ignored():
-    sharded = current_state(dict(GROUP, ClusterEnabled=True), CLUSTER)
-    result = plan({"replicas": 2}, sharded)
-    assert result["replicas"] is None and len(result["errors"]) == 1
-    assert "cluster-mode group" in result["errors"][0] and "it has 1 per shard" in result["errors"][0]
-    assert plan({"replicas": 1}, sharded)["errors"] == []
+SHARDED = dict(GROUP, ClusterEnabled=True, NodeGroups=[
+    {"NodeGroupId": node_group_id, "NodeGroupMembers": [{}, {}]} for node_group_id in ("0001", "0002", "0003")])
+
+
+def test_replicas_of_a_cluster_mode_group_change_for_every_shard():
+    result = plan({"replicas": 2}, current_state(SHARDED, CLUSTER))
+    assert result["errors"] == [] and result["replicas"] == 2 and result["replicas_first"] is True
+
+
+@pytest.mark.parametrize("count, change", [
+    (5, {"NodeGroupCount": 5, "ApplyImmediately": True}),
+    (1, {"NodeGroupCount": 1, "ApplyImmediately": True, "NodeGroupsToRemove": ["0002", "0003"]}),
+    (3, None),
+])
+def test_a_shard_count_change_of_a_cluster_mode_group_is_online_resharding(count, change):
+    result = plan({"cluster_mode": True, "num_node_groups": count}, current_state(SHARDED, CLUSTER))
+    assert result["errors"] == [] and result["shards"] == change
+    if change:
+        assert (result["before"]["num_node_groups"], result["after"]["num_node_groups"]) == (3, count)
+
+
+def test_a_shard_count_without_cluster_mode_is_refused_with_the_choices():
+    result = plan({"num_node_groups": 2}, CURRENT)
+    assert result["shards"] is None
+    assert "keep it at 1; or migrate through a snapshot" in result["errors"][0]
 
 
 def test_group_result_flattens_the_group_and_its_first_member():

@@ -162,11 +162,44 @@ def test_the_wait_that_never_ends_is_a_timeout_naming_the_group():
     assert failed and "Timed out after 3s waiting for replication group main to be available" in result["msg"]
 
 
-def test_a_replica_change_on_a_cluster_mode_group_is_refused_not_ignored():
-    fake = existing(DescribeReplicationGroups={"ReplicationGroups": [dict(GROUP, ClusterEnabled=True)]})
-    failed, result = fake.run(replication_group.main, dict(ARGS, replicas=2))
-    assert failed and "replicas cannot be changed on a cluster-mode group" in result["msg"]
-    assert mutations(fake) == []
+SHARDED = dict(GROUP, ClusterEnabled=True, NodeGroups=[
+    dict(GROUP["NodeGroups"][0], NodeGroupId=node_group_id) for node_group_id in ("0001", "0002")])
+CLUSTER_ARGS = dict(ARGS, replicas=None, cluster_mode={"enabled": True, "num_node_groups": 2,
+                                                       "replicas_per_node_group": 1})
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_more_shards_and_replicas_on_a_cluster_mode_group_reshard_online(check_mode):
+    fake = existing(DescribeReplicationGroups={"ReplicationGroups": [SHARDED]},
+                    ModifyReplicationGroupShardConfiguration={"ReplicationGroup": SHARDED})
+    args = dict(CLUSTER_ARGS, cluster_mode={"enabled": True, "num_node_groups": 4, "replicas_per_node_group": 2})
+    failed, result = fake.run(replication_group.main, args, check_mode)
+    assert not failed and result["changed"] is True
+    assert result["diff"] == {"before": {"num_node_groups": 2, "replicas": 1},
+                              "after": {"num_node_groups": 4, "replicas": 2}}
+    if check_mode:
+        assert mutations(fake) == []
+    else:
+        assert fake.params("IncreaseReplicaCount") == [
+            {"ReplicationGroupId": "main", "NewReplicaCount": 2, "ApplyImmediately": True}]
+        assert fake.params("ModifyReplicationGroupShardConfiguration") == [
+            {"ReplicationGroupId": "main", "NodeGroupCount": 4, "ApplyImmediately": True}]
+
+
+def test_fewer_shards_remove_the_highest_node_groups():
+    fake = existing(DescribeReplicationGroups={"ReplicationGroups": [SHARDED]},
+                    ModifyReplicationGroupShardConfiguration={"ReplicationGroup": SHARDED})
+    args = dict(CLUSTER_ARGS, cluster_mode={"enabled": True, "num_node_groups": 1, "replicas_per_node_group": 1})
+    failed, _result = fake.run(replication_group.main, args)
+    assert not failed
+    assert fake.params("ModifyReplicationGroupShardConfiguration") == [{
+        "ReplicationGroupId": "main", "NodeGroupCount": 1, "ApplyImmediately": True, "NodeGroupsToRemove": ["0002"]}]
+
+
+def test_the_same_shards_and_replicas_change_nothing():
+    fake = existing(DescribeReplicationGroups={"ReplicationGroups": [SHARDED]})
+    failed, result = fake.run(replication_group.main, CLUSTER_ARGS)
+    assert not failed and result["changed"] is False and mutations(fake) == []
 
 
 def test_deleting_waits_until_the_group_is_gone():
@@ -188,6 +221,9 @@ FAILURES = {
     "ModifyReplicationGroup": (existing, dict(ARGS, snapshot_retention_limit=3)),
     "IncreaseReplicaCount": (existing, dict(ARGS, replicas=2)),
     "DecreaseReplicaCount": (existing, dict(ARGS, replicas=0, automatic_failover=False, multi_az=False)),
+    "ModifyReplicationGroupShardConfiguration": (
+        lambda **answers: existing(**dict({"DescribeReplicationGroups": {"ReplicationGroups": [SHARDED]}}, **answers)),
+        dict(CLUSTER_ARGS, cluster_mode={"enabled": True, "num_node_groups": 3, "replicas_per_node_group": 1})),
     "AddTagsToResource": (existing, dict(ARGS, tags={"Environment": "test", "Team": "web"})),
     "RemoveTagsFromResource": (existing, dict(ARGS, tags={})),
     "DeleteReplicationGroup": (existing, {"replication_group_id": "main", "state": "absent",

@@ -28,6 +28,7 @@ API (all blocking, every wait bounded)::
     cluster.add_shard({"0003-001.example": "127.0.15.14", "0003-002.example": "127.0.15.15"})
     cluster.remove_shard()           # the last shard: its slots and keys move away, its nodes stop
     cluster.set_passwords(["old", "new"])   # AUTH token ROTATE; ["new"] for SET; [] for none
+    cluster.configure({"maxmemory-policy": "noeviction"})   # parameter-group settings, live on every node
     cluster.pids()                   # {hostname: pid} of the running nodes
     cluster.stop()                   # every process it started, and its hosts block
 
@@ -38,7 +39,9 @@ and removed by stop(); start() then asserts that every name maps to its loopback
 stay mapped until stop(), so a client holding a stale slot map never sends them to DNS.
 
 Other arguments: tls=False (plain port 6379, no CA needed), parameters (the parameter-group
-settings redis_fixture.render_config knows), timeout (seconds for each wait, default 30). Files live
+settings redis_fixture.render_config knows), timeout (seconds for each wait, default 30),
+configuration_address (the configuration endpoint's own address, which the first shard's primary
+then binds as well; default: that primary's address). Files live
 under <state_dir>/redis-cluster/<name>/<hostname>/ (redis.conf and certificates mode 0600/0644,
 nodes.conf, redis.log). A wait that runs out or a cluster that does not converge raises ClusterError,
 whose message names nodes and never a password; after a failed start() nothing is left running, after
@@ -54,7 +57,6 @@ AttributeError, as it would against ElastiCache (see tests/integration/test_redi
 
 from __future__ import annotations
 
-import datetime
 import os
 import socket
 import subprocess
@@ -62,14 +64,9 @@ import time
 from dataclasses import dataclass, field
 
 import redis
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
 from . import hosts
-from .redis_fixture import (PORT, CertificateAuthority, _die_with_parent, _terminate, _wait_listening, _write,
-                            render_config)
+from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, CertificateAuthority, _die_with_parent, _terminate,
+                            _wait_listening, _write, render_config)
 
 SLOTS = 16384
 BUS_PORT = 16379
@@ -174,41 +171,11 @@ def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, p
         "repl-diskless-sync-delay 0",
     ]
     if tls:
-        lines += ["tls-cluster yes", "tls-replication yes",
-                  f"tls-client-cert-file {os.path.join(directory, 'client.crt')}",
-                  f"tls-client-key-file {os.path.join(directory, 'client.key')}"]
+        # The node's certificate (serverAuth and clientAuth) also serves its outgoing connections.
+        lines += ["tls-cluster yes", "tls-replication yes"]
     if password:
         lines += ["masteruser default", f"masterauth {password}"]
     return lines
-
-
-def issue_client_certificate(ca: CertificateAuthority, name: str, cert_path: str, key_path: str) -> None:
-    """A client certificate from the test-bed CA, for the node's own outgoing TLS connections.
-
-    The cluster bus always asks the connecting node for a certificate and checks that it may be
-    used by a client, which the server certificates of CertificateAuthority.issue (serverAuth only)
-    may not.
-    """
-    with open(ca.key_path, "rb") as handle:
-        ca_key = serialization.load_pem_private_key(handle.read(), password=None)
-    with open(ca.cert_path, "rb") as handle:
-        ca_cert = x509.load_pem_x509_certificate(handle.read())
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=7))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    _write(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()), 0o600)
-    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 # --- processes --------------------------------------------------------------------------------------
@@ -233,7 +200,8 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
     def __init__(self, state_dir: str, ca: CertificateAuthority | None, nodes: dict[str, str], shards: int,
                  replicas: int, passwords=(), tls: bool = True, configuration_hostname: str | None = None,
                  name: str = "cluster", hosts_files=("/etc/hosts",), parameters: dict | None = None,
-                 redis_server: str = "/usr/bin/redis-server", timeout: float = 30.0):
+                 redis_server: str = "/usr/bin/redis-server", timeout: float = 30.0,
+                 configuration_address: str | None = None):
         if shards < 1 or replicas < 0:
             raise ValueError("a cluster needs at least one shard and zero or more replicas per shard")
         if len(nodes) != shards * (1 + replicas):
@@ -247,6 +215,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         self.replicas = replicas
         self.passwords = list(passwords)
         self.configuration_hostname = configuration_hostname
+        self.configuration_address = configuration_address
         self.name = name
         self.hosts_files = tuple(hosts_files)
         self.parameters = dict(parameters or {})
@@ -340,6 +309,17 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
             self._close(node)
             self._write_config(node)
 
+    def configure(self, parameters: dict) -> None:
+        """Apply changed parameter-group settings (those redis.conf knows) to every running node."""
+        changed = {k: v for k, v in parameters.items()
+                   if k in REDIS_CONF_PARAMETERS and self.parameters.get(k) != v}
+        for node in self._nodes():
+            for name, value in sorted(changed.items()):
+                self._admin(node).execute_command("CONFIG", "SET", name, value)
+        self.parameters = dict(parameters)
+        for node in self._nodes():
+            self._write_config(node)
+
     def pids(self) -> dict[str, int]:
         return {n.hostname: n.process.pid for n in self._nodes() if n.process and n.process.poll() is None}
 
@@ -367,7 +347,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
     def _map_hosts(self) -> None:
         mapping = {n.hostname: n.address for n in self._nodes() + self._retired}
         if self.configuration_hostname:
-            mapping[self.configuration_hostname] = self._shards[0][0].address
+            mapping[self.configuration_hostname] = self.configuration_address or self._shards[0][0].address
         for path in self.hosts_files:
             hosts.write(path, mapping, self._tag)
         for hostname, address in mapping.items():
@@ -382,10 +362,12 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
                          self.ca.cert_path)
             if not os.path.exists(tls_files[0]):
                 names = [node.hostname] + ([self.configuration_hostname] if self.configuration_hostname else [])
-                self.ca.issue(names, [node.address], tls_files[0], tls_files[1])
-                issue_client_certificate(self.ca, node.hostname, os.path.join(node.directory, "client.crt"),
-                                         os.path.join(node.directory, "client.key"))
-        spec = {"addresses": [node.address], "passwords": self.passwords, "parameters": self.parameters}
+                # The cluster bus asks the connecting node for a certificate it may use as a client.
+                self.ca.issue(names, [node.address], tls_files[0], tls_files[1], client=True)
+        addresses = [node.address]
+        if node is self._shards[0][0] and self.configuration_address not in (None, node.address):
+            addresses.append(self.configuration_address)  # the first primary also answers the configuration endpoint
+        spec = {"addresses": addresses, "passwords": self.passwords, "parameters": self.parameters}
         text = render_config(spec, node.directory, tls_files) + "\n".join(cluster_conf_lines(
             node.hostname, node.address, node.directory, self.tls, self.passwords[-1] if self.passwords else None))
         conf = os.path.join(node.directory, "redis.conf")

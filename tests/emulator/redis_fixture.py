@@ -95,8 +95,15 @@ class CertificateAuthority:
                                                 serialization.NoEncryption()), 0o600)
         _write(self.cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
-    def issue(self, names: list[str], addresses: list[str], cert_path: str, key_path: str) -> None:
-        """Write a server certificate for `names` (the first is the subject) and its key."""
+    def issue(self, names: list[str], addresses: list[str], cert_path: str, key_path: str,
+              client: bool = False) -> None:
+        """Write a server certificate for `names` (the first is the subject) and its key.
+
+        `client`: the certificate may also authenticate its holder as a TLS client, as a Redis
+        Cluster node must on the cluster bus and to its primary (tls-cluster, tls-replication).
+        """
+        usages = [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH] + ([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH] if client
+                                                               else [])
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.timezone.utc)
         sans = [x509.DNSName(n) for n in names] + [x509.IPAddress(ipaddress.ip_address(a)) for a in addresses]
@@ -109,7 +116,7 @@ class CertificateAuthority:
             .not_valid_before(now - datetime.timedelta(minutes=5))
             .not_valid_after(now + datetime.timedelta(days=7))
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
             .sign(self._key, hashes.SHA256())
         )
         _write(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

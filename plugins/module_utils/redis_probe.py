@@ -27,7 +27,10 @@ HINTS = {
     "auth": "the server refused authentication: {detail}. Check the AUTH token (and user).",
     "noauth": "the server requires authentication: {detail}. Pass the AUTH token.",
     "protocol": "unexpected answer from {host}:{port}: {detail}.",
+    "cluster": "the cluster behind {host}:{port} is not healthy: {detail}. Check the shards in the console "
+               "(a failover or resharding may be under way).",
 }
+CLUSTER_SLOTS = 16384
 
 
 class ProbeError(Exception):
@@ -48,6 +51,32 @@ def _command(*args):
         data = arg.encode("utf-8")
         parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
     return b"".join(parts)
+
+
+def _read_reply(stream):
+    """One reply in the Redis protocol (RESP2): str, int, None, a list of those, or RedisError for -ERR."""
+    line = _read_line(stream)
+    kind, rest = line[:1], line[1:]
+    if kind == "+":
+        return rest
+    if kind == "-":
+        return RedisError(rest)
+    if kind == ":":
+        return int(rest)
+    if kind == "$":
+        if int(rest) < 0:
+            return None
+        data = stream.read(int(rest) + 2)
+        if len(data) < int(rest) + 2:
+            raise EOFError()
+        return data[:-2].decode("utf-8", "replace")
+    if kind == "*":
+        return None if int(rest) < 0 else [_read_reply(stream) for _index in range(int(rest))]
+    raise ValueError("not a RESP reply: %r" % line[:50])
+
+
+class RedisError(str):
+    """An error reply (-ERR ...), returned rather than raised so the caller names the cause."""
 
 
 def _read_line(stream):
@@ -103,6 +132,25 @@ class Connection:
             if self.sock is None:
                 self._connect()
             self._send_and_check(_command("PING"), "+PONG")
+        except ProbeError:
+            self.close()
+            raise
+
+    def command(self, *args):
+        """Send a command (connecting first if needed) and return its reply; an error reply is a ProbeError."""
+        try:
+            if self.sock is None:
+                self._connect()
+            try:
+                self.sock.sendall(_command(*args))
+                answer = _read_reply(self.stream)
+            except socket.timeout:
+                _fail("timeout", self.values)
+            except (EOFError, ConnectionError, OSError, ValueError):
+                _fail("protocol", self.values, detail="no complete answer to %s" % " ".join(args[:2]))
+            if isinstance(answer, RedisError):
+                _fail("protocol", self.values, detail="%s answered %s" % (" ".join(args[:2]), answer[:200]))
+            return answer
         except ProbeError:
             self.close()
             raise
@@ -202,3 +250,49 @@ def probe_series(ping_once, duration, interval, stop_file=None, clock=time.monot
         outages.append(dict(outage, seconds=round(end - since, 3), ended=False))
     return {"pings": attempts, "pings_failed": failed, "seconds": round(end - start, 3), "outages": outages,
             "longest_outage_seconds": max([o["seconds"] for o in outages] or [0.0]), "pong_at_end": pong}
+
+
+def _pairs(flat):
+    """A RESP2 map (key, value, key, value, ...) as a dict."""
+    return dict(zip(flat[0::2], flat[1::2]))
+
+
+def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=None, timeout=5.0,
+                 resolver=socket.getaddrinfo):
+    """Check a cluster-mode group through its configuration endpoint, then PING every shard's primary.
+
+    CLUSTER INFO must say cluster_state:ok with all 16384 slots assigned and ok; CLUSTER SHARDS (Redis 7+)
+    names each shard's slots and primary, reached by its host name (TLS verified against it).
+    Returns ping()'s fields for the configuration endpoint plus cluster_state, slots_ok and shards
+    [{slots, primary, latency_ms}]. Raises ProbeError (cause cluster, or the failing primary's cause).
+    """
+    started = time.time()
+    connection = Connection(host, port, tls, ca_file, user, password, timeout, resolver)
+    try:
+        info = dict(line.split(":", 1) for line in connection.command("CLUSTER", "INFO").splitlines() if ":" in line)
+        slots_ok = int(info.get("cluster_slots_ok", 0))
+        if info.get("cluster_state") != "ok" or slots_ok != CLUSTER_SLOTS \
+                or int(info.get("cluster_slots_assigned", 0)) != CLUSTER_SLOTS:
+            _fail("cluster", connection.values, detail="cluster_state %s, %s of %d slots assigned, %d ok" % (
+                info.get("cluster_state", "?"), info.get("cluster_slots_assigned", "?"), CLUSTER_SLOTS, slots_ok))
+        shards = connection.command("CLUSTER", "SHARDS")
+        result = dict(connection.peer, pong=True, cluster_state="ok", slots_ok=slots_ok, shards=[])
+    finally:
+        connection.close()
+    for shard in shards:
+        shard = _pairs(shard)
+        slots = shard.get("slots") or []
+        ranges = ",".join("%s-%s" % (first, last) if first != last else str(first)
+                          for first, last in zip(slots[0::2], slots[1::2]))
+        nodes = [_pairs(node) for node in shard.get("nodes") or []]
+        primary = next((n for n in nodes if n.get("role") == "master"), None)
+        if primary is None:
+            _fail("cluster", {"host": host, "port": port, "timeout": timeout},
+                  detail="the shard with slots %s has no primary" % (ranges or "(none)"))
+        address = primary.get("hostname") or primary.get("endpoint") or primary.get("ip")
+        node_port = int(primary.get("tls-port") or primary.get("port")) if tls else int(primary.get("port"))
+        answer = ping(address, node_port, tls, ca_file, user, password, timeout, resolver)
+        result["shards"].append({"slots": ranges, "primary": "%s:%d" % (address, node_port),
+                                 "latency_ms": answer["latency_ms"]})
+    result["latency_ms"] = round((time.time() - started) * 1000, 2)
+    return result

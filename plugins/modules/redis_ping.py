@@ -55,6 +55,15 @@ options:
       - With I(duration), fail when the last PING of the series got no PONG.
     type: bool
     default: true
+  cluster:
+    description:
+      - The host is a cluster-mode group's configuration endpoint. Check that C(CLUSTER INFO) says
+        C(cluster_state:ok) with all 16384 slots assigned and ok, then PING every shard's primary, by the
+        host name C(CLUSTER SHARDS) gives (Redis 7 or later), with the same TLS and AUTH settings.
+      - Not with I(duration).
+    type: bool
+    default: false
+    version_added: 0.2.0
   duration:
     description:
       - Seconds to keep probing. 0 sends one PING.
@@ -123,6 +132,20 @@ hint:
   description: What to check for that cause.
   returned: when I(pong=false)
   type: str
+cluster_state:
+  description: The cluster's state, C(ok).
+  returned: with I(cluster=true) and PONG
+  type: str
+slots_ok:
+  description: Slots assigned and ok, 16384.
+  returned: with I(cluster=true) and PONG
+  type: int
+shards:
+  description: Each shard's slots, its primary (host:port) and the PING latency of that primary.
+  returned: with I(cluster=true) and PONG
+  type: list
+  elements: dict
+  sample: [{slots: "0-8191", primary: "app-0001-001.app.abc123.use1.cache.amazonaws.com:6379", latency_ms: 2.1}]
 pings:
   description: PINGs sent.
   returned: with I(duration)
@@ -167,6 +190,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import Connection
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ProbeError
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cluster_ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 
@@ -174,7 +198,8 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 def probe(p):
     """(failed, result) of one PING: failed only when there was no PONG and fail_on_error is set."""
     try:
-        return False, ping(p["host"], p["port"], p["tls"], p["ca_file"], p["user"], p["password"], p["timeout"])
+        return False, (cluster_ping if p["cluster"] else ping)(p["host"], p["port"], p["tls"], p["ca_file"], p["user"],
+                                                               p["password"], p["timeout"])
     except ProbeError as e:
         message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
         return p["fail_on_error"], {"msg": message, "pong": False, "cause": e.cause, "hint": e.hint}
@@ -205,12 +230,16 @@ def main():
             password=dict(type="str", no_log=True, aliases=["auth_token"]),
             timeout=dict(type="float", default=5),
             fail_on_error=dict(type="bool", default=True),
+            cluster=dict(type="bool", default=False),
             duration=dict(type="float", default=0),
             interval=dict(type="float", default=0.1),
             stop_file=dict(type="path"),
         ),
         supports_check_mode=True,
     )
+    if module.params["cluster"] and module.params["duration"] > 0:
+        module.fail_json(msg="cluster and duration cannot be used together: probe a shard's primary endpoint "
+                             "for a while, or check the whole cluster once.")
     failed, result = (probe_for_a_while if module.params["duration"] > 0 else probe)(module.params)
     if failed:
         module.fail_json(**result)

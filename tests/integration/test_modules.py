@@ -308,3 +308,35 @@ def test_a_group_restored_from_a_snapshot_holds_its_data(aws, emulator):
     assert mutating == [[], ["CreateReplicationGroup"], [], []]
     restored = probes.describe(aws, "restored")["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
     assert probes.redis(emulator, restored, "GET", "in-the-snapshot") == ["yes"]
+
+
+def test_redis_ping_cluster_checks_the_slots_and_pings_every_primary_of_a_real_tls_cluster(emulator, tmp_path):
+    """A real Redis Cluster (tests/emulator/redis_cluster.py: TLS, AUTH, host names), not yet behind the emulator."""
+    import secrets  # pylint: disable=import-outside-toplevel
+
+    from tests.emulator.redis_cluster import RedisCluster  # pylint: disable=import-outside-toplevel
+
+    block = int(os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2"))
+    suffix = f"pingc.{secrets.token_hex(3)}.use1.cache.amazonaws.com"
+    nodes = {f"pingc-{shard:04d}-001.{suffix}": f"127.0.{block}.{220 + shard}" for shard in (1, 2)}
+    ca_file = emulator.state()["ca_file"]
+    from tests.emulator.redis_fixture import CertificateAuthority  # pylint: disable=import-outside-toplevel
+
+    ca = CertificateAuthority(os.path.dirname(ca_file))
+    cluster = RedisCluster(str(tmp_path), ca, nodes, shards=2, replicas=0, passwords=[TOKEN],
+                           configuration_hostname=f"clustercfg.{suffix}", name="pingc")
+    cluster.start()
+    try:
+        hosts.assert_mapped(f"clustercfg.{suffix}")
+        rc, output = ansible.run([os.path.join(ansible.BIN, "ansible"), "localhost", "-e",
+                                  f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
+                                  "-a", json.dumps({"host": f"clustercfg.{suffix}", "cluster": True,
+                                                    "ca_file": ca_file, "password": TOKEN})], emulator, check=False)
+        assert rc == 0, output[-3000:]
+        flat = " ".join(output.split())
+        assert "cluster_state: ok" in flat and "slots_ok: 16384" in flat
+        for shard, slots in ((1, "0-8191"), (2, "8192-16383")):
+            assert f"primary: pingc-{shard:04d}-001.{suffix}:6379" in flat and f"slots: {slots}" in flat
+        assert TOKEN not in output
+    finally:
+        cluster.stop()

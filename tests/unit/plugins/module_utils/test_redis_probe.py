@@ -77,3 +77,121 @@ def test_no_failure_means_no_outage_and_a_stop_file_ends_the_probing_early():
 def test_a_slow_ping_shortens_the_sleep_so_pings_stay_on_the_interval():
     _result, calls = _series(["PONG"], duration=2.0, ping_seconds=0.0625)
     assert calls == [0.25 * i for i in range(8)]
+
+
+class FakeRedis:
+    """A plain-TCP server on 127.0.0.1 answering each command from `answers` (command words -> RESP bytes)."""
+
+    def __init__(self, answers):
+        import socketserver
+        import threading
+
+        self.answers, self.commands, self.connections = answers, [], []
+        fake = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                fake.connections.append(self.request)
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    words = []
+                    for _index in range(int(line[1:])):
+                        length = int(self.rfile.readline()[1:])
+                        words.append(self.rfile.read(length + 2)[:-2].decode())
+                    fake.commands.append(tuple(words))
+                    self.wfile.write(fake.answers.get(tuple(words), b"-ERR unknown command\r\n"))
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def drop(self):
+        """Drop every client connection, as a failover does."""
+        import socket as sockets
+
+        for connection in self.connections:
+            connection.shutdown(sockets.SHUT_RDWR)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _bulk(text):
+    return b"$%d\r\n%s\r\n" % (len(text), text.encode())
+
+
+def _array(*items):
+    return b"*%d\r\n" % len(items) + b"".join(items)
+
+
+def _shard(first, last, port, role="master"):
+    node = _array(_bulk("id"), _bulk("abc"), _bulk("port"), b":%d\r\n" % port, _bulk("ip"), _bulk("127.0.0.1"),
+                  _bulk("endpoint"), _bulk("127.0.0.1"), _bulk("hostname"), _bulk(""), _bulk("role"), _bulk(role),
+                  _bulk("health"), _bulk("online"))
+    return _array(_bulk("slots"), _array(b":%d\r\n" % first, b":%d\r\n" % last), _bulk("nodes"), _array(node))
+
+
+def _cluster(info, shards):
+    fake = FakeRedis({})
+    fake.answers.update({("PING",): b"+PONG\r\n", ("CLUSTER", "INFO"): _bulk(info),
+                         ("CLUSTER", "SHARDS"): _array(*[shard(fake.port) for shard in shards])})
+    return fake
+
+
+HEALTHY = "cluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_slots_ok:16384\r\ncluster_known_nodes:2\r\n"
+
+
+def test_a_healthy_cluster_pings_every_shards_primary():
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cluster_ping
+
+    fake = _cluster(HEALTHY, [lambda port: _shard(0, 8191, port), lambda port: _shard(8192, 16383, port)])
+    try:
+        result = cluster_ping("127.0.0.1", fake.port, tls=False, timeout=2)
+    finally:
+        fake.close()
+    assert result["cluster_state"] == "ok" and result["slots_ok"] == 16384
+    assert [(s["slots"], s["primary"]) for s in result["shards"]] == [
+        ("0-8191", "127.0.0.1:%d" % fake.port), ("8192-16383", "127.0.0.1:%d" % fake.port)]
+    assert fake.commands.count(("PING",)) == 2
+
+
+@pytest.mark.parametrize("info, shards, detail", [
+    ("cluster_state:fail\r\ncluster_slots_assigned:16384\r\ncluster_slots_ok:16000\r\n", [],
+     "cluster_state fail, 16384 of 16384 slots assigned, 16000 ok"),
+    ("cluster_state:ok\r\ncluster_slots_assigned:8192\r\ncluster_slots_ok:8192\r\n", [],
+     "cluster_state ok, 8192 of 16384 slots assigned, 8192 ok"),
+    (HEALTHY, [lambda port: _shard(0, 16383, port, role="replica")], "the shard with slots 0-16383 has no primary"),
+])
+def test_an_unhealthy_cluster_is_cause_cluster(info, shards, detail):
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cluster_ping
+
+    fake = _cluster(info, shards)
+    try:
+        with pytest.raises(ProbeError) as excinfo:
+            cluster_ping("127.0.0.1", fake.port, tls=False, timeout=2)
+    finally:
+        fake.close()
+    assert excinfo.value.cause == "cluster" and detail in excinfo.value.hint
+
+
+def test_a_connection_is_kept_across_pings_and_made_again_after_a_drop():
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import Connection
+
+    fake = FakeRedis({("PING",): b"+PONG\r\n", ("AUTH", "default", "tok-en"): b"+OK\r\n"})
+    try:
+        connection = Connection("127.0.0.1", fake.port, tls=False, password="tok-en", timeout=2)
+        connection.ping()
+        connection.ping()
+        fake.drop()
+        with pytest.raises(ProbeError):
+            connection.ping()
+        connection.ping()
+        connection.close()
+    finally:
+        fake.close()
+    auth = ("AUTH", "default", "tok-en")
+    assert fake.commands == [auth, ("PING",), ("PING",), auth, ("PING",)]

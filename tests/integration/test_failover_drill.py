@@ -79,3 +79,13 @@ def test_an_unknown_instance_is_named(emulator, drill):
     rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=nope", check=False)
     assert rc != 0 and "failover_drill_instance: set it to the name of the instance to drill, one of queue, solo" \
         in " ".join(output.split())
+
+
+def test_check_mode_only_checks(aws, emulator, drill):
+    emulator.call("requests", method="DELETE")
+    rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=queue", "--check",
+                                  check=False)
+    assert rc == 0, output[-4000:]
+    assert emulator.requests(mutating_only=True) == []
+    members = probes.describe(aws, "drill-queue")["NodeGroups"][0]["NodeGroupMembers"]
+    assert [m["CacheClusterId"] for m in members if m["CurrentRole"] == "primary"] == ["drill-queue-001"]

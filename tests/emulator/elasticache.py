@@ -16,6 +16,7 @@ import time
 from . import rules
 from .catalog import DEFAULT_ENGINE_VERSION, ENGINE_VERSIONS, FAMILIES, PARAMETERS, allows
 from .protocol import AWSError, model_error
+from .redis_cluster import aws_slot_ranges, format_ranges
 
 ACCOUNT = "123456789012"
 # What DescribeCacheClusters returns in CacheCluster.ClientDownloadLandingPage.
@@ -134,6 +135,8 @@ class Group:  # pylint: disable=too-many-instance-attributes
         self.reboots = 0  # each one restarts redis-server empty
         self.restore_from = None  # a Redis dump to start from (snapshot, or the cluster it was made from)
         self.log_delivery = []
+        self.node_group_ids = ["0001"]  # cluster mode: a removed shard's id is not used again
+        self.retired_members = []  # members of removed shards: their names stay mapped while the group lives
         self.__dict__.update(fields)
         self.pending = {}
         self.node_pending = {}
@@ -149,6 +152,10 @@ class Group:  # pylint: disable=too-many-instance-attributes
         return f"{self.region}-{'cluster-' if self.standalone else ''}{self.id}"
 
     @property
+    def num_node_groups(self):
+        return len(self.node_group_ids)
+
+    @property
     def node_count(self):
         return self.num_node_groups * (self.replicas + 1)
 
@@ -156,8 +163,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
         if self.standalone:
             return [self.id]
         if self.cluster_mode:
-            return [f"{self.id}-{g:04d}-{n:03d}" for g in range(1, self.num_node_groups + 1)
-                    for n in range(1, self.replicas + 2)]
+            return [f"{self.id}-{g}-{n:03d}" for g in self.node_group_ids for n in range(1, self.replicas + 2)]
         members = [f"{self.id}-{n:03d}" for n in range(1, self.replicas + 2)]
         if self.primary_cluster_id:
             members[0] = self.primary_cluster_id
@@ -185,12 +191,17 @@ class Group:  # pylint: disable=too-many-instance-attributes
         # A node keeps its name when its cluster joins a replication group.
         return f"{member_id}.{self.hash}.0001.{region_code(self.region)}.cache.amazonaws.com"
 
-    def hostnames(self):
+    def hostnames(self, serving_only=False):
+        """Every name to map in the hosts files; `serving_only`: without the nodes of removed shards.
+
+        A removed shard's names stay mapped, so a client holding an old slot map never asks DNS.
+        """
         primary, reader, config = self.endpoint_names()
         names = [n for n in (primary, config) if n]
         if reader and self.replicas > 0:
             names.append(reader)
-        return names + [self.node_name(m) for m in self.member_ids()]
+        retired = [] if serving_only else self.retired_members
+        return names + [self.node_name(m) for m in self.member_ids() + retired]
 
     def render_log_delivery(self):
         return [dict(c) for c in self.log_delivery]
@@ -199,10 +210,11 @@ class Group:  # pylint: disable=too-many-instance-attributes
         primary, reader, config = self.endpoint_names()
         members = self.member_ids()
         node_groups = []
-        for index in range(self.num_node_groups):
+        slots = aws_slot_ranges(self.num_node_groups)
+        for index, node_group_id in enumerate(self.node_group_ids):
             group_members = members[index * (self.replicas + 1):(index + 1) * (self.replicas + 1)]
             node_group = {
-                "NodeGroupId": f"{index + 1:04d}",
+                "NodeGroupId": node_group_id,
                 "Status": self.status,
                 "NodeGroupMembers": [
                     {
@@ -218,7 +230,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
                 ],
             }
             if self.cluster_mode:
-                node_group["Slots"] = _slots(index, self.num_node_groups)
+                node_group["Slots"] = format_ranges([slots[index]])
             else:
                 node_group["PrimaryEndpoint"] = {"Address": primary, "Port": self.port}
                 if self.replicas > 0:
@@ -318,11 +330,17 @@ class Group:  # pylint: disable=too-many-instance-attributes
         return cluster
 
 
-def _slots(index, count):
-    per = 16384 // count
-    start = index * per
-    end = 16383 if index == count - 1 else start + per - 1
-    return f"{start}-{end}"
+class Serving:  # pylint: disable=too-few-public-methods
+    """A group as the Redis fixture mirrors it: the same fields, but only the names of nodes that run."""
+
+    def __init__(self, group: Group):
+        self._group = group
+
+    def __getattr__(self, name):
+        return getattr(self._group, name)
+
+    def hostnames(self):
+        return self._group.hostnames(serving_only=True)
 
 
 class Region:
@@ -422,9 +440,12 @@ class ElastiCache:
         return (time.monotonic() + seconds, finish)
 
     def running_groups(self):
-        """(region, group) of every group that has endpoints serving: what the Redis fixture mirrors."""
+        """(region, group) of every group that has endpoints serving: what the Redis fixture mirrors.
+
+        Each group is seen through Serving: its hostnames() are those of the nodes that serve now.
+        """
         with self.lock:
-            return [(r, g) for r in self.regions.values() for g in r.all_groups()
+            return [(r, Serving(g)) for r in self.regions.values() for g in r.all_groups()
                     if g.status in ("available", "modifying", "snapshotting", "rebooting cache cluster nodes")]
 
     def effective_parameters(self, region: Region, name: str) -> dict:
@@ -666,8 +687,9 @@ class ElastiCache:
             del region.clusters[primary.id]
         group = Group(
             id=group_id, description=p["ReplicationGroupDescription"], cluster_mode=cluster_mode,
-            num_node_groups=num_node_groups, replicas=replicas, automatic_failover=automatic_failover,
-            multi_az=multi_az, arn=region.arn("replicationgroup", group_id), **settings,
+            node_group_ids=[f"{n:04d}" for n in range(1, num_node_groups + 1)], replicas=replicas,
+            automatic_failover=automatic_failover, multi_az=multi_az, arn=region.arn("replicationgroup", group_id),
+            **settings,
         )
         self._start(region, group, _tags(p), f"Replication group {group_id} created")
         return {"ReplicationGroup": group.render()}
@@ -695,7 +717,7 @@ class ElastiCache:
         if "PreferredAvailabilityZone" in p:
             settings["azs"] = [p["PreferredAvailabilityZone"]]
         cluster = Group(
-            id=cluster_id, standalone=True, description="", cluster_mode=False, num_node_groups=1, replicas=0,
+            id=cluster_id, standalone=True, description="", cluster_mode=False, replicas=0,
             automatic_failover=False, multi_az=False, arn=region.arn("cluster", cluster_id), **settings,
         )
         self._start(region, cluster, _tags(p), "Cache cluster created")
@@ -812,6 +834,8 @@ class ElastiCache:
         group = region.member_clusters().get(p["CacheClusterId"].lower())
         if group is None:
             raise _error("CacheClusterNotFound", f"CacheCluster {p['CacheClusterId']} not found.")
+        if group.cluster_mode:
+            raise AWSError("InvalidAction", "Rebooting a node in cluster mode is not implemented by the emulator.")
         if p["CacheNodeIdsToReboot"] != ["0001"]:
             raise rules.invalid(f"Cache cluster {p['CacheClusterId']} has one node, 0001.")
         if group.status != "available":
@@ -934,6 +958,9 @@ class ElastiCache:
                     raise rules.combination("Changing in-transit encryption needs engine version 7.0 or later.")
                 if not transit and group.tokens:
                     raise rules.combination("Delete the AUTH token before disabling in-transit encryption.")
+                if group.cluster_mode:
+                    raise AWSError("InvalidAction", "Changing in-transit encryption in cluster mode is not "
+                                                    "implemented by the emulator.")
                 changes["transit"] = transit
                 changes["transit_mode"] = p.get("TransitEncryptionMode", "preferred" if transit else "required")
 
@@ -978,8 +1005,9 @@ class ElastiCache:
         self._require_available(group, "change its replica count")
         if not p.get("ApplyImmediately"):
             raise rules.invalid("ApplyImmediately must be true to change the replica count.")
-        if group.cluster_mode and "ReplicaConfiguration" in p:
-            raise AWSError("InvalidAction", "ReplicaConfiguration is not implemented by the emulator.")
+        if group.cluster_mode:
+            raise AWSError("InvalidAction", "Changing the replica count in cluster mode is not implemented by the "
+                                            "emulator.")
         if "NewReplicaCount" not in p:
             raise AWSError("MissingParameter", "NewReplicaCount is required.")
         count = p["NewReplicaCount"]
@@ -999,6 +1027,59 @@ class ElastiCache:
 
         group.transition = self._after(self.config.modify_seconds, finish)
         return {"ReplicationGroup": group.render()}
+
+    def op_ModifyReplicationGroupShardConfiguration(self, region, p):  # pylint: disable=invalid-name
+        """Online resharding: modifying while slots move with their keys, then the new NodeGroups.
+
+        Scaling in removes the shards NodeGroupsToRemove names (or all but NodeGroupsToRetain); the
+        emulator's Redis Cluster can only remove the last shards, so other choices are refused.
+        """
+        group = self._group(region, p["ReplicationGroupId"])
+        if not group.cluster_mode:
+            raise rules.combination(f"Replication group {group.id} is not cluster mode enabled; its shard "
+                                    "configuration cannot be modified.")
+        if not p["ApplyImmediately"]:
+            raise rules.invalid("ApplyImmediately must be true to modify the shard configuration.")
+        self._require_available(group, "modify its shard configuration")
+        count, current = p["NodeGroupCount"], list(group.node_group_ids)
+        if not 1 <= count <= 500:
+            raise rules.invalid("The parameter NodeGroupCount must be between 1 and 500.")
+        if "ReshardingConfiguration" in p and count <= len(current):
+            raise rules.combination("ReshardingConfiguration can only be given when NodeGroupCount adds shards.")
+        removed = self._shards_to_remove(group, p, count)
+        if removed != current[len(current) - len(removed):]:
+            raise AWSError("InvalidAction", "Removing shards other than the last ones is not implemented by the "
+                                            f"emulator: remove {', '.join(current[count:])}.")
+        kept = current[:len(current) - len(removed)]
+        used = [int(g) for g in current + [m.rsplit("-", 2)[1] for m in group.retired_members]]
+        added = [f"{n:04d}" for n in range(max(used) + 1, max(used) + 1 + count - len(kept))]
+        group.pending["Resharding"] = {"SlotMigration": {"ProgressPercentage": 0.0}}
+        members = set(group.member_ids())
+        self._modify(region, group, {"node_group_ids": kept + added, "retired_members": group.retired_members + [
+            m for m in sorted(members) if m.rsplit("-", 2)[1] in removed]})
+        return {"ReplicationGroup": group.render()}
+
+    @staticmethod
+    def _shards_to_remove(group, p, count):
+        current = group.node_group_ids
+        to_remove, to_retain = p.get("NodeGroupsToRemove"), p.get("NodeGroupsToRetain")
+        if count >= len(current):
+            if to_remove or to_retain:
+                raise rules.combination("NodeGroupsToRemove and NodeGroupsToRetain are only valid when "
+                                        "NodeGroupCount removes shards.")
+            return []
+        if (to_remove is None) == (to_retain is None):
+            raise rules.combination("Give either NodeGroupsToRemove or NodeGroupsToRetain when NodeGroupCount is "
+                                    "less than the current number of node groups.")
+        unknown = sorted(set(to_remove or to_retain) - set(current))
+        if unknown:
+            raise _error("NodeGroupNotFoundFault", f"Node group {unknown[0]} not found in {group.id}.")
+        removed = [g for g in current if g in to_remove] if to_remove is not None else \
+            [g for g in current if g not in to_retain]
+        if len(current) - len(removed) != count:
+            raise rules.combination(f"NodeGroupCount {count} does not match the {len(current)} node groups less the "
+                                    f"{len(removed)} removed.")
+        return removed
 
     def op_IncreaseReplicaCount(self, region, p):  # pylint: disable=invalid-name
         return self._replica_count(region, p, increase=True)

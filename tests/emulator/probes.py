@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 
+import redis as redis_py
 from botocore.exceptions import ClientError
 
 from . import hosts
@@ -84,3 +86,61 @@ def redis(emulator, host, *command, token=TOKEN, tls=True):
         list(command)
     env = {**os.environ, **({"REDISCLI_AUTH": token} if token else {})}
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=10, check=True).stdout.split()
+
+
+class KeyReader(threading.Thread):
+    """Reads every key of `expected` ({key: value}) again and again through a redis-py cluster client;
+    records each failed or wrong read (type and key, never a secret).
+
+    redis-py 8.1 cannot follow an ASK redirection to a node it has not seen in CLUSTER SLOTS (a new
+    shard's primary before it owns a slot): it raises AttributeError (redis-py issue #4015, fix in
+    pull request #4214). Any application on redis-py can hit this while ElastiCache scales out. The
+    reader counts those hits and, as an application would have to, refreshes its slot map and reads
+    again for up to 5 s (until the new primary owns slots): the key must still be there.
+    """
+
+    def __init__(self, client, expected: dict):
+        super().__init__(daemon=True)
+        self.client = client
+        self.expected = expected
+        self.passes = 0
+        self.failures: list[str] = []
+        self.client_ask_bug = 0
+        self._halt = threading.Event()
+
+    def run(self):
+        while not self._halt.is_set():
+            for key, value in self.expected.items():
+                self._read(key, value)
+            self.passes += 1
+
+    def _read(self, key, expected):
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                value = self.client.get(key)
+                break
+            except AttributeError as error:
+                if "redis_connection" not in str(error) or time.monotonic() > deadline:
+                    self.failures.append(f"{key}: AttributeError: {error}")
+                    return
+                self.client_ask_bug += 1
+                time.sleep(0.05)
+                self.client.nodes_manager.initialize()
+            except redis_py.exceptions.RedisError as error:
+                self.failures.append(f"{key}: {type(error).__name__}: {error}")
+                return
+        if value != expected:
+            self.failures.append(f"{key}: read {value!r}")
+
+    def wait_for_passes(self, passes: int, timeout: float = 60) -> int:
+        deadline = time.monotonic() + timeout
+        while self.passes < passes:
+            assert self.is_alive() and time.monotonic() < deadline, f"reader stuck at {self.passes} passes"
+            time.sleep(0.05)
+        return self.passes
+
+    def stop(self):
+        self._halt.set()
+        self.join(timeout=30)
+        self.client.close()

@@ -58,6 +58,7 @@ AttributeError, as it would against ElastiCache (see tests/integration/test_redi
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -74,6 +75,9 @@ NODE_TIMEOUT_MS = 5000
 MIGRATE_TIMEOUT_MS = 5000
 KEYS_PER_MIGRATE = 100
 SLOTS_PER_BATCH = 4096
+CONFIGURATION_PREFIX = "clustercfg."
+# A node's name starts with its member cluster id, <group>-<shard>-<node>: "fmc-0002-001.fmc.abc123.use1...".
+_MEMBER = re.compile(r"^[a-z0-9-]+-(\d{4})-(\d{3})\.")
 
 
 # --- pure logic -------------------------------------------------------------------------------------
@@ -103,6 +107,24 @@ def parse_slots(text: str) -> list[tuple[int, int]]:
         bounds = part.split("-", 1)
         ranges.append((int(bounds[0]), int(bounds[-1])))
     return ranges
+
+
+def cluster_layout(names, addresses) -> tuple[tuple[str, str] | None, list[dict[str, str]]]:
+    """(configuration endpoint (name, address), shards) from a cluster-mode group's names and addresses.
+
+    Each shard is {hostname: address}, its primary (node 001) first; shards in NodeGroupId order,
+    which is also the order they were added in (ElastiCache does not reuse an id).
+    """
+    configuration, shards = None, {}
+    for name, address in zip(names, addresses):
+        if name.startswith(CONFIGURATION_PREFIX):
+            configuration = (name, address)
+            continue
+        match = _MEMBER.match(name)
+        if match is None:
+            raise ValueError(f"{name} is neither a configuration endpoint nor a cluster-mode node name")
+        shards.setdefault(match.group(1), []).append((match.group(2), name, address))
+    return configuration, [{n: a for _, n, a in sorted(shards[k])} for k in sorted(shards)]
 
 
 def plan_moves(owners: list[int | None], targets: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -177,6 +177,7 @@ class RedisServers:
         self.ca = CertificateAuthority(os.path.join(directory, "ca"))
         self.redis_server = redis_server or shutil.which("redis-server") or "/usr/bin/redis-server"
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
+        self._clusters: dict[str, tuple[dict, object]] = {}  # key -> (spec, redis_cluster.RedisCluster)
 
     def ensure(self, key: str, spec: dict) -> None:
         """Make the group's server match spec (names, addresses, tls, passwords, parameters, disconnects,
@@ -185,8 +186,12 @@ class RedisServers:
         Parameter and password changes are applied to the running server, as ElastiCache applies
         them without dropping connections; a disconnect drops every client connection; a change of
         names, addresses or TLS restarts it with its data; a reboot restarts it without. A new
-        server starts from the dump `restore_from` names, or empty.
+        server starts from the dump `restore_from` names, or empty. A group in cluster mode (its
+        parameters say cluster-enabled yes) gets a Redis Cluster instead (ensure_cluster).
         """
+        if spec["parameters"].get("cluster-enabled") == "yes":
+            self.ensure_cluster(key, spec)
+            return
         current = self._running.get(key)
         directory = os.path.join(self.directory, "redis", key)
         dump = os.path.join(directory, "dump.rdb")
@@ -218,6 +223,47 @@ class RedisServers:
         )
         self._running[key] = (dict(spec), process)
         _wait_listening(spec["addresses"][0], process, os.path.join(directory, "redis.log"))
+
+    def ensure_cluster(self, key: str, spec: dict) -> None:
+        """Make the Redis Cluster of a cluster-mode group match spec: start it, add or remove shards online
+        (slots move with their keys), set passwords and parameters on every node.
+
+        Blocking: call it from the thread the nodes should die with. Node names carry the layout
+        (redis_cluster.cluster_layout). A failed change stops the cluster; the next call starts it again.
+        """
+        from .redis_cluster import RedisCluster, cluster_layout  # pylint: disable=import-outside-toplevel
+
+        configuration, shards = cluster_layout(spec["names"], spec["addresses"])
+        current = self._clusters.get(key)
+        if current is None:
+            cluster = RedisCluster(self.directory, self.ca, {n: a for s in shards for n, a in s.items()},
+                                   shards=len(shards), replicas=len(shards[0]) - 1, passwords=spec["passwords"],
+                                   tls=spec["tls"], configuration_hostname=configuration[0],
+                                   configuration_address=configuration[1], name=key, hosts_files=(),
+                                   parameters=spec["parameters"], redis_server=self.redis_server)
+            cluster.start()
+            self._clusters[key] = (dict(spec), cluster)
+            return
+        old, cluster = current
+        if old == spec:
+            return
+        try:
+            running = [list(s) for s in cluster_layout(old["names"], old["addresses"])[1]]
+            wanted = [list(s) for s in shards]
+            for _ in range(len([s for s in running if s not in wanted])):
+                cluster.remove_shard()  # the emulated API only removes the last shards
+            for shard in shards:
+                if list(shard) not in running:
+                    cluster.add_shard(shard)
+            if old["passwords"] != spec["passwords"]:
+                cluster.set_passwords(spec["passwords"])
+            if old["parameters"] != spec["parameters"]:
+                cluster.configure(spec["parameters"])
+        except Exception:
+            del self._clusters[key]
+            cluster.stop()
+            raise
+        self._clusters[key] = (dict(spec), cluster)
 
     def _reconfigure(self, key: str, old: dict, new: dict) -> None:
         commands = [["CONFIG", "SET", name, value] for name, value in sorted(new["parameters"].items())
@@ -269,13 +315,22 @@ class RedisServers:
         entry = self._running.pop(key, None)
         if entry:
             _terminate(entry[1])
+        cluster = self._clusters.pop(key, None)
+        if cluster:
+            cluster[1].stop()
 
     def stop_all(self) -> None:
-        for key in list(self._running):
+        for key in list(self._running) + list(self._clusters):
             self.stop(key)
 
     def pids(self) -> dict[str, int]:
-        return {key: entry[1].pid for key, entry in self._running.items() if entry[1].poll() is None}
+        """{key: pid} of each running server; for a Redis Cluster, the node behind its configuration endpoint."""
+        pids = {key: entry[1].pid for key, entry in self._running.items() if entry[1].poll() is None}
+        for key, (_, cluster) in self._clusters.items():
+            nodes = cluster.pids()
+            if nodes:
+                pids[key] = next(iter(nodes.values()))
+        return pids
 
 
 def _wait_listening(address: str, process: subprocess.Popen, log: str, timeout: float = 10.0) -> None:

@@ -10,15 +10,13 @@ import os
 import secrets
 import socket
 import subprocess
-import threading
 import time
 
 import pytest
-import redis
 from redis.crc import key_slot
 from redis.cluster import RedisCluster as ClusterClient
 
-from tests.emulator import hosts
+from tests.emulator import hosts, probes
 from tests.emulator.redis_cluster import ClusterError, RedisCluster, aws_slot_ranges, format_ranges
 from tests.emulator.redis_fixture import CertificateAuthority
 
@@ -113,7 +111,7 @@ def test_keys_stay_readable_while_resharding_2_to_3_and_back(bed, ca):
     client.mset_nonatomic({f"user:{i}": f"value-{i}" for i in range(KEYS)})
     assert sum(_keys_per_primary(cluster, ca).values()) >= KEYS
 
-    reader = _Reader(_client(ca, names))
+    reader = probes.KeyReader(_client(ca, names), {f"user:{i}": f"value-{i}".encode() for i in range(KEYS)})
     reader.start()
     try:
         reader.wait_for_passes(1)
@@ -198,62 +196,6 @@ def _alive(pid: int) -> bool:
 
 def _keys_per_primary(cluster, ca) -> dict[str, int]:
     return {s["primary"]: int(_cli(ca, s["primary"], "DBSIZE")) for s in cluster.slots()}
-
-
-class _Reader(threading.Thread):
-    """Reads every key again and again; records each failed or wrong read (type and key, never a secret).
-
-    redis-py 8.1 cannot follow an ASK redirection to a node it has not seen in CLUSTER SLOTS (a new
-    shard's primary before it owns a slot): it raises AttributeError (redis-py issue #4015, fix in
-    pull request #4214). Any application on redis-py can hit this while ElastiCache scales out. The
-    reader counts those hits and, as an application would have to, refreshes its slot map and reads
-    again for up to 5 s (until the new primary owns slots): the key must still be there.
-    """
-
-    def __init__(self, client):
-        super().__init__(daemon=True)
-        self.client = client
-        self.passes = 0
-        self.failures: list[str] = []
-        self.client_ask_bug = 0
-        self._halt = threading.Event()
-
-    def run(self):
-        while not self._halt.is_set():
-            for i in range(KEYS):
-                self._read(f"user:{i}", f"value-{i}".encode())
-            self.passes += 1
-
-    def _read(self, key, expected):
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                value = self.client.get(key)
-                break
-            except AttributeError as error:
-                if "redis_connection" not in str(error) or time.monotonic() > deadline:
-                    self.failures.append(f"{key}: AttributeError: {error}")
-                    return
-                self.client_ask_bug += 1
-                time.sleep(0.05)
-                self.client.nodes_manager.initialize()
-            except redis.exceptions.RedisError as error:
-                self.failures.append(f"{key}: {type(error).__name__}: {error}")
-                return
-        if value != expected:
-            self.failures.append(f"{key}: read {value!r}")
-
-    def wait_for_passes(self, passes: int, timeout: float = 60) -> int:
-        deadline = time.monotonic() + timeout
-        while self.passes < passes:
-            assert self.is_alive() and time.monotonic() < deadline, f"reader stuck at {self.passes} passes"
-            time.sleep(0.05)
-        return self.passes
-
-    def stop(self):
-        self._halt.set()
-        self.join(timeout=30)
-        self.client.close()
 
 
 def test_a_taken_address_stops_the_start_before_any_node_runs(ca, tmp_path):

@@ -96,3 +96,74 @@ def test_unknown_and_foreign_arns_are_refused(backend):
 def test_engine_versions_are_described_from_the_catalog(backend, filters, expected):
     versions = backend("DescribeCacheEngineVersions", **filters)["CacheEngineVersions"]
     assert [(v["Engine"], v["EngineVersion"], v["CacheParameterGroupFamily"]) for v in versions] == expected
+
+
+def _sharded(backend, shards=2):
+    return _group(backend, "fmc", ClusterMode="enabled", NumNodeGroups=shards, ReplicasPerNodeGroup=1,
+                  TransitEncryptionEnabled=True)
+
+
+def _reshard(backend, count, **params):
+    return backend("ModifyReplicationGroupShardConfiguration", **{
+        "ReplicationGroupId": "fmc", "NodeGroupCount": count, "ApplyImmediately": True, **params})["ReplicationGroup"]
+
+
+def _describe(backend, group_id="fmc"):
+    return backend("DescribeReplicationGroups", ReplicationGroupId=group_id)["ReplicationGroups"][0]
+
+
+def test_cluster_mode_slots_and_node_groups_are_laid_out_as_aws_lays_them_out(backend):
+    _sharded(backend, 3)
+    group = _describe(backend)
+    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [
+        ("0001", "0-5461"), ("0002", "5462-10922"), ("0003", "10923-16383")]
+    assert [m["CacheClusterId"] for m in group["NodeGroups"][1]["NodeGroupMembers"]] == ["fmc-0002-001",
+                                                                                        "fmc-0002-002"]
+    assert group["ConfigurationEndpoint"]["Address"].startswith("clustercfg.fmc.")
+
+
+def test_resharding_adds_new_ids_and_removed_shards_stay_mapped(backend):
+    _sharded(backend)
+    answer = _reshard(backend, 3, ReshardingConfiguration=[{"PreferredAvailabilityZones": ["us-east-1a"]}])
+    assert answer["Status"] == "modifying"
+    assert answer["PendingModifiedValues"]["Resharding"] == {"SlotMigration": {"ProgressPercentage": 0.0}}
+    group = _describe(backend)
+    assert (group["Status"], group["PendingModifiedValues"]) == ("available", {})
+    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [
+        ("0001", "0-5461"), ("0002", "5462-10922"), ("0003", "10923-16383")]
+    _reshard(backend, 2, NodeGroupsToRetain=["0001", "0002"])
+    _reshard(backend, 3)
+    group = _describe(backend)
+    assert [g["NodeGroupId"] for g in group["NodeGroups"]] == ["0001", "0002", "0004"]  # 0003 is not reused
+    assert "fmc-0003-001" not in group["MemberClusters"] and len(group["MemberClusters"]) == 6
+
+
+@pytest.mark.parametrize("count, params, code", [
+    (1, {}, "InvalidParameterCombination"),  # scaling in names the shards to remove or retain
+    (1, {"NodeGroupsToRemove": ["0002"], "NodeGroupsToRetain": ["0001"]}, "InvalidParameterCombination"),
+    (1, {"NodeGroupsToRemove": ["0009"]}, "NodeGroupNotFoundFault"),
+    (1, {"NodeGroupsToRemove": ["0001", "0002"]}, "InvalidParameterCombination"),
+    (1, {"NodeGroupsToRemove": ["0001"]}, "InvalidAction"),  # only the last shards (the emulator's limit)
+    (3, {"NodeGroupsToRemove": ["0002"]}, "InvalidParameterCombination"),
+    (2, {"ReshardingConfiguration": [{"PreferredAvailabilityZones": ["us-east-1a"]}]},
+     "InvalidParameterCombination"),
+    (0, {}, "InvalidParameterValue"),
+])
+def test_shard_configuration_changes_are_checked_as_aws_checks_them(backend, count, params, code):
+    _sharded(backend)
+    with pytest.raises(AWSError) as error:
+        _reshard(backend, count, **params)
+    assert error.value.code == code
+    assert _describe(backend)["Status"] == "available"
+
+
+def test_shard_configuration_needs_cluster_mode_and_apply_immediately(backend):
+    _group(backend, "plain")
+    with pytest.raises(AWSError) as error:
+        backend("ModifyReplicationGroupShardConfiguration", ReplicationGroupId="plain", NodeGroupCount=2,
+                ApplyImmediately=True)
+    assert error.value.code == "InvalidParameterCombination"
+    _sharded(backend)
+    with pytest.raises(AWSError) as error:
+        _reshard(backend, 3, ApplyImmediately=False)
+    assert error.value.code == "InvalidParameterValue"

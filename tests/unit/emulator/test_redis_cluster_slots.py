@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.emulator.redis_cluster import (SLOTS, RedisCluster, aws_slot_ranges, cluster_conf_lines,
+from tests.emulator.redis_cluster import (SLOTS, RedisCluster, aws_slot_ranges, cluster_conf_lines, cluster_layout,
                                           format_ranges, parse_cluster_nodes, parse_slots, plan_moves)
 
 
@@ -110,3 +110,19 @@ def test_a_cluster_of_the_wrong_size_is_refused_before_anything_starts(tmp_path,
     with pytest.raises(ValueError, match=message):
         RedisCluster(str(tmp_path), None, nodes, shards=shards, replicas=replicas, tls=False)
     assert not list(tmp_path.iterdir())
+
+
+def test_cluster_layout_reads_shards_and_the_configuration_endpoint_from_node_names():
+    suffix = "fmc.abc123.use1.cache.amazonaws.com"
+    names = [f"clustercfg.{suffix}", f"fmc-0001-002.{suffix}", f"fmc-0001-001.{suffix}", f"fmc-0004-001.{suffix}",
+             f"fmc-0004-002.{suffix}", f"fmc-0002-001.{suffix}", f"fmc-0002-002.{suffix}"]
+    addresses = [f"127.0.9.{n}" for n in range(10, 17)]
+    configuration, shards = cluster_layout(names, addresses)
+    assert configuration == (f"clustercfg.{suffix}", "127.0.9.10")
+    assert [list(s.items()) for s in shards] == [
+        [(f"fmc-0001-001.{suffix}", "127.0.9.12"), (f"fmc-0001-002.{suffix}", "127.0.9.11")],
+        [(f"fmc-0002-001.{suffix}", "127.0.9.15"), (f"fmc-0002-002.{suffix}", "127.0.9.16")],
+        [(f"fmc-0004-001.{suffix}", "127.0.9.13"), (f"fmc-0004-002.{suffix}", "127.0.9.14")],
+    ]
+    with pytest.raises(ValueError, match="master.fmc"):
+        cluster_layout([f"master.{suffix}"], ["127.0.9.10"])

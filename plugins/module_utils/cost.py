@@ -1,11 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Node types: vCPUs (for alarm thresholds) and on-demand prices (for cost estimates)."""
+"""Node types: vCPUs (for alarm thresholds) and on-demand prices (for cost estimates).
+
+Prices come from the AWS Price List Query API (GetProducts, service code AmazonElastiCache) when it can be
+reached, else from the bundled table below (us-east-1 prices, their source and date in PRICE_SOURCE and
+PRICES_TAKEN). Everything here is plain Python: the API call itself is in the node_prices module.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import json
+import re
 
 PRICES_TAKEN = "2025-06-01"
 PRICE_SOURCE = "AWS ElastiCache on-demand pricing for Redis OSS, node-based clusters"
@@ -52,7 +60,7 @@ def vcpus(node_type):
 
 
 def monthly_cost(node_type, nodes=1, region="us-east-1", engine="redis"):
-    """Estimated USD per month (730 hours) for `nodes` on-demand nodes of `node_type`."""
+    """Estimated USD per month (730 hours) for `nodes` on-demand nodes of `node_type`, from the bundled table."""
     if node_type not in HOURLY_USD:
         raise ValueError("no price for node type %r; known: %s" % (node_type, ", ".join(sorted(HOURLY_USD))))
     if region not in SAME_PRICE_REGIONS:
@@ -62,3 +70,112 @@ def monthly_cost(node_type, nodes=1, region="us-east-1", engine="redis"):
     if int(nodes) < 1:
         raise ValueError("nodes must be at least 1, got %r" % nodes)
     return round(HOURLY_USD[node_type] * HOURS_PER_MONTH * int(nodes) * ENGINE_FACTOR[engine], 2)
+
+
+# The Price List Query API answers from these regions only, whatever region is priced (AWS Billing User Guide).
+PRICE_LIST_REGIONS = ("us-east-1", "eu-central-1", "ap-south-1")
+PRICE_LIST_SERVICE_CODE = "AmazonElastiCache"
+# The cacheEngine attribute of the price list, by the engine names ElastiCache's API uses.
+CACHE_ENGINE_ATTRIBUTE = {"redis": "Redis", "valkey": "Valkey"}
+BUNDLED_SOURCE = "bundled table (%s, taken %s)" % (PRICE_SOURCE, PRICES_TAKEN)
+
+
+def price_list_filters(region, engine, node_type):
+    """GetProducts filters for one node type of one engine in one region."""
+    if engine not in CACHE_ENGINE_ATTRIBUTE:
+        raise ValueError("engine must be redis or valkey, got %r" % engine)
+    return [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in (
+        ("regionCode", region), ("instanceType", node_type), ("cacheEngine", CACHE_ENGINE_ATTRIBUTE[engine]))]
+
+
+def on_demand_price(price_list, node_type):
+    """The on-demand USD per node-hour in GetProducts' PriceList items, or None when none is for `node_type`.
+
+    Only the plain node-hour product counts (usage type `[REGION-]NodeUsage:<node type>`): the price list also
+    holds surcharges for the same node type (extended support, ...), which are added to it, not instead of it.
+    Returns {"hourly_usd", "effective_date", "publication_date"}; several different prices raise ValueError.
+    """
+    usage = re.compile(r"^(?:[A-Z0-9]+-)?NodeUsage:%s$" % re.escape(node_type))
+    found = {}
+    for item in price_list:
+        product = json.loads(item) if isinstance(item, str) else item
+        attributes = product.get("product", {}).get("attributes", {})
+        if attributes.get("instanceType") != node_type or not usage.match(attributes.get("usagetype", "")):
+            continue
+        for term in product.get("terms", {}).get("OnDemand", {}).values():
+            for dimension in term.get("priceDimensions", {}).values():
+                if dimension.get("unit") == "Hrs" and "USD" in dimension.get("pricePerUnit", {}):
+                    price = float(dimension["pricePerUnit"]["USD"])
+                    found[price] = {"hourly_usd": price, "effective_date": term.get("effectiveDate", ""),
+                                    "publication_date": product.get("publicationDate", "")}
+    if len(found) > 1:
+        raise ValueError("the price list has %d on-demand prices for %s: %s"
+                         % (len(found), node_type, ", ".join(str(p) for p in sorted(found))))
+    return next(iter(found.values()), None)
+
+
+def bundled_hourly(node_type, region, engine):
+    """USD per node-hour from the bundled table, or None when it has no price for them."""
+    if node_type not in HOURLY_USD or region not in SAME_PRICE_REGIONS or engine not in ENGINE_FACTOR:
+        return None
+    return round(HOURLY_USD[node_type] * ENGINE_FACTOR[engine], 6)
+
+
+def node_count(spec):
+    """Nodes of one instance of the inputs model: (1 + replicas), times the shards in cluster mode."""
+    per_shard = 1 + int(spec.get("replicas") or 0)
+    return per_shard * int(spec.get("shards") or 1) if spec.get("cluster_mode") else per_shard
+
+
+def report(specs, region, hourly, source, prices_date):
+    """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown."""
+    rows = []
+    for spec in specs:
+        engine = spec.get("engine") or "redis"
+        nodes = node_count(spec)
+        price = hourly.get((spec["node_type"], engine))
+        rows.append({"instance": spec["name"], "node_type": spec["node_type"], "engine": engine, "nodes": nodes,
+                     "hourly_usd": price,
+                     "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)})
+    known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
+    return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
+            "total_usd": round(sum(known), 2), "complete": len(known) == len(rows),
+            "unpriced": sorted(set(row["node_type"] for row in rows if row["monthly_usd"] is None))}
+
+
+def _cells(row):
+    return [row["instance"], row["node_type"], row["engine"], str(row["nodes"]),
+            "unavailable" if row["hourly_usd"] is None else "%.4f" % row["hourly_usd"],
+            "unavailable" if row["monthly_usd"] is None else "%.2f" % row["monthly_usd"]]
+
+
+_HEADER = ["instance", "node type", "engine", "nodes", "USD/node-hour", "USD/month"]
+
+
+def _footer(cost):
+    lines = ["Total %s: %.2f USD/month (on-demand, %d hours a month)" % (cost["region"], cost["total_usd"],
+                                                                        HOURS_PER_MONTH),
+             "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
+    if not cost["complete"]:
+        lines.append("No price for %s in %s: not counted in the total." % (", ".join(cost["unpriced"]),
+                                                                          cost["region"]))
+    return lines
+
+
+def table(cost):
+    """The report as aligned text lines."""
+    grid = [_HEADER] + [_cells(row) for row in cost["rows"]]
+    widths = [max(len(line[i]) for line in grid) for i in range(len(_HEADER))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in grid]
+    return lines + _footer(cost)
+
+
+def markdown(cost):
+    """The report as a markdown document."""
+    lines = ["# ElastiCache cost estimate (%s)" % cost["region"], "",
+             "| " + " | ".join(_HEADER) + " |", "|" + "|".join(["---"] * 3 + ["---:"] * 3) + "|"]
+    lines += ["| " + " | ".join(_cells(row)) + " |" for row in cost["rows"]]
+    lines += ["| **total** | | | | | **%.2f** |" % cost["total_usd"], ""]
+    return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [
+        "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"],
+                                                                                 HOURS_PER_MONTH)]) + "\n"

@@ -1,4 +1,4 @@
-"""The emulator process: moto server for EC2, CloudWatch, SNS and STS, our ElastiCache in front.
+"""The emulator process: moto server for EC2, CloudWatch, SNS and STS, our ElastiCache and Price List API in front.
 
 Every signed AWS request is validated against botocore's model, written to the request log with
 secrets masked, possibly answered by the fault switch, then served by ElastiCache (ours) or moto.
@@ -22,7 +22,7 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Request as WsgiRequest
 from werkzeug.wrappers import Response
 
-from . import hosts, moto_gaps, protocol
+from . import hosts, moto_gaps, pricing, protocol
 from .elasticache import ElastiCache, EmulatorConfig
 from .redis_fixture import RedisServers
 
@@ -82,6 +82,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         self.servers = RedisServers(state_dir)
         self.elasticache = ElastiCache(config, on_change=self.sync_hosts, hash_salt=str(port),
                                        dumps=DumpStore(os.path.join(state_dir, "dumps"), self.servers))
+        self.price_list = pricing.PriceList()
         self.moto_app = DomainDispatcherApplication(create_backend_app)
         self.requests: list[dict] = []
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
@@ -171,10 +172,13 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
             request_id = parsed.request_id
             entry["params"] = protocol.mask(parsed.params)
             self._maybe_fault(service)
-            if service != "elasticache":
+            if service == "pricing":
+                status, headers, payload = pricing.serialize(self.price_list.handle(parsed), request_id)
+            elif service != "elasticache":
                 return self._moto(environ, start_response, entry, started)
-            result = self.elasticache.handle(parsed)
-            status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
+            else:
+                result = self.elasticache.handle(parsed)
+                status, headers, payload = protocol.serialize_result(service, operation, result, request_id)
         except Exception as exc:  # pylint: disable=broad-except
             error = exc if isinstance(exc, protocol.AWSError) else _internal_failure(service, operation)
             entry["error"] = error.code

@@ -1,0 +1,194 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: node_prices
+short_description: Monthly cost of ElastiCache instances, priced by the AWS Price List API or the bundled table
+version_added: 0.2.0
+description:
+  - Read-only. Asks the AWS Price List Query API (C(GetProducts), service code C(AmazonElastiCache)) for the
+    on-demand price per node-hour of each node type and engine of I(instances) in I(cache_region), and returns
+    the monthly cost per instance and in total (730 hours a month).
+  - When the API cannot be reached or refuses the call, and I(source=auto), the prices come from the bundled table
+    of the collection instead, and the result says so (I(source), I(prices_date), I(fallback_reason)).
+  - A node type without a price (not in the price list of the region, or not in the bundled table) is shown as
+    unavailable and left out of the total; I(complete) is then false.
+  - The Price List API is served from a few regions only (I(price_list_region)); the AWS I(region) option is not
+    used to reach it.
+author:
+  - Funmagic Platform Team (@funmagic)
+options:
+  cache_region:
+    description: The region whose prices are wanted, where the caches run (for example C(eu-west-1)).
+    type: str
+    required: true
+  instances:
+    description:
+      - The instances to price, as the C(instances) of the M(funmagic.elasticache.inputs) model.
+      - Each needs C(name) and C(node_type); C(engine) (C(redis) or C(valkey), default C(redis)), C(replicas),
+        C(cluster_mode) and C(shards) give the engine and the number of nodes.
+    type: list
+    elements: dict
+    required: true
+  source:
+    description:
+      - C(auto) asks the Price List API and falls back to the bundled table when it cannot be reached.
+      - C(api) fails when the API cannot be reached; C(bundled) does not call AWS at all.
+    type: str
+    choices: [auto, api, bundled]
+    default: auto
+  price_list_region:
+    description: The region of the Price List API endpoint to call.
+    type: str
+    choices: [us-east-1, eu-central-1, ap-south-1]
+    default: us-east-1
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Price the inventory's instances
+  funmagic.elasticache.node_prices:
+    cache_region: eu-west-1
+    instances:
+      - {name: main, node_type: cache.t4g.small, replicas: 1}
+      - {name: queue, node_type: cache.t4g.small, engine: valkey}
+  register: cost
+
+- name: Show the table
+  ansible.builtin.debug:
+    msg: "{{ cost.table }}"
+"""
+
+RETURN = r"""
+source:
+  description: Where the prices come from, the Price List API endpoint region or the bundled table with its source.
+  returned: always
+  type: str
+  sample: AWS Price List API (GetProducts, pricing endpoint in us-east-1)
+prices_date:
+  description: Publication date of the price list (API), or the date the bundled prices were taken.
+  returned: always
+  type: str
+  sample: "2025-06-24T13:06:39Z"
+fallback_reason:
+  description: Why the bundled table was used although the API was asked; empty when it was not.
+  returned: always
+  type: str
+region:
+  description: The priced region (I(cache_region)).
+  returned: always
+  type: str
+rows:
+  description: One row per instance, C(hourly_usd) and C(monthly_usd) null when the node type has no price.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{instance: main, node_type: cache.t3.micro, engine: redis, nodes: 2, hourly_usd: 0.017, monthly_usd: 24.82}]
+total_usd:
+  description: Sum of the monthly costs that have a price.
+  returned: always
+  type: float
+complete:
+  description: Whether every instance has a price (otherwise the total leaves some out).
+  returned: always
+  type: bool
+unpriced:
+  description: Node types without a price in the region.
+  returned: always
+  type: list
+  elements: str
+table:
+  description: The report as aligned text lines, with the total, the source and the date.
+  returned: always
+  type: list
+  elements: str
+markdown:
+  description: The report as a markdown document.
+  returned: always
+  type: str
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+
+# A price estimate should not hang on an unreachable endpoint: short timeouts, few attempts.
+CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 20, "retries": {"max_attempts": 3, "mode": "standard"}}
+
+
+def api_prices(client, region, pairs):
+    """(node_type, engine) -> USD per node-hour or None, and the newest publication date, from GetProducts."""
+    hourly, dates = {}, []
+    paginator = client.get_paginator("get_products")
+    for node_type, engine in pairs:
+        items = []
+        for page in paginator.paginate(ServiceCode=cost.PRICE_LIST_SERVICE_CODE, FormatVersion="aws_v1",
+                                       Filters=cost.price_list_filters(region, engine, node_type)):
+            items.extend(page.get("PriceList", []))
+        found = cost.on_demand_price(items, node_type)
+        hourly[(node_type, engine)] = found["hourly_usd"] if found else None
+        if found:
+            dates.append(found["publication_date"] or found["effective_date"])
+    return hourly, max(dates) if dates else ""
+
+
+def price(module, specs):
+    region, mode = module.params["cache_region"], module.params["source"]
+    pairs = sorted(set((spec["node_type"], spec.get("engine") or "redis") for spec in specs))
+    fallback_reason = ""
+    if mode != "bundled":
+        endpoint_region = module.params["price_list_region"]
+        try:
+            client = module.client("pricing", region=endpoint_region, config=CLIENT_CONFIG)
+            hourly, prices_date = api_prices(client, region, pairs)
+            source = "AWS Price List API (GetProducts, pricing endpoint in %s)" % endpoint_region
+            return cost.report(specs, region, hourly, source, prices_date), fallback_reason
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            if mode == "api":
+                module.fail_json_aws(e, msg="The Price List API (pricing endpoint in %s) did not answer GetProducts"
+                                     % endpoint_region)
+            fallback_reason = "the Price List API (pricing endpoint in %s) did not answer: %s" % (endpoint_region, e)
+        except ValueError as e:
+            if mode == "api":
+                module.fail_json(msg="The Price List API answer could not be used: %s" % e)
+            fallback_reason = "the Price List API answer could not be used: %s" % e
+    hourly = dict((pair, cost.bundled_hourly(pair[0], region, pair[1])) for pair in pairs)
+    return cost.report(specs, region, hourly, cost.BUNDLED_SOURCE, cost.PRICES_TAKEN), fallback_reason
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            cache_region=dict(type="str", required=True),
+            instances=dict(type="list", elements="dict", required=True),
+            source=dict(type="str", choices=["auto", "api", "bundled"], default="auto"),
+            price_list_region=dict(type="str", choices=list(cost.PRICE_LIST_REGIONS), default="us-east-1"),
+        ),
+        supports_check_mode=True,
+    )
+    specs = module.params["instances"]
+    broken = [index for index, spec in enumerate(specs) if not spec.get("name") or not spec.get("node_type")]
+    if broken:
+        module.fail_json(msg="instances[%s]: each instance needs a name and a node_type"
+                         % ", ".join(str(index) for index in broken))
+    report, fallback_reason = price(module, specs)
+    module.exit_json(changed=False, fallback_reason=fallback_reason, table=cost.table(report),
+                     markdown=cost.markdown(report), **report)
+
+
+if __name__ == "__main__":
+    main()

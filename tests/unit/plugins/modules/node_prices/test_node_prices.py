@@ -1,0 +1,123 @@
+"""node_prices: prices from GetProducts (the emulator's fixture, through botocore), else the bundled table, said so."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.modules import node_prices
+from tests.emulator.pricing import FIXTURES, PriceList
+from tests.unit.plugins.modules.fake_aws import FakeAWS, unreachable
+
+MAIN = {"name": "main", "node_type": "cache.t3.micro", "replicas": 1, "engine": "redis"}
+SHARDED = {"name": "queue", "node_type": "cache.t4g.small", "engine": "valkey", "cluster_mode": True, "shards": 2,
+           "replicas": 1}
+API_SOURCE = "AWS Price List API (GetProducts, pricing endpoint in us-east-1)"
+
+
+def fixture_answers(params):
+    return PriceList().get_products(params)
+
+
+def run(aws, **args):
+    """The module's (failed, result) and the keyword arguments it created its clients with."""
+    created = []
+
+    def client(_module, service, **kwargs):
+        created.append(dict(kwargs, service=service))
+        return aws.client(service)
+
+    def main():
+        with mock.patch.object(AnsibleAWSModule, "client", client):
+            node_prices.main()
+
+    failed, result = aws.run(main, dict({"cache_region": "us-east-1", "instances": [MAIN]}, **args),
+                             region="eu-west-1")
+    return failed, result, created
+
+
+def test_prices_come_from_the_price_list_with_nodes_counted_per_shard():
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, created = run(aws, instances=[MAIN, SHARDED])
+    assert not failed and not result["changed"]
+    assert result["rows"] == [
+        {"instance": "main", "node_type": "cache.t3.micro", "engine": "redis", "nodes": 2, "hourly_usd": 0.017,
+         "monthly_usd": 24.82},
+        {"instance": "queue", "node_type": "cache.t4g.small", "engine": "valkey", "nodes": 4, "hourly_usd": 0.0256,
+         "monthly_usd": 74.75}]
+    assert result["total_usd"] == 99.57 and result["complete"] and result["unpriced"] == []
+    assert result["source"] == API_SOURCE and result["prices_date"] == "2025-06-01T00:00:00Z"
+    assert result["fallback_reason"] == ""
+    # The Price List endpoint's region, not the module's region (eu-west-1), which has no pricing endpoint.
+    assert [(c["service"], c["region"]) for c in created] == [("pricing", "us-east-1")]
+    assert aws.params("GetProducts")[0] == {"ServiceCode": "AmazonElastiCache", "FormatVersion": "aws_v1", "Filters": [
+        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "us-east-1"},
+        {"Type": "TERM_MATCH", "Field": "instanceType", "Value": "cache.t3.micro"},
+        {"Type": "TERM_MATCH", "Field": "cacheEngine", "Value": "Redis"}]}
+    assert "| main | cache.t3.micro | redis | 2 | 0.0170 | 24.82 |" in result["markdown"]
+    assert result["table"][-2:] == ["Total us-east-1: 99.57 USD/month (on-demand, 730 hours a month)",
+                                    "Prices: %s, 2025-06-01T00:00:00Z" % API_SOURCE]
+
+
+def test_a_node_type_the_region_has_no_price_for_is_unavailable_and_not_counted():
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, _ = run(aws, cache_region="eu-west-1",
+                            instances=[MAIN, dict(MAIN, name="queue", node_type="cache.m6g.large")])
+    assert not failed
+    assert [r["monthly_usd"] for r in result["rows"]] == [26.28, None]
+    assert result["total_usd"] == 26.28 and not result["complete"] and result["unpriced"] == ["cache.m6g.large"]
+    assert "No price for cache.m6g.large in eu-west-1: not counted in the total." in result["table"]
+
+
+@pytest.mark.parametrize("error, named", [("ThrottlingException", "ThrottlingException"),
+                                          (unreachable(), "Could not connect to the endpoint URL")])
+def test_an_unreachable_api_falls_back_to_the_bundled_table_and_says_why(error, named):
+    aws = FakeAWS({"GetProducts": error})
+    failed, result, _ = run(aws)
+    assert not failed
+    assert result["source"] == cost.BUNDLED_SOURCE and result["prices_date"] == cost.PRICES_TAKEN
+    assert result["fallback_reason"].startswith("the Price List API (pricing endpoint in us-east-1) did not answer: ")
+    assert named in result["fallback_reason"]
+    assert result["rows"][0]["monthly_usd"] == cost.monthly_cost("cache.t3.micro", 2) == 24.82
+
+
+def test_source_api_fails_instead_of_falling_back():
+    failed, result, _ = run(FakeAWS({"GetProducts": unreachable()}), source="api")
+    assert failed and "did not answer GetProducts" in result["msg"]
+
+
+def test_source_bundled_calls_nothing():
+    aws = FakeAWS()
+    failed, result, created = run(aws, source="bundled", cache_region="eu-west-1")
+    assert not failed and created == [] and aws.operations() == []
+    assert result["rows"][0]["hourly_usd"] is None and result["unpriced"] == ["cache.t3.micro"]
+
+
+def test_an_answer_with_two_prices_for_one_node_type_is_not_guessed_from():
+    def two_prices(params):
+        answer = fixture_answers(params)
+        item = json.loads(answer["PriceList"][0])
+        term = next(iter(item["terms"]["OnDemand"].values()))
+        next(iter(term["priceDimensions"].values()))["pricePerUnit"]["USD"] = "0.5"
+        return dict(answer, PriceList=answer["PriceList"] + [json.dumps(item)])
+
+    failed, result, _ = run(FakeAWS({"GetProducts": two_prices}))
+    assert not failed and result["source"] == cost.BUNDLED_SOURCE
+    assert "2 on-demand prices for cache.t3.micro" in result["fallback_reason"]
+
+
+def test_an_instance_without_a_node_type_is_refused_before_any_call():
+    aws = FakeAWS()
+    failed, result, created = run(aws, instances=[MAIN, {"name": "queue"}])
+    assert failed and result["msg"] == "instances[1]: each instance needs a name and a node_type"
+    assert created == []
+
+
+def test_the_fixture_notes_where_every_price_comes_from():
+    with open("%s/AmazonElastiCache.json" % FIXTURES, encoding="utf-8") as handle:
+        fixture = json.load(handle)
+    assert sorted(fixture["_notes"]) == sorted(item["product"]["sku"] for item in fixture["PriceList"])

@@ -153,12 +153,12 @@ _HEADER = ["instance", "node type", "engine", "nodes", "USD/node-hour", "USD/mon
 
 
 def _footer(cost):
-    lines = ["Total %s: %.2f USD/month (on-demand, %d hours a month)" % (cost["region"], cost["total_usd"],
-                                                                        HOURS_PER_MONTH),
-             "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
+    total = "Total %s: %.2f USD/month (on-demand, %d hours a month)" % (
+        cost["region"], cost["total_usd"], HOURS_PER_MONTH)
+    lines = [total, "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
     if not cost["complete"]:
-        lines.append("No price for %s in %s: not counted in the total." % (", ".join(cost["unpriced"]),
-                                                                          cost["region"]))
+        lines.append("No price for %s in %s: not counted in the total." % (
+            ", ".join(cost["unpriced"]), cost["region"]))
     return lines
 
 
@@ -176,6 +176,5 @@ def markdown(cost):
              "| " + " | ".join(_HEADER) + " |", "|" + "|".join(["---"] * 3 + ["---:"] * 3) + "|"]
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in cost["rows"]]
     lines += ["| **total** | | | | | **%.2f** |" % cost["total_usd"], ""]
-    return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [
-        "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"],
-                                                                                 HOURS_PER_MONTH)]) + "\n"
+    total = "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"], HOURS_PER_MONTH)
+    return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [total]) + "\n"

@@ -16,9 +16,9 @@ description:
     on-demand price per node-hour of each node type and engine of I(instances) in I(cache_region), and returns
     the monthly cost per instance and in total (730 hours a month).
   - When the API cannot be reached or refuses the call, and I(source=auto), the prices come from the bundled table
-    of the collection instead, and the result says so (I(source), I(prices_date), I(fallback_reason)).
+    of the collection instead, and the result says so (RV(source), RV(prices_date), RV(fallback_reason)).
   - A node type without a price (not in the price list of the region, or not in the bundled table) is shown as
-    unavailable and left out of the total; I(complete) is then false.
+    unavailable and left out of the total; RV(complete) is then false.
   - The Price List API is served from a few regions only (I(price_list_region)); the AWS I(region) option is not
     used to reach it.
 author:

@@ -50,7 +50,7 @@ def _table(output):
 def _report(emulator, tmp_path, region, *args, check=True):
     """The playbook's output with its line folds undone, after checking that it changed nothing in AWS."""
     emulator.call("requests", method="DELETE")
-    _, output = ansible.playbook(PLAYBOOK, emulator, *_inventory(tmp_path, region), *args, check=check)
+    _rc, output = ansible.playbook(PLAYBOOK, emulator, *_inventory(tmp_path, region), *args, check=check)
     assert emulator.requests(mutating_only=True) == []
     return output
 

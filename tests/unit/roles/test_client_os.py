@@ -93,11 +93,12 @@ def _install(tmp_path, system, ca_bundle=True):
     (tmp_path / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n")
     (tmp_path / "hosts").write_text(f"{system} ansible_connection=local ansible_python_interpreter={stand_in}\n")
     # What funmagic.elasticache.inputs would have returned for this host (its task is skipped: no AWS here).
-    model = {"__client_inputs": {"model": {"clients": {system: {"ca_bundle": str(tmp_path / "ca.crt")
-                                                                 if ca_bundle else ""}}, "connections": {}}}}
+    host = {"ca_bundle": str(tmp_path / "ca.crt") if ca_bundle else ""}
+    model = {"__client_inputs": {"model": {"clients": {system: host}, "connections": {}}}}
     (tmp_path / "inputs.json").write_text(json.dumps(model))
-    env = {**os.environ, "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "FAKE_FACTS": str(tmp_path / "facts.json"),
-           "RECORD_FILE": str(tmp_path / "record.jsonl"), "ANSIBLE_CALLBACK_PLUGINS": str(tmp_path / "callbacks"),
+    env = {**os.environ, "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
+           "FAKE_FACTS": str(tmp_path / "facts.json"), "RECORD_FILE": str(tmp_path / "record.jsonl"),
+           "ANSIBLE_CALLBACK_PLUGINS": str(tmp_path / "callbacks"),
            "ANSIBLE_CALLBACKS_ENABLED": "record", "ANSIBLE_PIPELINING": "false", "ANSIBLE_NOCOLOR": "1",
            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_REMOTE_TEMP": str(tmp_path / "remote-tmp")}
     answer = subprocess.run(

@@ -65,8 +65,8 @@ def test_prices_come_from_the_price_list_with_nodes_counted_per_shard():
 
 def test_a_node_type_the_region_has_no_price_for_is_unavailable_and_not_counted():
     aws = FakeAWS({"GetProducts": fixture_answers})
-    failed, result, _ = run(aws, cache_region="eu-west-1",
-                            instances=[MAIN, dict(MAIN, name="queue", node_type="cache.m6g.large")])
+    failed, result, _created = run(aws, cache_region="eu-west-1",
+                                   instances=[MAIN, dict(MAIN, name="queue", node_type="cache.m6g.large")])
     assert not failed
     assert [r["monthly_usd"] for r in result["rows"]] == [26.28, None]
     assert result["total_usd"] == 26.28 and not result["complete"] and result["unpriced"] == ["cache.m6g.large"]
@@ -77,7 +77,7 @@ def test_a_node_type_the_region_has_no_price_for_is_unavailable_and_not_counted(
                                           (unreachable(), "Could not connect to the endpoint URL")])
 def test_an_unreachable_api_falls_back_to_the_bundled_table_and_says_why(error, named):
     aws = FakeAWS({"GetProducts": error})
-    failed, result, _ = run(aws)
+    failed, result, _created = run(aws)
     assert not failed
     assert result["source"] == cost.BUNDLED_SOURCE and result["prices_date"] == cost.PRICES_TAKEN
     assert result["fallback_reason"].startswith("the Price List API (pricing endpoint in us-east-1) did not answer: ")
@@ -86,7 +86,7 @@ def test_an_unreachable_api_falls_back_to_the_bundled_table_and_says_why(error, 
 
 
 def test_source_api_fails_instead_of_falling_back():
-    failed, result, _ = run(FakeAWS({"GetProducts": unreachable()}), source="api")
+    failed, result, _created = run(FakeAWS({"GetProducts": unreachable()}), source="api")
     assert failed and "did not answer GetProducts" in result["msg"]
 
 
@@ -105,7 +105,7 @@ def test_an_answer_with_two_prices_for_one_node_type_is_not_guessed_from():
         next(iter(term["priceDimensions"].values()))["pricePerUnit"]["USD"] = "0.5"
         return dict(answer, PriceList=answer["PriceList"] + [json.dumps(item)])
 
-    failed, result, _ = run(FakeAWS({"GetProducts": two_prices}))
+    failed, result, _created = run(FakeAWS({"GetProducts": two_prices}))
     assert not failed and result["source"] == cost.BUNDLED_SOURCE
     assert "2 on-demand prices for cache.t3.micro" in result["fallback_reason"]
 

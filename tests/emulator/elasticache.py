@@ -96,7 +96,7 @@ def _s3_object(arn):
     """The bytes of an S3 object named by its ARN (arn:aws:s3:::bucket/key), from moto's S3 in this process."""
     from moto.s3.models import s3_backends  # pylint: disable=import-outside-toplevel
 
-    bucket, _, key = arn.partition(":::")[2].partition("/")
+    bucket, key = (arn.partition(":::")[2].split("/", 1) + [""])[:2]
     try:
         return s3_backends[ACCOUNT]["aws"].get_object(bucket, key).value
     except Exception:  # pylint: disable=broad-except

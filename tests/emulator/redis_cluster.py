@@ -124,7 +124,8 @@ def cluster_layout(names, addresses) -> tuple[tuple[str, str] | None, list[dict[
         if match is None:
             raise ValueError(f"{name} is neither a configuration endpoint nor a cluster-mode node name")
         shards.setdefault(match.group(1), []).append((match.group(2), name, address))
-    return configuration, [{n: a for _, n, a in sorted(shards[k])} for k in sorted(shards)]
+    # Each entry is (node number, name, address): sorted by node number, kept as name: address.
+    return configuration, [dict(entry[1:] for entry in sorted(shards[shard])) for shard in sorted(shards)]
 
 
 def plan_moves(owners: list[int | None], targets: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

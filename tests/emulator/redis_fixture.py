@@ -250,8 +250,9 @@ class RedisServers:
         try:
             running = [list(s) for s in cluster_layout(old["names"], old["addresses"])[1]]
             wanted = [list(s) for s in shards]
-            for _ in range(len([s for s in running if s not in wanted])):
-                cluster.remove_shard()  # the emulated API only removes the last shards
+            for shard in running:
+                if shard not in wanted:
+                    cluster.remove_shard()  # the emulated API only removes the last shards
             for shard in shards:
                 if list(shard) not in running:
                     cluster.add_shard(shard)
@@ -326,8 +327,8 @@ class RedisServers:
     def pids(self) -> dict[str, int]:
         """{key: pid} of each running server; for a Redis Cluster, the node behind its configuration endpoint."""
         pids = {key: entry[1].pid for key, entry in self._running.items() if entry[1].poll() is None}
-        for key, (_, cluster) in self._clusters.items():
-            nodes = cluster.pids()
+        for key, entry in self._clusters.items():
+            nodes = entry[1].pids()
             if nodes:
                 pids[key] = next(iter(nodes.values()))
         return pids

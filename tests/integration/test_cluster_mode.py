@@ -2,7 +2,8 @@
 
 A replication group with ClusterMode enabled is a real Redis Cluster (TLS, AUTH token, host names
 that resolve only through /etc/hosts). Every name is asserted mapped to loopback before a client
-resolves it. The group lives for the whole module: creating and resharding it takes seconds.
+resolves it. The group lives for the whole module (creating and resharding it takes seconds): the
+tests run in file order, and the AUTH test, which changes the token, comes last but one.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def bed(emulator_session):
 def test_describe_shows_the_configuration_endpoint_and_slots_as_aws_does(bed):
     group = bed.describe()
     assert group["ClusterEnabled"] is True and group["ConfigurationEndpoint"]["Port"] == 6379
-    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [("0001", "0-8191"),
-                                                                            ("0002", "8192-16383")]
+    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [
+        ("0001", "0-8191"), ("0002", "8192-16383")]
     assert [[m["CacheClusterId"] for m in g["NodeGroupMembers"]] for g in group["NodeGroups"]] == [
         ["fmc-0001-001", "fmc-0001-002"], ["fmc-0002-001", "fmc-0002-002"]]
     assert all("PrimaryEndpoint" not in g for g in group["NodeGroups"])
@@ -131,8 +132,8 @@ def test_keys_stay_readable_while_resharding_2_to_3_to_2(bed):
     TIMINGS["redis-py ASK bug hits (read again)"] = reader.client_ask_bug
     assert reader.failures == [], f"{len(reader.failures)} failed reads, first ones: {reader.failures[:5]}"
     group = bed.describe()
-    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [("0001", "0-8191"),
-                                                                            ("0002", "8192-16383")]
+    assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [
+        ("0001", "0-8191"), ("0002", "8192-16383")]
     assert "fmc-0003-001" not in group["MemberClusters"]
     # A client holding an old slot map may still name the removed node: it stays mapped, nothing answers.
     hosts.assert_mapped(removed)
@@ -153,6 +154,20 @@ def test_bullmq_style_keys_of_one_queue_land_in_one_slot(bed):
     assert bed.cli(configuration, "EVAL", script, "2", "{funmagic}:jobs:counter", "{funmagic}:jobs:list") == "2"
     assert "CROSSSLOT" in bed.cli(configuration, "MSET", "funmagic:jobs:wait", "x", "funmagic:jobs:active", "x")
     client.close()
+
+
+def test_parameter_group_settings_reach_every_node(bed):
+    nodes = [bed.node(m) for m in bed.describe()["MemberClusters"]]
+    bed.elasticache.create_cache_parameter_group(CacheParameterGroupName="fmc-queue", Description="BullMQ",
+                                                 CacheParameterGroupFamily="redis7")
+    bed.elasticache.modify_cache_parameter_group(CacheParameterGroupName="fmc-queue", ParameterNameValues=[
+        {"ParameterName": "cluster-enabled", "ParameterValue": "yes"},
+        {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
+    bed.elasticache.modify_replication_group(ReplicationGroupId=GROUP, CacheParameterGroupName="fmc-queue",
+                                             ApplyImmediately=True)
+    assert probes.statuses_until(bed, "available", GROUP, timeout=30) == ["modifying", "available"]
+    assert {bed.cli(n, "CONFIG", "GET", "maxmemory-policy") for n in nodes} == {
+        "maxmemory-policy\nnoeviction"}
 
 
 def test_auth_rotate_and_set_reach_every_node(bed):

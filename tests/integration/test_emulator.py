@@ -49,7 +49,7 @@ def test_endpoint_names_follow_the_region(aws, emulator):
 def test_cluster_mode_has_a_configuration_endpoint(aws, emulator):
     probes.network(aws)
     group = probes.create(aws, "sharded", ClusterMode="enabled", NumNodeGroups=2, ReplicasPerNodeGroup=1,
-                    AutomaticFailoverEnabled=True)
+                          AutomaticFailoverEnabled=True)
     assert group["ClusterEnabled"] is True
     assert group["ConfigurationEndpoint"]["Address"].startswith("clustercfg.sharded.")
     assert len(group["MemberClusters"]) == 4

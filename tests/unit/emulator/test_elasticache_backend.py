@@ -117,8 +117,8 @@ def test_cluster_mode_slots_and_node_groups_are_laid_out_as_aws_lays_them_out(ba
     group = _describe(backend)
     assert [(g["NodeGroupId"], g["Slots"]) for g in group["NodeGroups"]] == [
         ("0001", "0-5461"), ("0002", "5462-10922"), ("0003", "10923-16383")]
-    assert [m["CacheClusterId"] for m in group["NodeGroups"][1]["NodeGroupMembers"]] == ["fmc-0002-001",
-                                                                                        "fmc-0002-002"]
+    assert [m["CacheClusterId"] for m in group["NodeGroups"][1]["NodeGroupMembers"]] == [
+        "fmc-0002-001", "fmc-0002-002"]
     assert group["ConfigurationEndpoint"]["Address"].startswith("clustercfg.fmc.")
 
 

@@ -233,6 +233,11 @@ def _instance_specs(variables, specs, errors):
                           "choose one" % where)
         if spec.get("primary_cluster_id"):
             errors.extend(validation.identifier(spec["primary_cluster_id"], "%s.primary_cluster_id" % where))
+            if spec["at_rest_encryption"]:
+                errors.append("%s.at_rest_encryption: a group made around cache cluster %s takes the cluster's "
+                              "settings, and cache clusters have no encryption at rest; set at_rest_encryption: "
+                              "false for this instance, or restore_from_snapshot into a new encrypted group instead"
+                              % (where, spec["primary_cluster_id"]))
         spec["log_delivery_configurations"] = _log_delivery(log_delivery, spec)
         try:
             spec["family"] = family(spec["engine"], spec["engine_version"])

@@ -132,3 +132,45 @@ def test_what_cannot_change_in_place_is_refused_with_the_choices(adopted):
     assert rc != 0
     assert "cache_instances[0] (redis).at_rest_encryption: replication group funmagic-redis has it on" in output
     assert "either keep it (set at_rest_encryption: true for this instance) or migrate" in " ".join(output.split())
+
+
+@pytest.fixture(scope="module")
+def single_node(emulator_session, tmp_path_factory, aws_module, adopted):  # pylint: disable=unused-argument
+    """A single-node cache cluster made by hand (as community.aws.elasticache makes them), holding a key."""
+    elasticache = aws_module.elasticache
+    sg = aws_module.ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["funmagic-redis-sg"]}])
+    elasticache.create_cache_cluster(CacheClusterId="sessions-node", Engine="redis", EngineVersion="7.1",
+                                     CacheNodeType="cache.t3.micro", NumCacheNodes=1, TransitEncryptionEnabled=True,
+                                     CacheSubnetGroupName="funmagic-redis-subnet",
+                                     SecurityGroupIds=[sg["SecurityGroups"][0]["GroupId"]])
+    elasticache.get_waiter("cache_cluster_available").wait(CacheClusterId="sessions-node",
+                                                           WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+    node = elasticache.describe_cache_clusters(CacheClusterId="sessions-node", ShowCacheNodeInfo=True)
+    host = node["CacheClusters"][0]["CacheNodes"][0]["Endpoint"]["Address"]
+    bed = adopted["bed"]
+    assert _cli(bed, host, "SET", "session:9", "alive") == "OK"
+    instances = [{"name": "redis", "purpose": "main"},
+                 {"name": "sessions", "purpose": "pubsub", "primary_cluster_id": "sessions-node",
+                  "at_rest_encryption": False}]  # cache clusters have none; the preflight says so otherwise
+    bed.write_vars(cache_instances=instances, cache_auth_tokens={"redis": TOKEN, "sessions": TOKEN})
+    emulator_session.call("requests", method="DELETE")
+    rc, run = ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), check=False)
+    return {"rc": rc, "run": run, "requests": emulator_session.requests(), "node_host": host}
+
+
+def test_a_single_node_cluster_becomes_a_replication_group_with_its_data(single_node, adopted, aws_module):
+    assert single_node["rc"] == 0, single_node["run"][-4000:]
+    operations = [r["operation"] for r in single_node["requests"] if r["mutating"]]
+    assert not [o for o in operations if o.startswith("Delete")], operations
+    created = [r for r in single_node["requests"] if r["operation"] == "CreateReplicationGroup"]
+    assert len(created) == 1
+    group = aws_module.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-sessions")
+    members = group["ReplicationGroups"][0]["MemberClusters"]
+    assert "sessions-node" in members
+    bed = adopted["bed"]
+    url = bed.env_file()["REDIS_PUBSUB_URL"]
+    host = url.rsplit("@", 1)[1].split(":")[0]
+    assert url.startswith("rediss://default:%s@" % TOKEN)
+    assert _cli(bed, host, "GET", "session:9", token=TOKEN) == "alive"
+    assert _cli(bed, host, "PING") != "PONG"
+    assert "sessions: PONG (redis-cli)" in single_node["run"]

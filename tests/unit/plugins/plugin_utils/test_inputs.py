@@ -259,11 +259,14 @@ def test_log_delivery_gives_each_instance_its_log_groups():
 
 
 def test_data_comes_from_one_source_only():
-    errors = errors_of(cache_instances=[{"name": "main", "restore_from_snapshot": "s1", "primary_cluster_id": "c1"}])
+    errors = errors_of(cache_instances=[{"name": "main", "restore_from_snapshot": "s1", "primary_cluster_id": "c1",
+                                         "at_rest_encryption": False}])
     assert errors == ["cache_instances[0] (main): restore_from_snapshot and primary_cluster_id both say where the data "
                       "comes from; choose one"]
-    assert check(cache_instances=[{"name": "main", "primary_cluster_id": "app-node"}])["instances"][0][
-        "primary_cluster_id"] == "app-node"
+    adopted = [{"name": "main", "primary_cluster_id": "app-node", "at_rest_encryption": False}]
+    assert check(cache_instances=adopted)["instances"][0]["primary_cluster_id"] == "app-node"
+    assert errors_of(cache_instances=[{"name": "main", "primary_cluster_id": "app-node"}])[0].startswith(
+        "cache_instances[0] (main).at_rest_encryption: a group made around cache cluster app-node takes")
 
 
 def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():

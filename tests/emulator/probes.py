@@ -144,3 +144,9 @@ class KeyReader(threading.Thread):
         self._halt.set()
         self.join(timeout=30)
         self.client.close()
+
+    def check(self, timings: dict) -> None:
+        """After stop(): record the passes and the redis-py ASK bug hits in `timings`; fail on any bad read."""
+        timings[f"reader passes over {len(self.expected):,} keys"] = self.passes
+        timings["redis-py ASK bug hits (read again)"] = self.client_ask_bug
+        assert self.failures == [], f"{len(self.failures)} failed reads, first ones: {self.failures[:5]}"

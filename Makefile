@@ -10,7 +10,7 @@ DEMO_HOSTS ?= app1
 # Every process below talks to the emulator only, with dummy credentials (see tests/emulator).
 AWS_ENV = eval "$$($(PY) -m tests.emulator env --port $(PORT))"
 
-.PHONY: bootstrap lint sanity pytest test demo demo-down bench clean
+.PHONY: bootstrap lint sanity pytest test quick demo demo-down bench clean
 
 bootstrap:
 	@bash tests/bin/bootstrap
@@ -25,7 +25,13 @@ sanity: bootstrap
 pytest: bootstrap
 	$(PY) -m pytest
 
-test: lint sanity pytest packaging molecule
+# Every test; pytest (unit, integration, reliability, packaging) runs last, so its summary closes the output.
+test: lint sanity molecule pytest
+
+# The inner loop (about 20 s): YAML lint and the unit tests, no emulator, no chroot.
+quick: bootstrap
+	$(BIN)/yamllint -s .
+	$(PY) -m pytest -q tests/unit
 
 demo: bootstrap
 	$(PY) -m tests.emulator start --port $(PORT) --create-seconds 3

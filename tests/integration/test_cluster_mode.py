@@ -195,3 +195,17 @@ def test_changes_the_emulated_cluster_cannot_make_are_refused_not_ignored(bed):
             call(ReplicationGroupId=GROUP, **params)
         assert probes.code(error) == "InvalidAction"
     assert bed.describe()["Status"] == "available"
+
+
+def test_without_transit_encryption_the_cluster_speaks_plain_text(bed):
+    created = probes.create(bed, "fmp", ClusterMode="enabled", NumNodeGroups=1, ReplicasPerNodeGroup=1)
+    assert probes.statuses_until(bed, "available", "fmp", timeout=60) == ["creating", "available"]
+    configuration = created["ConfigurationEndpoint"]["Address"]
+    hosts.assert_mapped(configuration)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    answer = subprocess.run(["redis-cli", "-c", "-h", configuration, "CLUSTER", "SHARDS"], env=env,
+                            capture_output=True, text=True, timeout=10, check=False).stdout
+    assert "fmp-0001-001." in answer and "fmp-0001-002." in answer and "16383" in answer
+    client = RedisCluster.from_url(f"redis://{configuration}:6379", socket_timeout=5)
+    assert client.set("plain", "text") and client.get("plain") == b"text"
+    client.close()

@@ -19,12 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 
 import boto3
 import yaml
 
+from tests.conftest import EmulatorHandle
 from tests.emulator.__main__ import ROOT, environment
 from tests.integration.ansible import recap
 from tests.testbed.seed import APP_SECURITY_GROUP, seed
@@ -112,6 +112,7 @@ class Bench:
         self.env = {**os.environ, **environment(self.endpoint), "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
                     "PATH": BIN + os.pathsep + os.environ["PATH"], "FUNMAGIC_TESTBED_DIR": workdir,
                     "ANSIBLE_NOCOLOR": "1"}
+        self.emulator = EmulatorHandle(self.endpoint, os.path.join(workdir, "emulator"))
         self.commands: list[str] = []
         self.ca_file = ""
         self.last_output = ""
@@ -119,24 +120,16 @@ class Bench:
 
     # --- the bed -------------------------------------------------------------------------------
 
-    def control(self, path, payload=None, method=None):
-        data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(f"{self.endpoint}/_emulator/{path}", data=data,
-                                         method=method or ("POST" if data is not None else "GET"),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.load(answer)
-
     def requests(self):
-        return self.control("requests")
+        return self.emulator.requests()
 
     def clear_requests(self):
-        self.control("requests", method="DELETE")
+        self.emulator.call("requests", method="DELETE")
 
     def make_bed(self):
         os.environ.update(environment(self.endpoint))
         seed(self.endpoint)
-        self.ca_file = self.control("state")["ca_file"]
+        self.ca_file = self.emulator.state()["ca_file"]
         hosts = {}
         for index in range(1, max(HOST_COUNTS) + 1):
             name = f"bench{index}"
@@ -199,14 +192,16 @@ class Bench:
         self.clear_requests()
         self.playbook(os.path.join(ROOT, "playbooks", playbook), variables, "--check", allow_failure=True)
         log = self.requests()
+        services = {e["service"] for e in log} | {"ec2", "elasticache", "cloudwatch", "logs"}
         counts = {service: sum(1 for e in log if e["service"] == service and e["mutating"])
-                  for service in sorted({e["service"] for e in log} | {"ec2", "elasticache", "cloudwatch"})}
+                  for service in sorted(services)}
         return counts, (f"FAILED (rc {self.last_rc}): {failure(self.last_output)}" if self.last_rc else "ok")
 
     def managed_resources(self, prefix):
         ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=self.endpoint)
         cache = boto3.client("elasticache", region_name="us-east-1", endpoint_url=self.endpoint)
         cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=self.endpoint)
+        logs = boto3.client("logs", region_name="us-east-1", endpoint_url=self.endpoint)
         alarms = cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=f"{prefix}-")
         return {
             "security group": len(ec2.describe_security_groups(
@@ -218,6 +213,7 @@ class Bench:
             "replication groups": sum(1 for g in cache.describe_replication_groups()["ReplicationGroups"]
                                       if g["ReplicationGroupId"].startswith(f"{prefix}-")),
             "alarms": sum(len(page["MetricAlarms"]) for page in alarms),
+            "log groups": len(logs.describe_log_groups(logGroupNamePrefix=f"/elasticache/{prefix}-")["logGroups"]),
         }
 
     # --- the measurements ----------------------------------------------------------------------
@@ -227,7 +223,7 @@ class Bench:
         provision = os.path.join(ROOT, "playbooks", "provision.yml")
         redis = os.path.join(ROOT, "playbooks", "redis.yml")
         results = {"create_seconds": seconds, "wait_delay": 1}
-        self.control("config", {"create_seconds": seconds, "modify_seconds": 1, "delete_seconds": 1})
+        self.emulator.call("config", {"create_seconds": seconds, "modify_seconds": 1, "delete_seconds": 1})
 
         print("check mode on an empty account ...", flush=True)
         results["check_empty"] = self.mutating_by_service("redis.yml", self.variables("b3", 3))

@@ -166,7 +166,7 @@ def clients(emulator):
 
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
     return {service: boto3.client(service, region_name="us-east-1", endpoint_url=emulator.endpoint, config=config)
-            for service in ("ec2", "elasticache", "cloudwatch")}
+            for service in ("ec2", "elasticache", "cloudwatch", "logs")}
 
 
 def resources(emulator, prefix):
@@ -175,19 +175,20 @@ def resources(emulator, prefix):
     Alarms are counted by (node, metric), so that two alarms watching the same thing count as a duplicate.
     """
     aws = clients(emulator)
-    found = Counter()
-    for group in aws["ec2"].describe_security_groups()["SecurityGroups"]:
-        if group["GroupName"].startswith(f"{prefix}-"):
-            found[f"security group {group['GroupName']}"] += 1
-    for group in aws["elasticache"].describe_cache_subnet_groups()["CacheSubnetGroups"]:
-        if group["CacheSubnetGroupName"].startswith(f"{prefix}-"):
-            found[f"subnet group {group['CacheSubnetGroupName']}"] += 1
-    for group in aws["elasticache"].describe_cache_parameter_groups()["CacheParameterGroups"]:
-        if group["CacheParameterGroupName"].startswith(f"{prefix}-"):
-            found[f"parameter group {group['CacheParameterGroupName']}"] += 1
-    for group in aws["elasticache"].describe_replication_groups()["ReplicationGroups"]:
+    cache = aws["elasticache"]
+    named = [  # (label, what the describe call returns, the name field)
+        ("security group", aws["ec2"].describe_security_groups()["SecurityGroups"], "GroupName"),
+        ("subnet group", cache.describe_cache_subnet_groups()["CacheSubnetGroups"], "CacheSubnetGroupName"),
+        ("parameter group", cache.describe_cache_parameter_groups()["CacheParameterGroups"],
+         "CacheParameterGroupName"),
+    ]
+    found = Counter(f"{label} {item[field]}" for label, items, field in named for item in items
+                    if item[field].startswith(f"{prefix}-"))
+    for group in cache.describe_replication_groups()["ReplicationGroups"]:
         if group["ReplicationGroupId"].startswith(f"{prefix}-"):
             found[f"replication group {group['ReplicationGroupId']} ({group['Status']})"] += 1
+    for group in aws["logs"].describe_log_groups(logGroupNamePrefix=f"/elasticache/{prefix}-")["logGroups"]:
+        found[f"log group {group['logGroupName']}"] += 1
     for page in aws["cloudwatch"].get_paginator("describe_alarms").paginate(AlarmNamePrefix=f"{prefix}-"):
         for alarm in page["MetricAlarms"]:
             node = ",".join(d["Value"] for d in alarm["Dimensions"])
@@ -206,9 +207,12 @@ def assert_one_set(emulator, prefix, instances=INSTANCES):
     expected |= {f"replication group {prefix}-{i['name']} (available)" for i in instances}
     assert expected <= names, f"missing: {sorted(expected - names)}"
     alarms = {name for name in names if name.startswith("alarm ")}
-    assert names - alarms == expected, f"unexpected: {sorted(names - alarms - expected)}"
+    log_groups = {name for name in names if name.startswith("log group ")}
+    assert names - alarms - log_groups == expected, f"unexpected: {sorted(names - alarms - log_groups - expected)}"
     for instance in instances:
         assert [a for a in alarms if f" on {prefix}-{instance['name']}-" in a], f"no alarm on {instance['name']}"
+        assert [g for g in log_groups if f"/elasticache/{prefix}-{instance['name']}/" in g], \
+            f"no log group for {instance['name']}"
     rules = [g for g in clients(emulator)["ec2"].describe_security_groups(
         Filters=[{"Name": "group-name", "Values": [f"{prefix}-redis-sg"]}])["SecurityGroups"][0]["IpPermissions"]]
     assert len(rules) == 1 and len(rules[0]["UserIdGroupPairs"]) == 1, rules

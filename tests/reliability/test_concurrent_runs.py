@@ -25,6 +25,9 @@ def runs(emulator_session, tmp_path_factory, app_host):  # pylint: disable=redef
 
 def test_two_runs_at_once_create_one_set_of_resources(runs):
     bed, together, log, _ = runs
+    for index, (rc, output) in enumerate(together, 1):
+        failed = [line for line in output.splitlines() if line.startswith(("fatal:", "failed:")) or "msg:" in line]
+        print(f"run {index}: rc {rc}; {' | '.join(failed)[:1500]}")
     creates = [e for e in log if e["operation"] == "CreateReplicationGroup" and not e["error"]]
     assert len(creates) == 2, [e["params"].get("ReplicationGroupId") for e in creates]
     assert deleting_calls(log) == []

@@ -33,10 +33,12 @@ def test_faults_were_injected_in_every_service_that_was_called(runs):
     log = first_log + rerun_log
     faults = Counter(e["service"] for e in log if e["error"] in FAULTS["kinds"])
     called = Counter(e["service"] for e in log)
+    print(f"faults injected / calls, by service: {dict((s, (faults[s], called[s])) for s in sorted(called))}")
     assert faults["ec2"] and faults["elasticache"], (faults, called)
-    # Every service the run calls often enough to be hit gets hit: about 1 call in 5.
+    # Every service called often enough is hit (a service called 20 times escapes 1 time in 90; CloudWatch is
+    # called about 15 times, so it is hit in most runs but not asserted).
     for service, count in called.items():
-        assert count < 10 or faults[service] > 0, (service, faults, called)
+        assert count < 20 or faults[service] > 0, (service, faults, called)
     assert 0.1 < sum(faults.values()) / len(log) < 0.3, (faults, len(log))
 
 

@@ -143,3 +143,20 @@ def test_alarms_exist_for_every_node(runs, aws):
     names = {a["AlarmName"] for a in aws.cloudwatch.describe_alarms(MaxRecords=100)["MetricAlarms"]}
     assert {"funmagic-main-001-cpu", "funmagic-queue-002-replication-lag", "funmagic-queue-001-evictions",
             "funmagic-pubsub-001-memory", "funmagic-main-001-connections"} <= names
+
+
+def test_slow_and_engine_logs_go_to_log_groups_with_a_retention(runs, bed):
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    endpoint = bed[0].endpoint
+    elasticache = boto3.client("elasticache", region_name="us-east-1", endpoint_url=endpoint)
+    logs = boto3.client("logs", region_name="us-east-1", endpoint_url=endpoint)
+    retention = dict((g["logGroupName"], g.get("retentionInDays"))
+                     for g in logs.describe_log_groups(logGroupNamePrefix="/elasticache/")["logGroups"])
+    for group_id in ("funmagic-main", "funmagic-queue", "funmagic-pubsub"):
+        group = elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
+        delivered = dict((c["LogType"], c["DestinationDetails"]["CloudWatchLogsDetails"]["LogGroup"])
+                         for c in group["LogDeliveryConfigurations"] if c["Status"] == "active")
+        assert delivered == {"slow-log": "/elasticache/%s/slow-log" % group_id,
+                             "engine-log": "/elasticache/%s/engine-log" % group_id}
+        assert all(retention.get(name) == 7 for name in delivered.values()), retention

@@ -31,7 +31,7 @@ def test_every_url_answers_pong_from_inside_its_host(hosts, host_name, path, pre
 
 def test_web_does_not_reference_admins_queue_instance(hosts, aws):
     adminq, _port = checks.primary_endpoint(aws.elasticache, "funmagic-adminq")
-    assert not checks.mentions(hosts["app1"], "/etc/funmagic/web.env", adminq)
+    assert not checks.mentions(hosts["app1"], "/etc/funmagic/web.env", adminq), f"web.env points at {adminq}"
     assert not hosts["app1"].file("/etc/funmagic/admin.env").exists
     assert not hosts["app2"].file("/etc/funmagic/web.env").exists
 

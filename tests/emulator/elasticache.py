@@ -1054,9 +1054,9 @@ class ElastiCache:
         used = [int(g) for g in current + [m.rsplit("-", 2)[1] for m in group.retired_members]]
         added = [f"{n:04d}" for n in range(max(used) + 1, max(used) + 1 + count - len(kept))]
         group.pending["Resharding"] = {"SlotMigration": {"ProgressPercentage": 0.0}}
-        members = set(group.member_ids())
-        self._modify(region, group, {"node_group_ids": kept + added, "retired_members": group.retired_members + [
-            m for m in sorted(members) if m.rsplit("-", 2)[1] in removed]})
+        retired = [m for m in group.member_ids() if m.rsplit("-", 2)[1] in removed]
+        self._modify(region, group, {"node_group_ids": kept + added,
+                                     "retired_members": group.retired_members + retired})
         return {"ReplicationGroup": group.render()}
 
     @staticmethod

@@ -102,8 +102,9 @@ class CertificateAuthority:
         `client`: the certificate may also authenticate its holder as a TLS client, as a Redis
         Cluster node must on the cluster bus and to its primary (tls-cluster, tls-replication).
         """
-        usages = [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH] + ([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH] if client
-                                                               else [])
+        usages = [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]
+        if client:
+            usages.append(x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH)
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.timezone.utc)
         sans = [x509.DNSName(n) for n in names] + [x509.IPAddress(ipaddress.ip_address(a)) for a in addresses]

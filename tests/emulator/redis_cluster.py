@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -252,7 +253,12 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
     # --- public API --------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Map the names, start every node, assign the slots evenly, set up replication, wait until healthy."""
+        """Map the names, start every node, assign the slots evenly, set up replication, wait until healthy.
+
+        A start begins afresh: what an earlier cluster of the same name left (nodes.conf, a replica's
+        dump.rdb) would make the nodes rejoin the old cluster with its data, so its files go first.
+        """
+        shutil.rmtree(self.state_dir, ignore_errors=True)
         self._map_hosts()
         try:
             nodes = self._nodes()

@@ -209,3 +209,16 @@ def test_without_transit_encryption_the_cluster_speaks_plain_text(bed):
     client = RedisCluster.from_url(f"redis://{configuration}:6379", socket_timeout=5)
     assert client.set("plain", "text") and client.get("plain") == b"text"
     client.close()
+
+
+def test_a_group_deleted_and_created_again_starts_as_a_new_empty_cluster(bed):
+    bed.elasticache.delete_replication_group(ReplicationGroupId="fmp")
+    assert probes.statuses_until(bed, "gone", "fmp", timeout=30) == ["deleting", "gone"]
+    created = probes.create(bed, "fmp", ClusterMode="enabled", NumNodeGroups=1, ReplicasPerNodeGroup=1)
+    assert probes.statuses_until(bed, "available", "fmp", timeout=60) == ["creating", "available"]
+    configuration = created["ConfigurationEndpoint"]["Address"]
+    hosts.assert_mapped(configuration)
+    client = RedisCluster.from_url(f"redis://{configuration}:6379", socket_timeout=5)
+    assert client.get("plain") is None and client.set("again", "1")
+    assert [n["slots"] for n in client.cluster_shards(target_nodes=RedisCluster.RANDOM)] == [[0, 16383]]
+    client.close()

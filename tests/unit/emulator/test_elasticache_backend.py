@@ -167,3 +167,23 @@ def test_shard_configuration_needs_cluster_mode_and_apply_immediately(backend):
     with pytest.raises(AWSError) as error:
         _reshard(backend, 3, ApplyImmediately=False)
     assert error.value.code == "InvalidParameterValue"
+
+
+def test_a_removed_shard_stays_mapped_but_the_redis_fixture_no_longer_runs_it():
+    service = ElastiCache(EmulatorConfig(0, 0, 0), ec2_view=FakeEC2)
+    for operation, params in (
+        ("CreateReplicationGroup", {"ReplicationGroupId": "fmc", "ReplicationGroupDescription": "d",
+                                    "CacheNodeType": "cache.t3.micro", "ClusterMode": "enabled",
+                                    "NumNodeGroups": 3, "ReplicasPerNodeGroup": 1}),
+        ("ModifyReplicationGroupShardConfiguration", {"ReplicationGroupId": "fmc", "NodeGroupCount": 2,
+                                                      "NodeGroupsToRemove": ["0003"], "ApplyImmediately": True}),
+    ):
+        service.handle(Call(operation, params))
+        time.sleep(0.001)
+        service.tick()
+    group = service.region("us-east-1").groups["fmc"]
+    removed = {n for n in group.hostnames() if n.startswith("fmc-0003-")}
+    assert len(removed) == 2
+    [(_region, served)] = service.running_groups()
+    assert not removed & set(served.hostnames())
+    assert len(served.hostnames()) == 5 and served.server_key == group.server_key

@@ -8,8 +8,9 @@ roles work from: derived names, instance specs, alarm settings and each host's c
 returns a secret: tokens are checked where they live (cache_auth_tokens) and only `auth: true` is kept.
 
 `check_prerequisites()` adds what must already exist in AWS (VPC, subnets in two AZs, the application
-security group, SNS topics), from read-only lookups. `connections()`, `alarms()` and `cost_report()` turn
-the specs plus the described replication groups into what the client, monitoring, destroy and cost code use.
+security group, SNS topics), from read-only lookups. `connections()` and `alarms()` turn the specs plus the
+described replication groups into what the client, monitoring, auth and destroy code use; the cost report prices
+the specs with the node_prices module.
 
 Types, choices and known keys come from the roles' meta/argument_specs.yml (the one place they are
 declared); the rules AWS enforces come from module_utils/validation.py.
@@ -522,7 +523,6 @@ def check(variables, specs, roles, client_variables=None):
                                                           values.get("cache_log_delivery"))["retention_days"]
     model["log_groups"] = log_groups(model)
     model["network"] = _network(values, errors)
-    model["cost"] = cost_report(model["instances"], model["region"])
     if "monitoring" in roles:
         model["monitoring"] = _monitoring(values, errors)
     if "destroy" in roles:
@@ -670,18 +670,3 @@ def alarms(specs, groups, settings, missing_ok=False):
                     "actions": list(settings.get("actions") or []),
                 })
     return definitions
-
-
-def cost_report(specs, region):
-    """Rows (instance, node type, nodes, monthly USD or None when unknown) and the total."""
-    rows = []
-    for spec in specs:
-        nodes = (spec.get("replicas") or 0) + 1
-        try:
-            monthly = cost.monthly_cost(spec["node_type"], nodes, region, spec.get("engine", "redis"))
-        except ValueError:
-            monthly = None
-        rows.append({"instance": spec["name"], "node_type": spec["node_type"], "nodes": nodes, "monthly_usd": monthly})
-    known = [r["monthly_usd"] for r in rows if r["monthly_usd"] is not None]
-    return {"rows": rows, "total_usd": round(sum(known), 2), "complete": len(known) == len(rows),
-            "prices_taken": cost.PRICES_TAKEN, "region": region}

@@ -232,16 +232,6 @@ def test_alarms_per_node_with_thresholds_from_the_settings():
     assert inputs.alarms(model["instances"], groups[:1], model["monitoring"], missing_ok=True)
 
 
-def test_cost_report_counts_nodes_and_marks_unknown_prices():
-    model = check(cache_instances=[{"name": "main", "replicas": 1, "node_type": "cache.t3.small"},
-                                   {"name": "new", "node_type": "cache.r8g.large"}],
-                  cache_allow_unknown_node_types=True)
-    report = model["cost"]
-    assert report["rows"][0] == {"instance": "main", "node_type": "cache.t3.small", "nodes": 2, "monthly_usd": 49.64}
-    assert report["rows"][1]["monthly_usd"] is None and report["complete"] is False
-    assert report["total_usd"] == 49.64
-
-
 def test_log_delivery_gives_each_instance_its_log_groups():
     model = check(cache_log_delivery={"slow_log": True, "engine_log": True, "retention_days": 7})
     assert model["instances"][0]["log_delivery_configurations"] == [

@@ -340,3 +340,38 @@ def test_redis_ping_cluster_checks_the_slots_and_pings_every_primary_of_a_real_t
         assert TOKEN not in output
     finally:
         cluster.stop()
+
+
+def test_a_cluster_mode_group_reshards_online_and_every_shard_answers(aws, emulator):
+    """replication_group creates a cluster-mode group, reshards 2 -> 3 -> 2; redis_ping cluster sees each layout."""
+    from tests.emulator import probes  # pylint: disable=import-outside-toplevel
+
+    probes.network(aws)
+    ca_file = emulator.state()["ca_file"]
+
+    def group(shards):
+        return {"replication_group_id": "shards", "node_type": "cache.t3.micro", "subnet_group": "redis-subnets",
+                "transit_encryption": True, "auth_token": TOKEN, "wait_delay": 1, "wait_timeout": 120,
+                "cluster_mode": {"enabled": True, "num_node_groups": shards, "replicas_per_node_group": 1}}
+
+    def cluster_ping():
+        configuration = probes.describe(aws, "shards")["ConfigurationEndpoint"]["Address"]
+        hosts.assert_mapped(configuration)
+        rc, output = ansible.run([os.path.join(ansible.BIN, "ansible"), "localhost", "-e",
+                                  f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
+                                  "-a", json.dumps({"host": configuration, "cluster": True, "ca_file": ca_file,
+                                                    "password": TOKEN})], emulator, check=False)
+        assert rc == 0 and TOKEN not in output, output[-3000:]
+        return re.findall(r"slots: ([\d,-]+)", " ".join(output.split()))
+
+    changed, mutating = _run_four_times(emulator, group(2))
+    assert changed == [True, True, False, False] and mutating[1] == ["CreateReplicationGroup"]
+    assert cluster_ping() == ["0-8191", "8192-16383"]
+    for shards, slots in ((3, ["0-5461", "5462-10922", "10923-16383"]), (2, ["0-8191", "8192-16383"])):
+        started = time.monotonic()
+        changed, mutating = _run_four_times(emulator, group(shards))
+        print(f"reshard to {shards}: {time.monotonic() - started:.1f} s for four runs")
+        assert changed == [True, True, False, False]
+        assert mutating == [[], ["ModifyReplicationGroupShardConfiguration"], [], []]
+        assert len(probes.describe(aws, "shards")["NodeGroups"]) == shards
+        assert sorted(cluster_ping()) == sorted(slots)

@@ -17,7 +17,7 @@ description:
     diff mode (playbooks/drift.yml does this), and makes one row per difference between the inventory and
     AWS, with the resource, the field, what the inventory says and what AWS has. Secrets are masked.
   - Security group rules are compared by protocol, ports and source, since the diff of
-    M(amazon.aws.ec2_security_group) spells the same rule differently before and after.
+    C(amazon.aws.ec2_security_group) spells the same rule differently before and after.
   - A result that reports a change without any field in its diff still makes a row, so no drift goes
     unreported.
 author:

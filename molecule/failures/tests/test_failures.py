@@ -1,6 +1,7 @@
 """Each wrong input fails with a message that names the cause, and the env files written before stay as they were."""
 
 import os
+import re
 
 import pytest
 
@@ -46,27 +47,27 @@ def test_subnets_in_one_zone_are_refused(aws, env_files_kept, no_mutation):
     assert "network_subnet_ids" in output and subnet["AvailabilityZone"] in output
 
 
-def ping(*args):
+def ping_failure(inputs, *args):
+    """(endpoint, cause) from redis_ping's "No PONG from HOST:PORT (CAUSE): hint" message."""
     code, output = checks.playbook(PING, *args)
     assert code != 0, "the PING should have failed"
-    return output
+    assert not any(token in output for token in inputs["cache_auth_tokens"].values()), "a token is in the output"
+    found = re.search(r"No PONG from (\S+) \((\w+)\)", output)
+    assert found, output[-2000:]
+    return found.group(1), found.group(2)
 
 
-def test_a_wrong_port_is_a_tcp_failure(aws, env_files_kept):
+def test_a_wrong_port_is_a_tcp_failure(aws, inputs, env_files_kept):
     host, _port = checks.primary_endpoint(aws.elasticache, "funmagic-main")
-    output = ping("-e", f"ping_instance=main ping_host={host} ping_port=6380 ping_tls=true")
-    assert f"No PONG from {host}:6380 (tcp)" in output
+    assert ping_failure(inputs, "-e", f"ping_instance=main ping_host={host} ping_port=6380 ping_tls=true") == (f"{host}:6380", "tcp")
 
 
-def test_tls_against_an_endpoint_without_tls_is_a_tls_failure(aws, env_files_kept):
+def test_tls_against_an_endpoint_without_tls_is_a_tls_failure(aws, inputs, env_files_kept):
     host, port = checks.primary_endpoint(aws.elasticache, "funmagic-plain")
-    output = ping("-e", f"ping_instance=plain ping_host={host} ping_port={port} ping_tls=true")
-    assert f"No PONG from {host}:{port} (tls)" in output
+    assert ping_failure(inputs, "-e", f"ping_instance=plain ping_host={host} ping_port={port} ping_tls=true") == (f"{host}:{port}", "tls")
 
 
-def test_a_wrong_token_is_an_auth_failure(aws, env_files_kept):
+def test_a_wrong_token_is_an_auth_failure(aws, inputs, env_files_kept):
     host, port = checks.primary_endpoint(aws.elasticache, "funmagic-main")
-    output = ping("-e", f"ping_instance=main ping_host={host} ping_port={port} ping_tls=true",
-                  "-e", "ping_password=Wrong-Token-0123456789")
-    assert f"No PONG from {host}:{port} (auth)" in output
-    assert "Molecule-Failures-Main-0123" not in output
+    assert ping_failure(inputs, "-e", f"ping_instance=main ping_host={host} ping_port={port} ping_tls=true",
+                        "-e", "ping_password=Wrong-Token-0123456789") == (f"{host}:{port}", "auth")

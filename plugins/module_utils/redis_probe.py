@@ -293,6 +293,9 @@ def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=No
         node_port = int(primary.get("tls-port") or primary.get("port")) if tls else int(primary.get("port"))
         answer = ping(address, node_port, tls, ca_file, user, password, timeout, resolver)
         result["shards"].append({"slots": ranges, "primary": "%s:%d" % (address, node_port),
-                                 "latency_ms": answer["latency_ms"]})
+                                 "latency_ms": answer["latency_ms"], "_first": slots[0] if slots else -1})
+    # CLUSTER SHARDS lists the shards in no fixed order: report them by their first slot.
+    result["shards"] = [dict((k, v) for k, v in shard.items() if k != "_first")
+                        for shard in sorted(result["shards"], key=lambda shard: shard["_first"])]
     result["latency_ms"] = round((time.time() - started) * 1000, 2)
     return result

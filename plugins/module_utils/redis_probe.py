@@ -279,8 +279,8 @@ def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=No
         result = dict(connection.peer, pong=True, cluster_state="ok", slots_ok=slots_ok, shards=[])
     finally:
         connection.close()
-    for shard in shards:
-        shard = _pairs(shard)
+    # CLUSTER SHARDS lists the shards in no fixed order: report them by their first slot.
+    for shard in sorted((_pairs(shard) for shard in shards), key=lambda shard: (shard.get("slots") or [-1])[0]):
         slots = shard.get("slots") or []
         ranges = ",".join("%s-%s" % (first, last) if first != last else str(first)
                           for first, last in zip(slots[0::2], slots[1::2]))
@@ -293,9 +293,6 @@ def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=No
         node_port = int(primary.get("tls-port") or primary.get("port")) if tls else int(primary.get("port"))
         answer = ping(address, node_port, tls, ca_file, user, password, timeout, resolver)
         result["shards"].append({"slots": ranges, "primary": "%s:%d" % (address, node_port),
-                                 "latency_ms": answer["latency_ms"], "_first": slots[0] if slots else -1})
-    # CLUSTER SHARDS lists the shards in no fixed order: report them by their first slot.
-    result["shards"] = [dict((k, v) for k, v in shard.items() if k != "_first")
-                        for shard in sorted(result["shards"], key=lambda shard: shard["_first"])]
+                                 "latency_ms": answer["latency_ms"]})
     result["latency_ms"] = round((time.time() - started) * 1000, 2)
     return result

@@ -23,6 +23,8 @@ HINTS = {
            "redis:// for a plain one.",
     "tls_verify": "the server certificate was not accepted: {detail}. Trust the CA that signed it (ca_file, or "
                   "the system trust store).",
+    "tls_silent": "TCP connected but the TLS handshake got no answer within {timeout}s: the endpoint probably has "
+                  "transit encryption off. Use redis:// for a plain endpoint.",
     "tls_required": "the server closed the connection without answering: it probably requires TLS. Use rediss://.",
     "auth": "the server refused authentication: {detail}. Check the AUTH token (and user).",
     "noauth": "the server requires authentication: {detail}. Pass the AUTH token.",
@@ -177,7 +179,8 @@ class Connection:
             except ssl.SSLCertVerificationError as e:
                 _fail("tls", values, "tls_verify", detail=e.verify_message or str(e))
             except socket.timeout:
-                _fail("timeout", values)
+                # TCP connected, but no TLS answer came: a plain-text Redis waits for a command that never comes.
+                _fail("tls", values, "tls_silent")
             except (ssl.SSLError, ConnectionError, OSError):
                 _fail("tls", values)
             cert = self.sock.getpeercert() or {}

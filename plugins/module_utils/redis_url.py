@@ -57,8 +57,9 @@ def _pick(instances, worker, purpose):
             raise ValueError("worker %s maps %s to instance %s, which is not defined" %
                              (worker.get("name", "?"), purpose, wanted))
         return wanted, instances[wanted]
+    ranked = sorted(instances, key=lambda name: (instances[name].get("order", 0), name))
     for fallback in (purpose, "main"):
-        same = [name for name in sorted(instances) if instances[name].get("purpose", "main") == fallback]
+        same = [name for name in ranked if instances[name].get("purpose", "main") == fallback]
         if same:
             return same[0], instances[same[0]]
     raise ValueError("no instance with purpose main to fall back on for %s" % purpose)
@@ -67,10 +68,11 @@ def _pick(instances, worker, purpose):
 def redis_env(instances, worker=None, tokens=None):
     """The KEY=value lines of a worker's env file.
 
-    instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool, "cluster": bool}
+    instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool, "cluster": bool,
+                        "order": the instance's place in cache_instances}
     worker: {"name": ..., "queue_prefix": "", "instances": {"main": name, "queue": name, "pubsub": name}}
     tokens: name -> AUTH token (cache_auth_tokens); an instance without one gets a URL without credentials.
-    A purpose the worker does not map uses the first instance of that purpose, else the main one.
+    A purpose the worker does not map uses the first instance of that purpose (by order, then name), else the main one.
     An instance in cluster mode adds REDIS_CLUSTER (or REDIS_QUEUE_CLUSTER, REDIS_PUBSUB_CLUSTER)=true, and a
     cluster queue instance gets QUEUE_PREFIX in a hash tag ({prefix}, {bull} by default), so that all keys of a
     BullMQ queue land in one slot.

@@ -599,12 +599,13 @@ def check_prerequisites(model, found):
 def connections(specs, groups):
     """name -> connection facts from the specs and the described replication groups. No secret in them.
 
-    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, cluster, url_redacted.
+    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, cluster, url_redacted, and
+    order (the instance's place in cache_instances: a worker that maps no instance to a purpose gets the first).
     The URL with the token is built where it is written (redis_env with cache_auth_tokens).
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
     result = {}
-    for spec in specs:
+    for order, spec in enumerate(specs):
         group = by_id.get(spec["replication_group_id"])
         if group is None:
             raise ValueError("cache_instances (%s): replication group %s does not exist; run provision.yml first"
@@ -623,6 +624,7 @@ def connections(specs, groups):
             "tls": tls,
             "auth": spec["auth"],
             "cluster": bool(group.get("cluster_enabled")),
+            "order": order,
             "url_redacted": redact_url(redis_url(endpoint["address"], endpoint["port"], tls,
                                                  token="x" if spec["auth"] else None)),
         }

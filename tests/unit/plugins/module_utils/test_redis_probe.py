@@ -195,3 +195,26 @@ def test_a_connection_is_kept_across_pings_and_made_again_after_a_drop():
         fake.close()
     auth = ("AUTH", "default", "tok-en")
     assert fake.commands == [auth, ("PING",), ("PING",), auth, ("PING",)]
+
+
+def test_tls_to_a_plain_endpoint_that_stays_silent_is_a_tls_cause():
+    """A plain-text Redis waits for a command while the client waits for a TLS answer: cause tls, not timeout."""
+    import socket as _socket  # pylint: disable=import-outside-toplevel
+    import threading  # pylint: disable=import-outside-toplevel
+
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ProbeError, ping
+
+    server = _socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+    try:
+        ping("127.0.0.1", server.getsockname()[1], tls=True, timeout=0.5)
+        raise AssertionError("no error")
+    except ProbeError as e:
+        assert e.cause == "tls" and "transit encryption off" in str(e)
+    finally:
+        for connection, _address in accepted:
+            connection.close()
+        server.close()

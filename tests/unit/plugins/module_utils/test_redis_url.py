@@ -70,3 +70,9 @@ def test_a_cluster_queue_gets_a_hash_tagged_prefix_and_the_cluster_flag():
     assert "QUEUE_PREFIX={bull}" in env.splitlines()
     assert "QUEUE_PREFIX={admin}" in redis_env(instances, {"name": "a", "queue_prefix": "{admin}",
                                                            "instances": {"queue": "queue-admin"}}).splitlines()
+
+
+def test_an_unmapped_purpose_gets_the_first_instance_in_inventory_order():
+    instances = {"queue": dict(INSTANCES["queue-web"], order=1), "adminq": dict(INSTANCES["queue-admin"], order=2),
+                 "main": dict(INSTANCES["main"], order=0)}
+    assert "REDIS_QUEUE_URL=rediss://qw:6379" in redis_env(instances, {"name": "web"}).splitlines()

@@ -24,6 +24,21 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  purge:
+    description:
+      - Alarms to remove when they are no longer wanted, such as those of a node that is gone. Existing alarms are
+        then read with one C(DescribeAlarms) by I(prefix) (instead of by name), and every one whose name matches
+        I(pattern) and is not in I(alarms) is deleted (with I(state=absent), every one that matches).
+    type: dict
+    suboptions:
+      prefix:
+        description: The name prefix the alarms share (may be empty).
+        type: str
+        default: ""
+      pattern:
+        description: A regular expression that an alarm's whole name must match to be removed.
+        type: str
+        required: true
   alarms:
     description: The alarms. With I(state=absent) only C(name) is used.
     type: list
@@ -127,6 +142,8 @@ deleted:
   elements: str
 """
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
@@ -167,13 +184,19 @@ def current_request(found):
     return current
 
 
-def plan(alarms, existing, state):
+def plan(alarms, existing, state, purge_pattern=None):
     """(to_put, to_delete, diff): what differs between the wanted alarms and those found."""
     to_put, to_delete, before, after = [], [], {}, {}
+    if purge_pattern is not None:
+        wanted = set(a["name"] for a in alarms) if state == "present" else set()
+        for name in sorted(existing):
+            if name not in wanted and re.fullmatch(purge_pattern, name):
+                to_delete.append(name)
+                before[name], after[name] = "present", "absent"
     for alarm in alarms:
         name = alarm["name"]
         if state == "absent":
-            if name in existing:
+            if name in existing and name not in to_delete:
                 to_delete.append(name)
                 before[name], after[name] = "present", "absent"
             continue
@@ -203,8 +226,14 @@ def ensure(module, client):
         if missing:
             module.fail_json(msg="alarms: %s" % "; ".join("%s needs %s" % pair for pair in missing))
     names = [a["name"] for a in params["alarms"]]
-    existing = describe(client, names) if names else {}
-    to_put, to_delete, diff = plan(params["alarms"], existing, params["state"])
+    purge = params["purge"]
+    if purge:
+        prefix = {"AlarmNamePrefix": purge["prefix"]} if purge["prefix"] else {}
+        existing = dict((a["AlarmName"], a) for a in client.paginate("describe_alarms", "MetricAlarms",
+                                                                     AlarmTypes=["MetricAlarm"], **prefix))
+    else:
+        existing = describe(client, names) if names else {}
+    to_put, to_delete, diff = plan(params["alarms"], existing, params["state"], purge and purge["pattern"])
     if not module.check_mode:
         for request in to_put:
             client.put_metric_alarm(**request)
@@ -238,6 +267,8 @@ def main():
         argument_spec=dict(
             state=dict(type="str", default="present", choices=["present", "absent"]),
             alarms=dict(type="list", elements="dict", required=True, options=alarm_options),
+            purge=dict(type="dict", options=dict(prefix=dict(type="str", default=""),
+                                                 pattern=dict(type="str", required=True))),
         ),
         supports_check_mode=True,
     )

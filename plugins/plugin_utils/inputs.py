@@ -525,6 +525,7 @@ def check(variables, specs, roles, client_variables=None):
     model["network"] = _network(values, errors)
     if "monitoring" in roles:
         model["monitoring"] = _monitoring(values, errors)
+        model["alarm_purge"] = alarm_purge(model)
     if "destroy" in roles:
         if values.get("destroy_confirm") != prefix:
             errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
@@ -629,6 +630,22 @@ def connections(specs, groups):
                                                  token="x" if spec["auth"] else None)),
         }
     return result
+
+
+ALARM_CHECKS = ("cpu", "engine-cpu", "memory", "connections", "evictions", "replication-lag")
+
+
+def alarm_purge(model):
+    """Which existing alarms are the collection's own, for metric_alarms' purge: the prefix they share and the
+    pattern of their names (<alarm prefix><group id>-<node number>-<check>), so that alarms of nodes that are gone
+    are removed, and nothing else is touched."""
+    settings = model.get("monitoring") or {}
+    alarm_prefix = settings.get("prefix") or ""
+    ids = [spec["replication_group_id"] for spec in model["instances"]]
+    shared = alarm_prefix + (model["prefix"] + "-" if model["prefix"] else "")
+    return {"prefix": shared,
+            "pattern": "%s(%s)-(\\d{3}|\\d{4}-\\d{3})-(%s)" % (re.escape(alarm_prefix), "|".join(re.escape(i) for i in ids),
+                                                    "|".join(ALARM_CHECKS))}
 
 
 def alarms(specs, groups, settings, missing_ok=False):

@@ -271,3 +271,14 @@ def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():
         "cache_instances[0] (main).shards: must be between 1 and 500, got 0"]
     assert errors_of(cache_instances=[{"name": "main", "cluster_mode": True, "shards": 200, "replicas": 2}])[0] \
         .endswith("are 600 nodes; ElastiCache allows 500 in one cluster")
+
+
+def test_alarm_purge_matches_the_collections_own_alarm_names_only():
+    import re  # pylint: disable=import-outside-toplevel
+
+    purge = check(cache_instances=[{"name": "main"}, {"name": "main-2"}])["alarm_purge"]
+    assert purge["prefix"] == "funmagic-"
+    for name in ("funmagic-main-003-cpu", "funmagic-main-2-001-memory", "funmagic-main-0002-001-replication-lag"):
+        assert re.fullmatch(purge["pattern"], name), name
+    for name in ("funmagic-main-003-disk", "funmagic-db-001-cpu", "funmagic-main-cpu", "x-funmagic-main-001-cpu"):
+        assert not re.fullmatch(purge["pattern"], name), name

@@ -72,6 +72,25 @@ def test_present_needs_the_metric_fields():
     assert failed and result["msg"].startswith("alarms: a needs metric")
 
 
+PURGE = {"prefix": "app-", "pattern": r"(app\-main)-(\d{3}|\d{4}-\d{3})-(cpu|memory)"}
+
+
+def test_purge_removes_alarms_of_nodes_that_are_gone_and_nothing_else():
+    aws = fake(existing=[alarm("app-main-001-memory"), alarm("app-main-003-memory"), alarm("app-main-2-001-memory"),
+                         alarm("app-main-003-disk")])
+    failed, result = aws.run(metric_alarms.main, {"alarms": [alarm("app-main-001-memory")], "purge": PURGE})
+    assert not failed and result["deleted"] == ["app-main-003-memory"] and result["created"] == []
+    assert aws.operations() == ["DescribeAlarms", "DeleteAlarms"]
+    assert aws.params("DescribeAlarms")[0]["AlarmNamePrefix"] == "app-"
+
+
+def test_absent_with_purge_deletes_every_alarm_of_the_pattern():
+    aws = fake(existing=[alarm("app-main-001-memory"), alarm("app-main-003-memory"), alarm("other-alarm")])
+    failed, result = aws.run(metric_alarms.main, {"state": "absent", "alarms": [{"name": "app-main-001-memory"}],
+                                                  "purge": PURGE})
+    assert not failed and sorted(result["deleted"]) == ["app-main-001-memory", "app-main-003-memory"]
+
+
 SCENARIOS = {
     "DescribeAlarms": (fake, {"alarms": [alarm("a")]}),
     "PutMetricAlarm": (fake, {"alarms": [alarm("a")]}),

@@ -140,10 +140,19 @@ class Run:
         self.log = log
 
     def kill(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """SIGKILL ansible-playbook and every process under it. ansible-core's workers call setsid(), so killing
+        the process group alone would leave the worker of the running task to finish its module: stop the whole
+        tree first (nothing new can start), then kill it."""
+        stopped = set()
+        while True:
+            tree = {self.process.pid} | _descendants(self.process.pid)
+            if tree <= stopped:
+                break
+            for pid in tree - stopped:
+                _signal(pid, signal.SIGSTOP)
+            stopped |= tree
+        for pid in stopped:
+            _signal(pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def wait(self, timeout=RUN_TIMEOUT):
@@ -158,6 +167,32 @@ class Run:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _descendants(root):
+    """Every live process below root, found through the parent ids in /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, todo = set(), [root]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in found]
+        found.update(children)
+        todo.extend(children)
+    return found
 
 
 def clients(emulator):

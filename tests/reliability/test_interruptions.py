@@ -1,5 +1,5 @@
-"""Interruptions: a run killed (SIGKILL of ansible-playbook and everything it started, as when the controller
-dies) after the security group, after the subnet group, while the replication groups are creating, and while the
+"""Interruptions: a run killed (SIGKILL of ansible-playbook and every process under it, workers included, as
+when the controller's machine or CI job dies) after the security group, after the subnet group, while the replication groups are creating, and while the
 env files are being written. The rerun converges with no duplicate and nothing deleted, and an env file is at
 every moment either the old one or the new one, never partial.
 
@@ -61,7 +61,8 @@ def test_the_run_was_killed_at_that_point(killed, scenario, prefix, operation, p
 @pytest.mark.parametrize("scenario,prefix,operation,present", KILL_POINTS, ids=[k[0] for k in KILL_POINTS])
 def test_rerun_converges_without_duplicates_or_deletions(bed, killed, scenario, prefix, operation, present):  # pylint: disable=unused-argument
     _, (rc, output), log = killed[scenario]
-    assert rc == 0, output[-4000:]
+    errors = [f"{e['service']} {e['operation']} {e['params']}: {e['error']}" for e in log if e["error"]]
+    assert rc == 0, f"{output[-3000:]}\nfailed calls: {errors}"
     assert deleting_calls(log) == []
     assert_one_set(bed.emulator, prefix)
 
@@ -154,3 +155,12 @@ def test_rerun_after_the_kill_writes_every_env_file(env_files):
 def test_the_kill_leaves_no_temporary_file_next_to_the_env_files(env_files):
     """A temporary copy left by a killed write would hold the token outside the files the role manages."""
     assert [name for name in env_files["leftovers"] if not name.endswith(".env") and ".env." not in name] == []
+
+
+@pytest.mark.xfail(strict=True, reason="roles/client/tasks/inputs.yml tags the inputs task 'install' too, so "
+                   "--skip-tags install skips it and the next task fails: '__client_inputs' is undefined")
+def test_env_files_can_be_rewritten_without_the_install_step(bed, env_files):  # pylint: disable=redefined-outer-name
+    """A host that already has redis-cli and the CA: --skip-tags install must still write the env files."""
+    rc, output = bed.run("configure_hosts.yml", bed.variables("ka"), "--skip-tags", "install", check=False)
+    assert rc == 0, output[-3000:]
+    assert "QUEUE_PREFIX=admin" in open(env_files["paths"][1], encoding="utf-8").read()  # pylint: disable=consider-using-with

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
-import sys
 
 import pytest
 import yaml
@@ -14,7 +12,7 @@ import yaml
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
 from tests.integration import ansible
-from tests.testbed.seed import seed
+from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
 PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
@@ -24,24 +22,9 @@ PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
 def bed(emulator_session, tmp_path_factory):
     """An emptied account, one chroot host, and an inventory like inventories/local pointing at them."""
     emulator_session.reset(create_seconds=2)
-    seed(emulator_session.endpoint)
-    state = tmp_path_factory.mktemp("bed")
-    env = {**os.environ, "FUNMAGIC_TESTBED_DIR": str(state)}
-    subprocess.run([sys.executable, "-m", "tests.testbed.hosts", "create", "app1", "--endpoint",
-                    emulator_session.endpoint, "--ca-file", emulator_session.state()["ca_file"]],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    rootfs = os.path.join(state, "hosts", "app1")
-    inventory = state / "inventory"
-    (inventory / "group_vars").mkdir(parents=True)
-    shutil.copy(os.path.join(ROOT, "inventories", "local", "group_vars", "all.yml"), inventory / "group_vars")
-    (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {
-        "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
-        "children": {"app": {"hosts": {"app1": {"ansible_connection": "community.general.chroot",
-                                                "ansible_host": rootfs,
-                                                "ansible_python_interpreter": "/usr/bin/python3"}}}}}}))
-    args = ["-i", str(inventory), "-e", f"client_ca_bundle={emulator_session.state()['ca_file']}"]
-    yield emulator_session, rootfs, args
-    subprocess.run([sys.executable, "-m", "tests.testbed.hosts", "destroy", "app1"], cwd=ROOT, env=env, check=True)
+    testbed = Bed(emulator_session, tmp_path_factory.mktemp("bed")).up()
+    yield emulator_session, testbed.rootfs(), testbed.args()
+    testbed.down()
 
 
 @pytest.fixture(scope="module")

@@ -157,8 +157,6 @@ def test_the_kill_leaves_no_temporary_file_next_to_the_env_files(env_files):
     assert [name for name in env_files["leftovers"] if not name.endswith(".env") and ".env." not in name] == []
 
 
-@pytest.mark.xfail(strict=True, reason="roles/client/tasks/inputs.yml tags the inputs task 'install' too, so "
-                   "--skip-tags install skips it and the next task fails: '__client_inputs' is undefined")
 def test_env_files_can_be_rewritten_without_the_install_step(bed, env_files):  # pylint: disable=redefined-outer-name
     """A host that already has redis-cli and the CA: --skip-tags install must still write the env files."""
     rc, output = bed.run("configure_hosts.yml", bed.variables("ka"), "--skip-tags", "install", check=False)

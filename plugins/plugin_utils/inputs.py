@@ -643,9 +643,9 @@ def alarm_purge(model):
     alarm_prefix = settings.get("prefix") or ""
     ids = [spec["replication_group_id"] for spec in model["instances"]]
     shared = alarm_prefix + (model["prefix"] + "-" if model["prefix"] else "")
-    return {"prefix": shared,
-            "pattern": "%s(%s)-(\\d{3}|\\d{4}-\\d{3})-(%s)" % (re.escape(alarm_prefix), "|".join(re.escape(i) for i in ids),
-                                                    "|".join(ALARM_CHECKS))}
+    groups = "|".join(re.escape(group_id) for group_id in ids)
+    pattern = "%s(%s)-(\\d{3}|\\d{4}-\\d{3})-(%s)" % (re.escape(alarm_prefix), groups, "|".join(ALARM_CHECKS))
+    return {"prefix": shared, "pattern": pattern}
 
 
 def alarms(specs, groups, settings, missing_ok=False):

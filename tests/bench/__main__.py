@@ -94,7 +94,7 @@ def profile(output):
     """(seconds, task) of the slowest tasks, from profile_tasks' recap."""
     rows = []
     for line in output[output.rfind("TASKS RECAP"):].splitlines():
-        name, _, seconds = line.rpartition(" ")
+        name, _space, seconds = line.rpartition(" ")
         if seconds.endswith("s") and name.rstrip(" -"):
             try:
                 rows.append((float(seconds[:-1]), name.rstrip(" -")))

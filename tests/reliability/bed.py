@@ -231,8 +231,9 @@ def resources(emulator, prefix):
     return found
 
 
-def assert_one_set(emulator, prefix, instances=INSTANCES):
+def assert_one_set(emulator, prefix, instances=None):
     """Exactly the resources of one converged run: each once, every group available, alarms on every node."""
+    instances = INSTANCES if instances is None else instances
     found = resources(emulator, prefix)
     duplicates = {name: count for name, count in found.items() if count != 1}
     assert not duplicates, f"duplicates: {duplicates}"
@@ -248,8 +249,8 @@ def assert_one_set(emulator, prefix, instances=INSTANCES):
         assert [a for a in alarms if f" on {prefix}-{instance['name']}-" in a], f"no alarm on {instance['name']}"
         assert [g for g in log_groups if f"/elasticache/{prefix}-{instance['name']}/" in g], \
             f"no log group for {instance['name']}"
-    rules = [g for g in clients(emulator)["ec2"].describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": [f"{prefix}-redis-sg"]}])["SecurityGroups"][0]["IpPermissions"]]
+    rules = list(clients(emulator)["ec2"].describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"{prefix}-redis-sg"]}])["SecurityGroups"][0]["IpPermissions"])
     assert len(rules) == 1 and len(rules[0]["UserIdGroupPairs"]) == 1, rules
     return found
 

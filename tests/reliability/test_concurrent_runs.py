@@ -24,7 +24,7 @@ def runs(emulator_session, tmp_path_factory, app_host):  # pylint: disable=redef
 
 
 def test_two_runs_at_once_create_one_set_of_resources(runs):
-    bed, together, log, _ = runs
+    bed, together, log, _rerun = runs
     for index, (rc, output) in enumerate(together, 1):
         failed = [line for line in output.splitlines() if line.startswith(("fatal:", "failed:")) or "msg:" in line]
         print(f"run {index}: rc {rc}; {' | '.join(failed)[:1500]}")
@@ -35,7 +35,7 @@ def test_two_runs_at_once_create_one_set_of_resources(runs):
 
 
 def test_a_rerun_after_two_runs_at_once_succeeds_and_changes_nothing_in_aws(runs):
-    _, _, _, (rc, output) = runs
+    (rc, output) = runs[3]
     assert rc == 0, output[-4000:]
     assert changed(output)["localhost"] == 0
     assert "main: PONG (redis-cli)" in output and "queue: PONG (redis-cli)" in output

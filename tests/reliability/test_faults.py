@@ -29,7 +29,7 @@ def runs(emulator_session, tmp_path_factory, app_host):  # pylint: disable=redef
 
 
 def test_faults_were_injected_in_every_service_that_was_called(runs):
-    _, _, first_log, _, rerun_log = runs
+    first_log, rerun_log = runs[2], runs[4]
     log = first_log + rerun_log
     faults = Counter(e["service"] for e in log if e["error"] in FAULTS["kinds"])
     called = Counter(e["service"] for e in log)
@@ -43,14 +43,14 @@ def test_faults_were_injected_in_every_service_that_was_called(runs):
 
 
 def test_redis_yml_converges_under_throttling(runs):
-    bed, (rc, output), _, _, _ = runs
+    bed, (rc, output) = runs[0], runs[1]
     assert rc == 0, output[-4000:]
     assert "main: PONG (redis-cli)" in output and "queue: PONG (redis-cli)" in output
     assert_one_set(bed.emulator, "th")
 
 
 def test_rerun_under_throttling_changes_nothing(runs):
-    _, _, _, (rc, output), rerun_log = runs
+    (rc, output), rerun_log = runs[3], runs[4]
     assert rc == 0, output[-4000:]
     assert changed(output) == {"localhost": 0}
     assert [e for e in rerun_log if e["mutating"] and not e["error"]] == []

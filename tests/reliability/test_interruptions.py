@@ -38,7 +38,7 @@ def bed(emulator_session, tmp_path_factory, app_host):  # pylint: disable=redefi
 def killed(bed):  # pylint: disable=redefined-outer-name
     """Each scenario: the resources at the kill, the rerun's (rc, output), its request log, the resources after."""
     outcome = {}
-    for scenario, prefix, operation, _ in KILL_POINTS:
+    for scenario, prefix, operation, _point in KILL_POINTS:
         variables = bed.variables(prefix)
         run = bed.start("provision.yml", variables)
         bed.kill_when(run, lambda e, op=operation: e["operation"] == op and not e["error"])
@@ -60,7 +60,7 @@ def test_the_run_was_killed_at_that_point(killed, scenario, prefix, operation, p
 
 @pytest.mark.parametrize("scenario,prefix,operation,present", KILL_POINTS, ids=[k[0] for k in KILL_POINTS])
 def test_rerun_converges_without_duplicates_or_deletions(bed, killed, scenario, prefix, operation, present):  # pylint: disable=unused-argument
-    _, (rc, output), log = killed[scenario]
+    (rc, output), log = killed[scenario][1], killed[scenario][2]
     errors = [f"{e['service']} {e['operation']} {e['params']}: {e['error']}" for e in log if e["error"]]
     assert rc == 0, f"{output[-3000:]}\nfailed calls: {errors}"
     assert deleting_calls(log) == []
@@ -131,10 +131,10 @@ def test_env_files_are_always_the_old_or_the_new_one(env_files):
         old = env_files["old"][path]
         assert f"QUEUE_PREFIX=old-{worker}" in old
         new = old.replace(f"QUEUE_PREFIX=old-{worker}", f"QUEUE_PREFIX=new-{worker}")
-        contents = {content for content, _ in watcher.seen[path]}
+        contents = {content for content, _mode in watcher.seen[path]}
         assert contents <= {old, new}, f"{path}: a partial or unexpected version was seen"
         assert new in contents, f"{path}: the new version was never seen"
-        assert {mode for _, mode in watcher.seen[path]} == {0o640}
+        assert {mode for _content, mode in watcher.seen[path]} == {0o640}
 
 
 def test_the_kill_came_between_the_two_files(env_files):

@@ -55,6 +55,6 @@ def test_each_run_ended_as_intended(runs):
 @pytest.mark.parametrize("run", ["converge", "wrong token", "env files with a new token", "aws error",
                                  "refused by the preflight"])
 def test_no_token_in_the_output_at_vvv(runs, run):
-    (_, output), tokens = runs[1][run]
+    (_rc, output), tokens = runs[1][run]
     for token in tokens:
         assert token not in output, f"a token appears in the output of the {run!r} run"

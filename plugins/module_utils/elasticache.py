@@ -43,7 +43,7 @@ TRANSITIONAL_STATES = {
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
 _IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
-                "ResourceName", "SubnetIds", "GroupIds")
+                "ResourceName", "SubnetIds", "GroupIds", "logGroupName")
 
 
 class ElastiCacheError(AnsibleAWSError):

@@ -27,13 +27,20 @@ LOOKUP_FACT = "funmagic_elasticache_lookups"
 LOOKUP_KEY = ("region", "endpoint_url", "profile", "vpc_id", "app_security_group", "redis_security_group",
               "sns_topic_arns")
 FOUND_KEYS = ("vpcs", "subnets", "app_security_groups", "redis_security_groups", "sns_topics")
+# The Redis security group as the network role made it in this run: {group_id, group_name, vpc_id}.
+REDIS_GROUP_FACT = "funmagic_elasticache_redis_security_group"
+# The replication groups as last described in this run, on localhost: {key, replication_groups}. Written by the
+# preflight (`remember: true`) and by the cache role after its wait; `reuse` reads them instead of describing
+# again; the roles that change the groups (cache, auth, destroy) forget them (`remember: false`).
+GROUPS_FACT = "funmagic_elasticache_groups"
 # Role inputs read from the controller's view of the play (everything else belongs to the client hosts).
 HOST_PREFIX = "client_"
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("roles", "client_hosts", "discover", "describe", "rotation") + AWS_OPTIONS)
+    _VALID_ARGS = frozenset(("roles", "client_hosts", "discover", "describe", "reuse", "remember", "rotation")
+                            + AWS_OPTIONS)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -68,7 +75,7 @@ class ActionModule(ActionBase):
                 found = self._discover(model, aws, task_vars)
                 model["network"].update(inputs.check_prerequisites(model, found))
             if args.get("describe"):
-                self._describe(model, roles, aws, task_vars)
+                self._describe(model, roles, aws, task_vars, bool(args.get("reuse")), args.get("remember"))
         except inputs.InputError as e:
             raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was changed:\n- %s"
                                     % (len(e.errors), "" if len(e.errors) == 1 else "s", "\n- ".join(e.errors)))
@@ -81,7 +88,11 @@ class ActionModule(ActionBase):
 
     def _discover(self, model, aws, task_vars):
         """Read-only lookups of what must exist, once per run: later calls with the same question reuse the
-        answer (a fact on the host that ran them), so the preflight, network and cache roles ask AWS once."""
+        answer (a fact on the host that ran them), so the preflight, network and cache roles ask AWS once.
+
+        An answer from before the network role made the Redis security group gets that group from what the
+        network role remembered of it (REDIS_GROUP_FACT), so the cache role passes an id, not a name that every
+        replication group would look up again."""
         question = dict(aws, vpc_id=model["network"]["vpc_id"] or None,
                         app_security_group=model["network"]["app_security_group"],
                         redis_security_group=model["network"]["redis_security_group"],
@@ -92,14 +103,29 @@ class ActionModule(ActionBase):
             answer = self._lookup("funmagic.elasticache.prerequisites_info", question, task_vars)
             remembered[key] = dict((k, answer[k]) for k in FOUND_KEYS)  # not its invocation (credentials)
             self._facts[LOOKUP_FACT] = remembered
-        return remembered[key]
+        answer = remembered[key]
+        made = task_vars.get(REDIS_GROUP_FACT) or {}
+        if not answer["redis_security_groups"] and answer["vpcs"] and made.get("vpc_id") == \
+                answer["vpcs"][0]["vpc_id"] and made.get("group_name") == model["network"]["redis_security_group"]:
+            answer = dict(answer, redis_security_groups=[dict((k, made[k]) for k in ("group_id", "group_name"))])
+        return answer
 
-    def _describe(self, model, roles, aws, task_vars):
-        """Connections and alarms from the specs plus the replication groups as AWS describes them."""
+    def _describe(self, model, roles, aws, task_vars, reuse, remember):
+        """Connections and alarms from the specs plus the replication groups as AWS describes them, or (reuse)
+        as they were last described in this run (GROUPS_FACT) for the same region, endpoint and ids."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
-        found = self._lookup("funmagic.elasticache.replication_group_info",
-                             dict(aws, replication_group_ids=ids, tags=False, member_details=False), task_vars)
-        groups = found["replication_groups"]
+        model["describe_key"] = json.dumps(dict(region=aws.get("region"), endpoint_url=aws.get("endpoint_url"),
+                                                profile=aws.get("profile"), ids=sorted(ids)), sort_keys=True)
+        remembered = ((task_vars.get("hostvars") or {}).get("localhost") or {}).get(GROUPS_FACT) or {}
+        if reuse and remembered.get("key") == model["describe_key"]:
+            groups = remembered["replication_groups"]
+        else:
+            groups = self._lookup("funmagic.elasticache.replication_group_info",
+                                  dict(aws, replication_group_ids=ids, tags=False, member_details=False),
+                                  task_vars)["replication_groups"]
+        if remember is not None:
+            self._facts[GROUPS_FACT] = {"key": model["describe_key"], "replication_groups": groups} \
+                if remember else {}
         if "cache" in roles:
             inputs.check_existing(model["instances"], groups, model["port"])
         existing = set(g["replication_group_id"] for g in groups)

@@ -43,7 +43,8 @@ TRANSITIONAL_STATES = {
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
 _IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
-                "ResourceName", "SubnetIds", "GroupIds", "logGroupName")
+                "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
+                "resourceArn")
 
 
 class ElastiCacheError(AnsibleAWSError):

@@ -12,6 +12,9 @@ __metaclass__ = type
 
 import re
 
+# CloudWatch Logs PutRetentionPolicy accepts these values only.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
 _ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
 # ElastiCache API reference, AuthToken: printable ASCII, 16-128 characters, and of the special
 # characters only ! & # $ ^ < > - (so / " @ and the rest are refused).

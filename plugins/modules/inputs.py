@@ -45,6 +45,26 @@ options:
         used) and C(alarms) for the instances that exist, and C(missing) for those that do not.
     type: bool
     default: false
+  reuse:
+    description:
+      - With I(describe), use the replication groups as they were last described in this run (by the preflight with
+        I(remember=true), or by the cache role's wait), for the same region, endpoint and ids, instead of
+        describing them again. Describes them when nothing was remembered.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  remember:
+    description:
+      - With I(describe), C(true) remembers the description for later I(reuse) in this run (fact
+        C(funmagic_elasticache_groups), on the host the task runs or is delegated to with C(delegate_facts));
+        C(false) forgets what was remembered, for the roles that are about to change the groups.
+      - Omitted, what was remembered is left as it is.
+    type: bool
+    version_added: 0.2.0
+  rotation:
+    description: Whether an AUTH token rotation is under way (C(cache_auth_tokens_next) is then checked too).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -86,6 +106,9 @@ model:
     connections:
       description: With I(describe), instance name to endpoint, port, tls, auth and a redacted URL.
       type: dict
+    describe_key:
+      description: With I(describe), what identifies the description (region, endpoint, profile, ids) for I(reuse).
+      type: str
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -99,6 +122,9 @@ def main():
             client_hosts=dict(type="list", elements="str"),
             discover=dict(type="bool", default=False),
             describe=dict(type="bool", default=False),
+            reuse=dict(type="bool", default=False),
+            remember=dict(type="bool"),
+            rotation=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )

@@ -134,10 +134,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
-
-# CloudWatch Logs PutRetentionPolicy accepts these values only (the same list as plugin_utils/inputs.py's).
-RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-                  3653)
+from ansible_collections.funmagic.elasticache.plugins.module_utils.validation import LOG_RETENTION_DAYS
 
 
 def describe(client, names):
@@ -225,8 +222,8 @@ def input_errors(options, state):
               for name in sorted(set(name for name in names if names.count(name) > 1))]
     if state == "present":
         errors += ["%s: retention_days %s is not one CloudWatch Logs accepts; choose one of %s (or null: never expire)"
-                   % (option["name"], option["retention_days"], ", ".join(map(str, RETENTION_DAYS)))
-                   for option in options if option["retention_days"] not in (None,) + RETENTION_DAYS]
+                   % (option["name"], option["retention_days"], ", ".join(map(str, LOG_RETENTION_DAYS)))
+                   for option in options if option["retention_days"] not in (None,) + LOG_RETENTION_DAYS]
     return errors
 
 

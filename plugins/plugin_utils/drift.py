@@ -66,28 +66,9 @@ def _diffs(result):
     return diff if isinstance(diff, list) else [diff]
 
 
-def security_group_rules(group):
-    """amazon.aws ec2_security_group's ip_permissions, one text per protocol, ports and source.
-
-    Its `before` (as EC2 describes the group) and `after` (as it builds it from the task) spell the same rule
-    differently (descriptions, group names, ports as text), so only what makes a rule differ is kept.
-    """
-    rules = []
-    for permission in group.get("ip_permissions") or []:
-        protocol = str(permission.get("ip_protocol"))
-        ports = "all" if protocol == "-1" or permission.get("from_port") is None else \
-            "%s-%s" % (int(permission["from_port"]), int(permission["to_port"]))
-        if ports.split("-")[0] == ports.split("-")[-1]:
-            ports = ports.split("-")[0]
-        sources = [r.get("cidr_ip") for r in permission.get("ip_ranges") or []] + \
-            [r.get("cidr_ipv6") for r in permission.get("ipv6_ranges") or []] + \
-            [r.get("prefix_list_id") for r in permission.get("prefix_list_ids") or []] + \
-            [r.get("group_id") or r.get("group_name") for r in permission.get("user_id_group_pairs") or []]
-        rules += ["%s %s from %s" % (protocol, ports, source) for source in sources]
-    return sorted(rules)
-
-
 def security_group_rows(result):
+    """funmagic.elasticache.security_group's diff spells each ingress rule as one text per source on both sides
+    ("tcp 6379 from sg-0abc"), so the rule lists compare as sets."""
     rows = []
     for diff in _diffs(result):
         before, after = diff.get("before") or {}, diff.get("after") or {}
@@ -95,10 +76,8 @@ def security_group_rows(result):
         if not before:
             rows += _missing(resource)
             continue
-        rows += compare(resource, {"ingress": security_group_rules(after), "description": after.get("description"),
-                                   "tags": after.get("tags") or {}},
-                        {"ingress": security_group_rules(before), "description": before.get("description"),
-                         "tags": before.get("tags") or {}})
+        rows += compare(resource, dict((k, v) for k, v in after.items() if k != "group_name"),
+                        dict((k, v) for k, v in before.items() if k != "group_name"))
     return rows
 
 
@@ -131,17 +110,26 @@ def replication_group_rows(result):
     return _named_rows("replication group %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
 
 
-def alarm_rows(result):
+def _keyed_rows(kind, result):
+    """A batch module's diff (metric_alarms, log_groups): {before, after}, each name -> that resource."""
     rows = []
     for diff in _diffs(result):
         before, after = diff.get("before") or {}, diff.get("after") or {}
         for name in sorted(set(before) | set(after)):
-            resource = "alarm %s" % name
+            resource = "%s %s" % (kind, name)
             if before.get(name) is None and after.get(name) not in (None, "absent"):
                 rows += _missing(resource)
             else:
                 rows += compare(resource, after.get(name), before.get(name))
     return rows
+
+
+def alarm_rows(result):
+    return _keyed_rows("alarm", result)
+
+
+def log_group_rows(result):
+    return _keyed_rows("log group", result)
 
 
 # The registered results of the provisioning roles, and how each one's diff becomes rows.
@@ -150,6 +138,7 @@ BUILDERS = {
     "subnet_group": subnet_group_rows,
     "parameter_groups": parameter_group_rows,
     "replication_groups": replication_group_rows,
+    "log_groups": log_group_rows,
     "alarms": alarm_rows,
 }
 

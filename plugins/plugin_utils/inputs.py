@@ -44,9 +44,7 @@ PURPOSES = ("main", "queue", "pubsub")
 # BullMQ refuses to run on an instance that may evict keys.
 PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
 RISKS = ("no_transit_encryption", "no_auth_token", "no_replica")
-# CloudWatch Logs PutRetentionPolicy accepts these values only.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
+LOG_RETENTION_DAYS = validation.LOG_RETENTION_DAYS
 LOG_TYPES = (("slow_log", "slow-log"), ("engine_log", "engine-log"))
 # Default names, "<prefix>-<suffix>"; with the prefix funmagic they are the console runbook's names.
 DEFAULT_NAMES = {
@@ -519,6 +517,7 @@ def check(variables, specs, roles, client_variables=None):
             errors.append("%s: must be greater than 0, got %r" % (key, values[key]))
     model["cache"] = dict((key[len("cache_"):], values.get(key)) for key in (
         "cache_apply_immediately", "cache_notification_topic_arn", "cache_wait_timeout", "cache_wait_delay"))
+    model["cache"]["tags"] = dict(values.get("cache_tags") or {})
     model["cache"]["log_retention_days"] = merge_defaults(specs["cache_log_delivery"]["options"],
                                                           values.get("cache_log_delivery"))["retention_days"]
     model["log_groups"] = log_groups(model)

@@ -47,12 +47,14 @@ def runs(bed):
     check = ansible.playbook(PLAYBOOK, emulator, *args, "--check")[1]
     check_mutations = emulator.requests(mutating_only=True)
     first = ansible.playbook(PLAYBOOK, emulator, *args)[1]
+    emulator.call("requests", method="DELETE")
     second = ansible.playbook(PLAYBOOK, emulator, *args, "-vvv")[1]
+    second_calls = emulator.requests()
     emulator.call("requests", method="DELETE")
     verify = ansible.playbook(PLAYBOOK, emulator, *args, "--tags", "verify")[1]
     verify_mutations = emulator.requests(mutating_only=True)
     return {"check": check, "check_mutations": check_mutations, "first": first, "second": second,
-            "verify": verify, "verify_mutations": verify_mutations}
+            "second_calls": second_calls, "verify": verify, "verify_mutations": verify_mutations}
 
 
 def test_check_mode_on_an_empty_account_changes_nothing(runs):
@@ -79,6 +81,22 @@ def test_tags_verify_runs_the_pings_and_changes_nothing_in_aws(runs):
 def test_rerun_changes_nothing(runs):
     assert {host: counts["changed"] for host, counts in ansible.recap(runs["second"]).items()} == \
         {"localhost": 0, "app1": 0}
+
+
+def test_a_rerun_makes_at_most_one_and_a_half_calls_per_managed_resource(runs, bed, aws):
+    """Issue 9's budget, every service counted (STS, EC2, ElastiCache, CloudWatch, Logs) and every resource."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    logs = boto3.client("logs", region_name="us-east-1", endpoint_url=bed[0].endpoint)
+    resources = (1 + 1  # the Redis security group, the subnet group
+                 + len(aws.elasticache.describe_cache_parameter_groups()["CacheParameterGroups"])
+                 + len(aws.elasticache.describe_replication_groups()["ReplicationGroups"])
+                 + len(aws.cloudwatch.describe_alarms(MaxRecords=100)["MetricAlarms"])
+                 + len(logs.describe_log_groups(logGroupNamePrefix="/elasticache/")["logGroups"]))
+    calls = runs["second_calls"]
+    assert not [c for c in calls if c["mutating"]]
+    assert resources >= 20 and len(calls) <= 1.5 * resources, \
+        "%d calls for %d resources: %s" % (len(calls), resources, sorted(c["operation"] for c in calls))
 
 
 def test_no_token_in_any_output_even_at_vvv(runs):

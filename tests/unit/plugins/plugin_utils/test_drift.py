@@ -9,30 +9,32 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils.drift import 
 APP = "sg-0app"
 
 
-def _sg_rule(source, **extra):
-    pair = {"group_id": APP, "user_id": "123456789012"} if source == APP else None
-    return dict({"ip_protocol": "tcp", "from_port": 6379, "to_port": 6379, "ipv6_ranges": [], "prefix_list_ids": [],
-                 "ip_ranges": [] if pair else [{"cidr_ip": source}], "user_id_group_pairs": [pair] if pair else []},
-                **extra)
+def security_group(before_rules, after_rules, **after_extra):
+    """funmagic.elasticache.security_group's diff: {before, after}, ingress as one text per rule and source."""
+    return {"changed": True, "diff": {
+        "before": {"group_name": "fm-redis-sg", "description": "d", "tags": {}, "ingress": before_rules},
+        "after": dict({"group_name": "fm-redis-sg", "description": "d", "tags": {}, "ingress": after_rules},
+                      **after_extra)}}
 
 
-def security_group(before_rules, after_rules):
-    """ec2_security_group's diff: a list of one {before, after}; after spells the app group rule its own way."""
-    after = [dict(r, from_port="6379", to_port="6379", user_id_group_pairs=[dict(
-        p, description="Application", group_name="funmagic-ec2-sg", vpc_id="vpc-1") for p in r["user_id_group_pairs"]])
-        for r in after_rules]
-    return {"changed": True, "diff": [{
-        "before": {"group_name": "fm-redis-sg", "description": "d", "tags": {}, "ip_permissions": before_rules},
-        "after": {"group_name": "fm-redis-sg", "description": "d", "tags": {}, "ip_permissions": after}}]}
-
-
-def test_an_extra_open_rule_is_one_row_and_the_same_rule_spelled_differently_is_none():
-    result = security_group([_sg_rule(APP), _sg_rule("0.0.0.0/0")], [_sg_rule(APP)])
-    assert rows({"security_group": result}) == [{
+def test_an_extra_open_rule_is_one_row_and_a_group_that_did_not_change_is_none():
+    app, world = "tcp 6379 from %s" % APP, "tcp 6379 from 0.0.0.0/0"
+    assert rows({"security_group": security_group([world, app], [app])}) == [{
         "resource": "security group fm-redis-sg", "field": "ingress", "inventory": "(absent)",
         "aws": "tcp 6379 from 0.0.0.0/0"}]
-    assert rows({"security_group": security_group([_sg_rule(APP)], [_sg_rule(APP)])}) == [
+    assert rows({"security_group": security_group([app], [app])}) == [
         {"resource": "security_group", "field": "(changed, no field in the diff)", "inventory": "?", "aws": "?"}]
+
+
+def test_a_missing_security_group_and_a_changed_rule_description_are_rows():
+    assert rows({"security_group": {"changed": True, "diff": {"before": {}, "after": {"group_name": "fm-redis-sg"}}}}) \
+        == [{"resource": "security group fm-redis-sg", "field": "(resource)", "inventory": "present",
+             "aws": "(absent)"}]
+    app = "tcp 6379 from %s" % APP
+    result = security_group([app], [app], ingress_descriptions={app: "Redis from app"})
+    result["diff"]["before"]["ingress_descriptions"] = {app: ""}
+    assert [(r["field"], r["inventory"], r["aws"]) for r in rows({"security_group": result})] == [
+        ("ingress_descriptions.%s" % app, "Redis from app", "")]
 
 
 def test_loops_give_one_row_per_differing_field_and_skip_what_did_not_change():
@@ -84,3 +86,17 @@ def test_skipped_tasks_and_no_changes_make_no_rows_and_no_table():
 def test_an_unknown_kind_is_refused_naming_the_known_ones():
     with pytest.raises(ValueError, match="unknown kinds firewall; expected some of security_group"):
         rows({"firewall": {}})
+
+
+def test_log_groups_give_one_row_per_missing_group_retention_and_tag():
+    results = {"log_groups": {"changed": True, "diff": {
+        "before": {"/elasticache/fm-main/slow-log": None,
+                   "/elasticache/fm-main/engine-log": {"retention_days": 14, "tags": {"Old": "x"}}},
+        "after": {"/elasticache/fm-main/slow-log": {"retention_days": 7, "tags": {}},
+                  "/elasticache/fm-main/engine-log": {"retention_days": 7, "tags": {}}}}}}
+    assert table(rows(results)) == [
+        "resource                                  | field          | inventory | AWS",
+        "log group /elasticache/fm-main/engine-log | retention_days | 7         | 14",
+        "log group /elasticache/fm-main/engine-log | tags.Old       | (not set) | x",
+        "log group /elasticache/fm-main/slow-log   | (resource)     | present   | (absent)",
+    ]

@@ -218,8 +218,8 @@ def test_the_retention_values_are_those_botocore_documents():
     model = botocore.session.get_session().get_service_model("logs").operation_model("PutRetentionPolicy")
     text = model.input_shape.members["retentionInDays"].documentation
     documented = text.split("Possible values are: ")[1].split(".")[0].replace("and ", "")
-    assert tuple(int(day) for day in documented.split(", ")) == log_groups.RETENTION_DAYS
-    assert str(list(log_groups.RETENTION_DAYS))[1:-1] in " ".join(log_groups.DOCUMENTATION.split())
+    assert tuple(int(day) for day in documented.split(", ")) == log_groups.LOG_RETENTION_DAYS
+    assert str(list(log_groups.LOG_RETENTION_DAYS))[1:-1] in " ".join(log_groups.DOCUMENTATION.split())
 
 
 def changes_all(**errors):

@@ -71,11 +71,15 @@ class ActionModule(ActionBase):
         try:
             model = inputs.check(variables, specs, roles, client_variables)
             aws = dict((k, args[k]) for k in AWS_OPTIONS if args.get(k) is not None)
-            if args.get("discover"):
-                found = self._discover(model, aws, task_vars)
-                model["network"].update(inputs.check_prerequisites(model, found))
+            groups = None
             if args.get("describe"):
-                self._describe(model, roles, aws, task_vars, bool(args.get("reuse")), args.get("remember"))
+                groups = self._remembered_groups(model, aws, task_vars, bool(args.get("reuse")))
+            if args.get("discover"):
+                found = self._discover(model, aws, task_vars, bool(args.get("describe")) and groups is None)
+                model["network"].update(inputs.check_prerequisites(model, found))
+                groups = found.get("replication_groups", groups)
+            if args.get("describe"):
+                self._describe(model, roles, aws, task_vars, groups, args.get("remember"))
         except inputs.InputError as e:
             raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was changed:\n- %s"
                                     % (len(e.errors), "" if len(e.errors) == 1 else "s", "\n- ".join(e.errors)))
@@ -86,9 +90,11 @@ class ActionModule(ActionBase):
             result["ansible_facts"] = self._facts
         return result
 
-    def _discover(self, model, aws, task_vars):
+    def _discover(self, model, aws, task_vars, describe):
         """Read-only lookups of what must exist, once per run: later calls with the same question reuse the
         answer (a fact on the host that ran them), so the preflight, network and cache roles ask AWS once.
+        When they are asked (not remembered) and `describe`, the replication groups come in the same module
+        execution, as `replication_groups` of the answer (never remembered with it: they change).
 
         An answer from before the network role made the Redis security group gets that group from what the
         network role remembered of it (REDIS_GROUP_FACT), so the cache role passes an id, not a name that every
@@ -99,27 +105,39 @@ class ActionModule(ActionBase):
                         sns_topic_arns=(model.get("monitoring") or {}).get("actions") or [])
         key = json.dumps(dict((k, v) for k, v in question.items() if k in LOOKUP_KEY), sort_keys=True)
         remembered = dict(task_vars.get(LOOKUP_FACT) or {})
+        groups = {}
         if key not in remembered:
+            if describe:
+                question["replication_group_ids"] = [spec["replication_group_id"] for spec in model["instances"]]
             answer = self._lookup("funmagic.elasticache.prerequisites_info", question, task_vars)
             remembered[key] = dict((k, answer[k]) for k in FOUND_KEYS)  # not its invocation (credentials)
             self._facts[LOOKUP_FACT] = remembered
-        answer = remembered[key]
+            if describe:
+                groups["replication_groups"] = answer["replication_groups"]
+        answer = dict(remembered[key], **groups)
         made = task_vars.get(REDIS_GROUP_FACT) or {}
         if not answer["redis_security_groups"] and answer["vpcs"] and made.get("vpc_id") == \
                 answer["vpcs"][0]["vpc_id"] and made.get("group_name") == model["network"]["redis_security_group"]:
             answer = dict(answer, redis_security_groups=[dict((k, made[k]) for k in ("group_id", "group_name"))])
         return answer
 
-    def _describe(self, model, roles, aws, task_vars, reuse, remember):
-        """Connections and alarms from the specs plus the replication groups as AWS describes them, or (reuse)
-        as they were last described in this run (GROUPS_FACT) for the same region, endpoint and ids."""
+    @staticmethod
+    def _remembered_groups(model, aws, task_vars, reuse):
+        """(reuse) The replication groups as they were last described in this run (GROUPS_FACT) for the same
+        region, endpoint and ids, or None."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
         model["describe_key"] = json.dumps(dict(region=aws.get("region"), endpoint_url=aws.get("endpoint_url"),
                                                 profile=aws.get("profile"), ids=sorted(ids)), sort_keys=True)
         remembered = ((task_vars.get("hostvars") or {}).get("localhost") or {}).get(GROUPS_FACT) or {}
         if reuse and remembered.get("key") == model["describe_key"]:
-            groups = remembered["replication_groups"]
-        else:
+            return remembered["replication_groups"]
+        return None
+
+    def _describe(self, model, roles, aws, task_vars, groups, remember):
+        """Connections and alarms from the specs plus the replication groups (described here when `groups` is
+        None: not remembered nor described with the lookups)."""
+        ids = [spec["replication_group_id"] for spec in model["instances"]]
+        if groups is None:
             groups = self._lookup("funmagic.elasticache.replication_group_info",
                                   dict(aws, replication_group_ids=ids, tags=False, member_details=False),
                                   task_vars)["replication_groups"]

@@ -139,6 +139,19 @@ def describe_replication_group(client, group_id):
                 ReplicationGroupId=group_id)
 
 
+def describe_groups(client, ids):
+    """The groups with these ids (in their order, the missing ones left out), or all groups when ids is None:
+    one call for one id, one paginated walk of every group for several."""
+    if ids is not None and len(ids) < 2:
+        found = ids and describe_replication_group(client, ids[0])
+        return [found] if found else []
+    groups = client.paginate("describe_replication_groups", "ReplicationGroups")
+    if ids is None:
+        return groups
+    by_id = dict((g["ReplicationGroupId"], g) for g in groups)
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def describe_member_cluster(client, group):
     """The first member cluster: where engine version, maintenance window, security groups and parameter
     group live. None when the group has no member yet."""

@@ -16,8 +16,8 @@ description:
   - Reads the results the network, cache and monitoring roles register when they run with check mode and
     diff mode (playbooks/drift.yml does this), and makes one row per difference between the inventory and
     AWS, with the resource, the field, what the inventory says and what AWS has. Secrets are masked.
-  - Security group rules are compared by protocol, ports and source, since the diff of
-    C(amazon.aws.ec2_security_group) spells the same rule differently before and after.
+  - Security group rules are compared as M(funmagic.elasticache.security_group) spells them on both sides of its
+    diff, one text per protocol, ports and source.
   - A result that reports a change without any field in its diff still makes a row, so no drift goes
     unreported.
 author:
@@ -26,7 +26,8 @@ options:
   results:
     description:
       - The registered results, by kind. Kinds are C(security_group), C(subnet_group), C(parameter_groups)
-        (a loop), C(replication_groups) (a loop) and C(alarms) (M(funmagic.elasticache.metric_alarms)).
+        (a loop), C(replication_groups) (a loop), C(log_groups) (M(funmagic.elasticache.log_groups)) and C(alarms)
+        (M(funmagic.elasticache.metric_alarms)).
     type: dict
     required: true
   fail_on_drift:

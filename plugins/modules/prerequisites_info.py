@@ -14,6 +14,9 @@ version_added: 0.2.0
 description:
   - Read-only. Finds the VPC (the default VPC unless I(vpc_id) is given), its subnets with their availability
     zones, the application security group by name in that VPC, and whether SNS topics exist.
+  - With I(replication_group_ids), also describes those replication groups, as
+    M(funmagic.elasticache.replication_group_info) does without tags and member details, so that a check of the
+    inputs takes one module execution.
   - M(funmagic.elasticache.inputs) uses it to check an inventory before anything is changed.
 author:
   - Funmagic Platform Team (@funmagic)
@@ -32,6 +35,11 @@ options:
     type: list
     elements: str
     default: []
+  replication_group_ids:
+    description: Replication groups to describe (one C(DescribeReplicationGroups) call, or one walk for several).
+    type: list
+    elements: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -70,13 +78,23 @@ sns_topics:
   description: Topic ARN to whether it exists.
   returned: always
   type: dict
+replication_groups:
+  description:
+    - The groups of I(replication_group_ids) that exist, as M(funmagic.elasticache.replication_group_info) returns
+      them with C(tags=false) and C(member_details=false). Empty when I(replication_group_ids) is not given.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_groups
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 
 
 def topic_exists(sns, arn):
@@ -90,7 +108,8 @@ def topic_exists(sns, arn):
 def lookup(module, ec2):
     """(changed, what was found): read-only."""
     params = module.params
-    found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {}}
+    found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {},
+             "replication_groups": []}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
     vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
@@ -110,6 +129,9 @@ def lookup(module, ec2):
     if params["sns_topic_arns"]:
         sns = connect(module, "sns")
         found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
+    if params["replication_group_ids"]:
+        ids = [i.lower() for i in params["replication_group_ids"]]
+        found["replication_groups"] = [group_result(g, None) for g in describe_groups(connect(module), ids)]
     return False, found
 
 
@@ -120,6 +142,7 @@ def main():
             app_security_group=dict(type="str"),
             redis_security_group=dict(type="str"),
             sns_topic_arns=dict(type="list", elements="str", default=[]),
+            replication_group_ids=dict(type="list", elements="str"),
         ),
         supports_check_mode=True,
     )

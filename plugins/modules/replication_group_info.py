@@ -125,23 +125,11 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_groups
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
-
-
-def describe_groups(client, ids):
-    """The groups with these ids (in their order, the missing ones left out), or all groups when ids is None."""
-    if ids is not None and len(ids) < 2:
-        found = ids and describe_replication_group(client, ids[0])
-        return [found] if found else []
-    groups = client.paginate("describe_replication_groups", "ReplicationGroups")
-    if ids is None:
-        return groups
-    by_id = dict((g["ReplicationGroupId"], g) for g in groups)
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def first_members(client, groups):

@@ -15,6 +15,10 @@ def fake(**answers):
                                         {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"}]},
         "DescribeSecurityGroups": {"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "app-sg"}]},
         "GetTopicAttributes": "NotFound",
+        "DescribeReplicationGroups": {"ReplicationGroups": [
+            {"ReplicationGroupId": "app-queue", "Status": "available", "MemberClusters": ["app-queue-001"],
+             "NodeGroups": [{"NodeGroupId": "0001", "PrimaryEndpoint": {"Address": "q.example", "Port": 6379}}]},
+            {"ReplicationGroupId": "other", "Status": "available"}]},
     }, **answers))
 
 
@@ -37,10 +41,23 @@ def test_no_vpc_means_no_further_lookup():
     assert not failed and result["vpcs"] == [] and aws.operations() == ["DescribeVpcs"]
 
 
+def test_the_replication_groups_come_in_the_same_execution_one_walk_for_several_ids():
+    aws = fake(DescribeVpcs={"Vpcs": []})
+    failed, result = aws.run(prerequisites_info.main, {"replication_group_ids": ["App-Queue", "app-main"]})
+    assert not failed and aws.operations() == ["DescribeVpcs", "DescribeReplicationGroups"]
+    assert [g["replication_group_id"] for g in result["replication_groups"]] == ["app-queue"]
+    assert result["replication_groups"][0]["primary_endpoint"] == {"address": "q.example", "port": 6379}
+    assert "tags" not in result["replication_groups"][0]
+    aws = fake()
+    failed, result = aws.run(prerequisites_info.main, {"app_security_group": "app-sg"})
+    assert "DescribeReplicationGroups" not in aws.operations() and result["replication_groups"] == []
+
+
 SCENARIOS = dict((operation, (fake,
                               {"app_security_group": "app-sg", "sns_topic_arns": [TOPIC]}))
                  for operation in ("DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"))
 SCENARIOS["GetTopicAttributes"] = (fake, {"sns_topic_arns": [TOPIC]})
+SCENARIOS["DescribeReplicationGroups"] = (fake, {"replication_group_ids": ["app-queue", "app-main"]})
 
 
 @each_failure(SCENARIOS)

@@ -232,7 +232,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 for key, value in data.items():
                     if not hasattr(self.elasticache.config, key):
                         return _json({"error": f"unknown setting {key}"}, 400)
-                    setattr(self.elasticache.config, key, float(value))
+                    setattr(self.elasticache.config, key,
+                            [str(v).lower() for v in value] if key == "fail_create" else float(value))
             return _json(self.elasticache.config.as_dict())
         if path == "faults":
             if method == "POST":
@@ -269,6 +270,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def reset(self) -> None:
         Client(self.moto_app).post("/moto-api/reset")
         self.elasticache.reset()
+        self.elasticache.config.fail_create = []
         with self.elasticache.lock:
             for key in list(self.servers.pids()):
                 self.servers.stop(key)

@@ -67,12 +67,17 @@ def _page(items, params, key):
 
 
 class EmulatorConfig:
-    """Clock of state changes, in seconds. Tests shorten them; a benchmark lengthens them."""
+    """Clock of state changes, in seconds. Tests shorten them; a benchmark lengthens them.
+
+    fail_create: ids of replication groups (or clusters) whose creation ends in create-failed instead of available
+    (on AWS, for example, when there is no capacity for the node type), for the tests of the wait.
+    """
 
     def __init__(self, create_seconds=2.0, modify_seconds=1.0, delete_seconds=1.0):
         self.create_seconds = create_seconds
         self.modify_seconds = modify_seconds
         self.delete_seconds = delete_seconds
+        self.fail_create = []
 
     def as_dict(self):
         return dict(vars(self))
@@ -619,6 +624,10 @@ class ElastiCache:
         region.tags[group.arn] = tags
 
         def finish():
+            if group.id in self.config.fail_create:
+                group.status = "create-failed"
+                region.event(group.id, group.kind, "Failed to create %s %s." % (group.kind.replace("-", " "), group.id))
+                return
             group.status = "available"
             region.event(group.id, group.kind, created_message)
 

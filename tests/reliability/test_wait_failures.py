@@ -1,12 +1,11 @@
-"""Waiting fails loudly: a wait that times out, and a group that is deleted while the others are still creating,
-stop provision.yml with a message that names the group and its status.
-
-A creation that ends in create-failed is not tested here: the emulator has no way to make one fail.
+"""Waiting fails loudly: a wait that times out, a creation that ends in create-failed, and a group that is deleted
+while the others are still creating stop provision.yml with a message that names the group and its status.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -56,3 +55,20 @@ def test_a_group_deleted_during_the_wait_stops_it_naming_the_group_and_its_statu
     assert failure_messages(run.output()) == [
         "Replication groups failed or disappeared (wd-main): wd-main=deleting, wd-queue=creating"], \
         failure_messages(run.output())
+
+
+def test_a_failed_creation_stops_the_wait_at_once_naming_the_group_and_its_status(bed):  # pylint: disable=redefined-outer-name
+    """wf-main ends in create-failed after 1 s; the wait stops then, not at cache_wait_timeout (300 s)."""
+    bed.emulator.call("config", {"create_seconds": 1, "fail_create": ["wf-main"]})
+    try:
+        variables = bed.variables("wf", cache_instances=[{"name": "main", "purpose": "main"}], cache_auth_tokens={},
+                                  monitoring_enabled=False, cache_wait_timeout=300, cache_wait_delay=1)
+        started = time.monotonic()
+        rc, output = bed.run("provision.yml", variables, check=False, extra_env=JSON_OUTPUT)
+        elapsed = time.monotonic() - started
+    finally:
+        bed.emulator.call("config", {"fail_create": []})
+    assert rc != 0
+    assert failure_messages(output) == ["Replication groups failed or disappeared (wf-main): wf-main=create-failed"], \
+        failure_messages(output)
+    assert elapsed < 60, "the wait went on for %.0f s after wf-main failed" % elapsed

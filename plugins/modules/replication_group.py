@@ -222,15 +222,8 @@ options:
     description: Wait until the group is available (or deleted).
     type: bool
     default: true
-  wait_timeout:
-    description: Seconds to wait.
-    type: int
-    default: 1800
-  wait_delay:
-    description: Seconds between two status checks while waiting.
-    type: int
-    default: 15
 extends_documentation_fragment:
+  - funmagic.elasticache.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -38,15 +38,8 @@ options:
       - Without waiting, the new primary is not known yet and is not returned.
     type: bool
     default: true
-  wait_timeout:
-    description: Seconds to wait.
-    type: int
-    default: 1800
-  wait_delay:
-    description: Seconds between two status checks while waiting.
-    type: int
-    default: 15
 extends_documentation_fragment:
+  - funmagic.elasticache.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

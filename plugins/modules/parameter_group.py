@@ -16,6 +16,8 @@ description:
   - Idempotent by comparing with DescribeCacheParameters, with values normalised to what ElastiCache stores
     (C(true) becomes C(yes) for yes/no parameters, numbers become strings).
   - Unknown or non-modifiable parameter names are refused before anything is changed.
+  - With I(parameter_groups), manages several groups in one module execution (one group after another, in the
+    order given); I(state), I(purge_tags) and the AWS options apply to each.
 author:
   - Funmagic Platform Team (@funmagic)
 options:
@@ -27,9 +29,8 @@ options:
     choices: [present, absent, reset]
     default: present
   name:
-    description: The group's name.
+    description: The group's name. Required unless I(parameter_groups) is given.
     type: str
-    required: true
   family:
     description: The parameter group family. Required to create the group; fixed afterwards.
     type: str
@@ -41,6 +42,34 @@ options:
     description: "Parameter names and values, for example C({maxmemory-policy: noeviction})."
     type: dict
     default: {}
+  parameter_groups:
+    description:
+      - Several groups, each with the options I(name), I(family), I(description), I(parameters) and I(tags) of one
+        group, instead of I(name). The result then lists each group's result under C(parameter_groups), and the
+        diff is one entry per group.
+      - A group that cannot be managed fails the task, naming the group; the groups before it are done.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      name:
+        description: The group's name.
+        type: str
+        required: true
+      family:
+        description: The parameter group family. Required to create the group; fixed afterwards.
+        type: str
+        choices: [redis6.x, redis7, valkey7, valkey8]
+      description:
+        description: The group's description. Defaults to the name.
+        type: str
+      parameters:
+        description: Parameter names and values.
+        type: dict
+        default: {}
+      tags:
+        description: The group's tags (with I(purge_tags), the only ones it keeps). Omitted, they are left alone.
+        type: dict
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -56,6 +85,16 @@ EXAMPLES = r"""
     description: BullMQ queue instance
     parameters:
       maxmemory-policy: noeviction
+
+- name: Every instance's group in one module execution
+  funmagic.elasticache.parameter_group:
+    parameter_groups:
+      - name: app-main
+        family: redis7
+      - name: app-queue
+        family: redis7
+        parameters:
+          maxmemory-policy: noeviction
 """
 
 RETURN = r"""
@@ -75,6 +114,12 @@ parameters:
   returned: when I(state=present)
   type: dict
   sample: {maxmemory-policy: noeviction}
+parameter_groups:
+  description: With I(parameter_groups), each group's C(name), C(changed), C(parameter_group), C(parameters) and C(diff).
+  returned: when I(parameter_groups) is given
+  type: list
+  elements: dict
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -162,7 +207,31 @@ def ensure_present(module, client, name, group):
                      "diff": shown}
 
 
+class Group:
+    """One group of I(parameter_groups), as the functions above see a module: its own params, the module's check
+    mode and warnings, and a failure that names the group."""
+
+    def __init__(self, module, params):
+        self.module, self.params, self.check_mode = module, params, module.check_mode
+
+    def fail_json(self, msg, **kwargs):
+        self.module.fail_json(msg="parameter group %s: %s" % (self.params["name"], msg), **kwargs)
+
+
+def ensure_all(module, client):
+    """Every group of parameter_groups, in one module execution."""
+    changed, results = False, []
+    for item in module.params["parameter_groups"]:
+        params = dict(module.params, parameter_groups=None, **item)
+        group_changed, result = ensure(Group(module, params), client)
+        results.append(dict(result, name=item["name"], changed=group_changed))
+        changed = changed or group_changed
+    return changed, {"parameter_groups": results, "diff": [r["diff"] for r in results if "diff" in r]}
+
+
 def ensure(module, client):
+    if module.params.get("parameter_groups"):
+        return ensure_all(module, client)
     name = module.params["name"]
     group = find(client, "describe_cache_parameter_groups", "CacheParameterGroups", "CacheParameterGroupNotFound",
                  CacheParameterGroupName=name)
@@ -178,13 +247,23 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
             state=dict(type="str", default="present", choices=["present", "absent", "reset"]),
-            name=dict(type="str", required=True),
+            name=dict(type="str"),
             family=dict(type="str", choices=list(FAMILIES)),
             description=dict(type="str"),
             parameters=dict(type="dict", default={}),
+            parameter_groups=dict(type="list", elements="dict", options=dict(
+                name=dict(type="str", required=True),
+                family=dict(type="str", choices=list(FAMILIES)),
+                description=dict(type="str"),
+                parameters=dict(type="dict", default={}),
+                tags=dict(type="dict"),
+            )),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
         ),
+        required_one_of=[["name", "parameter_groups"]],
+        mutually_exclusive=[["name", "parameter_groups"], ["family", "parameter_groups"],
+                            ["description", "parameter_groups"], ["tags", "parameter_groups"]],
         supports_check_mode=True,
     )
     run(module, ensure)

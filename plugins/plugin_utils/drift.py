@@ -99,7 +99,10 @@ def subnet_group_rows(result):
 
 
 def parameter_group_rows(result):
-    resource = "parameter group %s" % (result.get("item") or {}).get("parameter_group", "?")
+    if "parameter_groups" in result:  # several groups in one module execution
+        return [row for group in result["parameter_groups"] if group.get("changed")
+                for row in parameter_group_rows(group)]
+    resource = "parameter group %s" % (result.get("name") or (result.get("item") or {}).get("parameter_group", "?"))
     if not (result.get("parameter_group") or {}):
         return _missing(resource)
     return [row if row["field"].startswith("tags.") else dict(row, field="parameters.%s" % row["field"])

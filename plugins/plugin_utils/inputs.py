@@ -295,6 +295,13 @@ def _log_delivery(settings, spec):
             for key, log_type in LOG_TYPES if settings[key]]
 
 
+def parameter_groups(model):
+    """Every instance's cache parameter group, for funmagic.elasticache.parameter_group's parameter_groups."""
+    return [{"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
+             "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
+            for spec in model["instances"]]
+
+
 def log_groups(model):
     """The CloudWatch Logs log groups of every instance's log delivery, with the retention to give them."""
     return [{"name": c["log_group"], "retention_days": model["cache"]["log_retention_days"]}
@@ -521,6 +528,7 @@ def check(variables, specs, roles, client_variables=None):
     model["cache"]["log_retention_days"] = merge_defaults(specs["cache_log_delivery"]["options"],
                                                           values.get("cache_log_delivery"))["retention_days"]
     model["log_groups"] = log_groups(model)
+    model["parameter_groups"] = parameter_groups(model)
     model["network"] = _network(values, errors)
     if "monitoring" in roles:
         model["monitoring"] = _monitoring(values, errors)

@@ -100,3 +100,13 @@ def test_log_groups_give_one_row_per_missing_group_retention_and_tag():
         "log group /elasticache/fm-main/engine-log | tags.Old       | (not set) | x",
         "log group /elasticache/fm-main/slow-log   | (resource)     | present   | (absent)",
     ]
+
+
+def test_parameter_groups_of_one_module_execution_give_rows_for_the_changed_ones_only():
+    results = {"parameter_groups": {"changed": True, "parameter_groups": [
+        {"name": "fm-main", "changed": False, "parameter_group": {"cache_parameter_group_name": "fm-main"},
+         "diff": {"before": {}, "after": {}}},
+        {"name": "fm-queue", "changed": True, "parameter_group": {"cache_parameter_group_name": "fm-queue"},
+         "diff": {"before": {"maxmemory-policy": "allkeys-lru"}, "after": {"maxmemory-policy": "noeviction"}}}]}}
+    assert [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in rows(results)] == [
+        ("parameter group fm-queue", "parameters.maxmemory-policy", "noeviction", "allkeys-lru")]

@@ -138,3 +138,40 @@ FAILURES = {
 @each_failure(FAILURES)
 def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
     fail_one(parameter_group.main, FAILURES, operation, error)
+
+
+def test_several_groups_in_one_execution_each_with_its_own_result_and_diff():
+    def describe(request):
+        if request["CacheParameterGroupName"] == "queue":
+            return {"CacheParameterGroups": [GROUP]}
+        return "CacheParameterGroupNotFound"
+
+    fake = existing(DescribeCacheParameterGroups=describe)
+    failed, result = fake.run(parameter_group.main, {"parameter_groups": [
+        {"name": "main", "family": "redis7", "tags": {"Purpose": "main"}},
+        dict(ARGS, parameters={"maxmemory-policy": "noeviction"}),
+    ], "_ansible_diff": True})
+    assert not failed and result["changed"] is True
+    assert fake.operations() == ["DescribeCacheParameterGroups", "DescribeCacheParameters", "CreateCacheParameterGroup",
+                                 "DescribeCacheParameterGroups", "DescribeCacheParameters", "ListTagsForResource"]
+    assert fake.params("CreateCacheParameterGroup")[0]["CacheParameterGroupName"] == "main"
+    assert [(g["name"], g["changed"]) for g in result["parameter_groups"]] == [("main", True), ("queue", False)]
+    assert len(result["diff"]) == 2
+
+
+def test_several_groups_in_check_mode_change_nothing_and_a_failure_names_its_group():
+    fake = absent()
+    failed, result = fake.run(parameter_group.main, {"parameter_groups": [
+        {"name": "main", "family": "redis7"}, {"name": "queue", "family": "redis7"}]}, True)
+    assert not failed and result["changed"] is True
+    assert "CreateCacheParameterGroup" not in fake.operations()
+    failed, result = absent().run(parameter_group.main, {"parameter_groups": [
+        {"name": "main", "family": "redis7"}, {"name": "queue"}]})
+    assert failed and result["msg"] == "parameter group queue: family is required to create parameter group queue."
+
+
+def test_name_and_parameter_groups_exclude_each_other():
+    failed, result = existing().run(parameter_group.main, {"name": "x", "parameter_groups": [{"name": "y"}]})
+    assert failed and "mutually exclusive" in result["msg"]
+    failed, result = existing().run(parameter_group.main, {"parameters": {}})
+    assert failed and "one of the following is required: name, parameter_groups" in result["msg"]

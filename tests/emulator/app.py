@@ -86,6 +86,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         self.moto_app = DomainDispatcherApplication(create_backend_app)
         self.requests: list[dict] = []
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
+        self._fault_counts: dict[str, int] = {}
         self._random = random.Random()
         self._log_lock = threading.Lock()
         self._mapping: dict[str, str] = {}
@@ -207,8 +208,17 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         return chunks
 
     def _maybe_fault(self, service: str) -> None:
+        """`rate`: each call of the services fails at that probability. `every`: every Nth call of each service
+        fails (the same share, but every service called N times or more is hit, whatever the order of calls)."""
         faults = self.faults
-        if faults["rate"] > 0 and service in faults["services"] and self._random.random() < faults["rate"]:
+        if service not in faults["services"]:
+            return
+        if faults.get("every"):
+            with self._log_lock:
+                self._fault_counts[service] = count = self._fault_counts.get(service, 0) + 1
+            if count % int(faults["every"]) == 0:
+                raise FAULT_ERRORS[self._random.choice(faults["kinds"])]
+        elif faults["rate"] > 0 and self._random.random() < faults["rate"]:
             raise FAULT_ERRORS[self._random.choice(faults["kinds"])]
 
     def _record(self, entry: dict, started: float) -> None:
@@ -241,6 +251,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 if unknown:
                     return _json({"error": f"unknown fault kinds {sorted(unknown)}"}, 400)
                 self.faults = {**self.faults, **data}
+                self._fault_counts = {}
                 if "seed" in data:
                     self._random.seed(data["seed"])
             return _json(self.faults)
@@ -276,6 +287,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 self.servers.stop(key)
             shutil.rmtree(os.path.join(self.state_dir, "dumps"), ignore_errors=True)
         self.faults = {"rate": 0.0, "kinds": ["Throttling"], "services": ["elasticache"]}
+        self._fault_counts = {}
         with self._log_lock:
             self.requests.clear()
 

@@ -404,6 +404,21 @@ def test_cloudwatch_errors_come_back_in_its_json_protocol(aws, emulator):
     assert emulator.requests()[-1]["error"] == "Throttling"
 
 
+def test_every_nth_call_of_each_service_fails(aws, emulator):
+    """Each service counts its own calls: the 3rd and 6th requests of each fail (botocore retries them)."""
+    emulator.call("faults", {"every": 3, "kinds": ["Throttling"], "services": ["elasticache", "cloudwatch"]})
+    emulator.call("requests", method="DELETE")
+    for _call in range(6):
+        aws.elasticache.describe_cache_subnet_groups()
+    for _call in range(6):
+        aws.cloudwatch.describe_alarms()
+    emulator.call("faults", {"every": 0})
+    log = emulator.requests()
+    assert [(e["service"], e["error"]) for e in log if e["error"]] == \
+        [("elasticache", "Throttling")] * 2 + [("cloudwatch", "Throttling")] * 2
+    assert [i for i, e in enumerate(e for e in log if e["service"] == "elasticache") if e["error"]] == [2, 5]
+
+
 def test_fault_switch_throttles_and_retries_recover(aws, emulator, monkeypatch):
     # What is tested is that retries get through, not botocore's backoff: its sleeps (up to 20 s) are cut short.
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.01)

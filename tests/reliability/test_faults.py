@@ -1,5 +1,8 @@
 """Throttling: with 20% of the calls of every service answered Throttling or ServiceUnavailable, redis.yml still
-converges to one set of resources, and a rerun under the same faults changes nothing."""
+converges to one set of resources, and a rerun under the same faults changes nothing.
+
+Every fifth call of each service fails (the emulator's `every`), not a random 20%: with fewer calls per service
+(EC2 is called 14 times) a random draw missed a whole service in some runs, depending on the order of calls."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from tests.reliability.bed import Bed, app_host, assert_one_set, changed  # noqa
 
 pytestmark = pytest.mark.chroot
 SERVICES = ["ec2", "elasticache", "cloudwatch", "logs", "sns", "sts"]
-FAULTS = {"rate": 0.2, "kinds": ["Throttling", "ServiceUnavailable"], "services": SERVICES, "seed": 20}
+FAULTS = {"every": 5, "kinds": ["Throttling", "ServiceUnavailable"], "services": SERVICES, "seed": 20}
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +27,7 @@ def runs(emulator_session, tmp_path_factory, app_host):  # pylint: disable=redef
     bed.emulator.call("requests", method="DELETE")
     rerun = bed.run("provision.yml", variables, check=False)
     rerun_log = bed.emulator.requests()
-    bed.emulator.call("faults", {"rate": 0.0})
+    bed.emulator.call("faults", {"rate": 0.0, "every": 0})
     return bed, first, first_log, rerun, rerun_log
 
 
@@ -35,10 +38,8 @@ def test_faults_were_injected_in_every_service_that_was_called(runs):
     called = Counter(e["service"] for e in log)
     print(f"faults injected / calls, by service: {dict((s, (faults[s], called[s])) for s in sorted(called))}")
     assert faults["ec2"] and faults["elasticache"], (faults, called)
-    # Every service called often enough is hit (a service called 20 times escapes 1 time in 90; CloudWatch is
-    # called about 15 times, so it is hit in most runs but not asserted).
-    for service, count in called.items():
-        assert count < 20 or faults[service] > 0, (service, faults, called)
+    for service, count in called.items():  # every service called five times or more is hit
+        assert count < 5 or faults[service] > 0, (service, faults, called)
     assert 0.1 < sum(faults.values()) / len(log) < 0.3, (faults, len(log))
 
 

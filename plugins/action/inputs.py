@@ -73,7 +73,11 @@ class ActionModule(ActionBase):
             aws = dict((k, args[k]) for k in AWS_OPTIONS if args.get(k) is not None)
             groups = None
             if args.get("describe"):
-                groups = self._remembered_groups(model, aws, task_vars, bool(args.get("reuse")))
+                ids = [spec["replication_group_id"] for spec in model["instances"]]
+                key = dict((k, aws.get(k)) for k in ("region", "endpoint_url", "profile"))
+                model["describe_key"] = json.dumps(dict(key, ids=sorted(ids)), sort_keys=True)
+                if args.get("reuse"):
+                    groups = self._remembered_groups(model["describe_key"], task_vars)
             if args.get("discover"):
                 found = self._discover(model, aws, task_vars, bool(args.get("describe")) and groups is None)
                 model["network"].update(inputs.check_prerequisites(model, found))
@@ -122,16 +126,11 @@ class ActionModule(ActionBase):
         return answer
 
     @staticmethod
-    def _remembered_groups(model, aws, task_vars, reuse):
-        """(reuse) The replication groups as they were last described in this run (GROUPS_FACT) for the same
-        region, endpoint and ids, or None."""
-        ids = [spec["replication_group_id"] for spec in model["instances"]]
-        model["describe_key"] = json.dumps(dict(region=aws.get("region"), endpoint_url=aws.get("endpoint_url"),
-                                                profile=aws.get("profile"), ids=sorted(ids)), sort_keys=True)
+    def _remembered_groups(key, task_vars):
+        """The replication groups as they were last described in this run (GROUPS_FACT, on localhost) under
+        `key` (region, endpoint, profile and ids), or None."""
         remembered = ((task_vars.get("hostvars") or {}).get("localhost") or {}).get(GROUPS_FACT) or {}
-        if reuse and remembered.get("key") == model["describe_key"]:
-            return remembered["replication_groups"]
-        return None
+        return remembered["replication_groups"] if remembered.get("key") == key else None
 
     def _describe(self, model, roles, aws, task_vars, groups, remember):
         """Connections and alarms from the specs plus the replication groups (described here when `groups` is

@@ -244,22 +244,18 @@ def ensure(module, client):
 
 
 def main():
+    # What one group takes, at the top level or as an item of parameter_groups.
+    group_options = dict(family=dict(type="str", choices=list(FAMILIES)), description=dict(type="str"),
+                         parameters=dict(type="dict", default={}))
     module = AnsibleAWSModule(
         argument_spec=dict(
             state=dict(type="str", default="present", choices=["present", "absent", "reset"]),
             name=dict(type="str"),
-            family=dict(type="str", choices=list(FAMILIES)),
-            description=dict(type="str"),
-            parameters=dict(type="dict", default={}),
             parameter_groups=dict(type="list", elements="dict", options=dict(
-                name=dict(type="str", required=True),
-                family=dict(type="str", choices=list(FAMILIES)),
-                description=dict(type="str"),
-                parameters=dict(type="dict", default={}),
-                tags=dict(type="dict"),
-            )),
+                group_options, name=dict(type="str", required=True), tags=dict(type="dict"))),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
+            **group_options
         ),
         required_one_of=[["name", "parameter_groups"]],
         mutually_exclusive=[["name", "parameter_groups"], ["family", "parameter_groups"],

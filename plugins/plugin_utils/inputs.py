@@ -192,7 +192,7 @@ def _window_errors(path, spec):
             validation.windows(spec.get("snapshot_window"), spec.get("maintenance_window"))]
 
 
-def _instance_specs(variables, specs, errors):
+def _instance_specs(variables, specs, errors, log_delivery):
     """The resolved instances: cache_defaults (merged over the role's) under each instance, checked."""
     prefix = variables["cache_name_prefix"]
     options = specs["cache_defaults"]["options"]
@@ -201,7 +201,6 @@ def _instance_specs(variables, specs, errors):
     risks = set(variables.get("cache_production_accepted_risks") or [])
     production = bool(variables.get("cache_production"))
     tags = variables.get("cache_tags") or {}
-    log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], variables.get("cache_log_delivery"))
     if log_delivery["retention_days"] not in LOG_RETENTION_DAYS:
         errors.append("cache_log_delivery.retention_days: CloudWatch Logs keeps events for one of %s days, got %r"
                       % (", ".join(map(str, LOG_RETENTION_DAYS)), log_delivery["retention_days"]))
@@ -516,7 +515,8 @@ def check(variables, specs, roles, client_variables=None):
     if port is not None and not 1024 <= port <= 65535:
         errors.append("cache_port: must be between 1024 and 65535, got %r" % port)
     model = {"prefix": prefix, "port": port, "region": variables.get("aws_region")}
-    model["instances"] = _instance_specs(values, specs, errors) if prefix is not None else []
+    log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], values.get("cache_log_delivery"))
+    model["instances"] = _instance_specs(values, specs, errors, log_delivery) if prefix is not None else []
     model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
     model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
     for key in ("cache_wait_timeout", "cache_wait_delay"):
@@ -525,8 +525,7 @@ def check(variables, specs, roles, client_variables=None):
     model["cache"] = dict((key[len("cache_"):], values.get(key)) for key in (
         "cache_apply_immediately", "cache_notification_topic_arn", "cache_wait_timeout", "cache_wait_delay"))
     model["cache"]["tags"] = dict(values.get("cache_tags") or {})
-    model["cache"]["log_retention_days"] = merge_defaults(specs["cache_log_delivery"]["options"],
-                                                          values.get("cache_log_delivery"))["retention_days"]
+    model["cache"]["log_retention_days"] = log_delivery["retention_days"]
     model["log_groups"] = log_groups(model)
     model["parameter_groups"] = parameter_groups(model)
     model["network"] = _network(values, errors)

@@ -26,7 +26,7 @@ import yaml
 
 from tests.conftest import EmulatorHandle
 from tests.emulator.__main__ import ROOT, environment
-from tests.integration.ansible import recap
+from tests.integration.run_ansible import recap
 from tests.testbed.seed import APP_SECURITY_GROUP, seed
 
 BIN = os.path.dirname(sys.executable)

@@ -2,11 +2,14 @@
 
 The emulator owns one marked block in each hosts file it is given: the test host's /etc/hosts and
 the /etc/hosts of every chroot host registered with it. Files are rewritten in place (never
-replaced), so a bind mount or an open handle still sees the new content.
+replaced), so a bind mount or an open handle still sees the new content. Emulators run side by side
+(each on its own address block), so every rewrite is one read-modify-write under an exclusive lock:
+without it, two writers interleave, leaving NUL bytes or losing a block.
 """
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import os
 
@@ -38,10 +41,12 @@ def write(path: str, mapping: dict[str, str], tag: str = "default") -> None:
     if not os.path.exists(path):
         return
     with open(path, "r+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         new = render(handle.read(), mapping, tag)
         handle.seek(0)
         handle.write(new)
         handle.truncate()
+        handle.flush()
 
 
 def read_mapping(path: str = "/etc/hosts") -> dict[str, str]:

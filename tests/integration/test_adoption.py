@@ -14,7 +14,7 @@ import pytest
 
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
@@ -65,11 +65,11 @@ def adopted(emulator_session, tmp_path_factory, aws_module):
     before = aws_module.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-redis")["ReplicationGroups"][0]
     assert _cli(bed, host, "SET", "orders:42", "kept") == "OK"
     emulator_session.call("requests", method="DELETE")
-    check_rc, check = ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), "--check", "--diff", check=False)
+    check_rc, check = run_ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), "--check", "--diff", check=False)
     check_mutations = emulator_session.requests(mutating_only=True)
-    rc, run = ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), check=False)
+    rc, run = run_ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), check=False)
     requests = emulator_session.requests()
-    rerun = ansible.playbook(PLAYBOOK, emulator_session, *bed.args())[1]
+    rerun = run_ansible.playbook(PLAYBOOK, emulator_session, *bed.args())[1]
     yield {"bed": bed, "host": host, "before": before, "check_rc": check_rc, "check": check,
            "check_mutations": check_mutations, "rc": rc, "run": run, "requests": requests, "rerun": rerun}
     bed.down()
@@ -122,12 +122,12 @@ def test_the_group_now_has_the_inventory_settings(adopted, aws_module):
 
 
 def test_rerun_changes_nothing(adopted):
-    assert {h: c["changed"] for h, c in ansible.recap(adopted["rerun"]).items()} == {"localhost": 0, "app1": 0}
+    assert {h: c["changed"] for h, c in run_ansible.recap(adopted["rerun"]).items()} == {"localhost": 0, "app1": 0}
 
 
 def test_what_cannot_change_in_place_is_refused_with_the_choices(adopted):
     bed = adopted["bed"]
-    rc, output = ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", "-e",
+    rc, output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", "-e",
                                   '{"cache_defaults": {"at_rest_encryption": false}}', check=False)
     assert rc != 0
     assert "cache_instances[0] (redis).at_rest_encryption: replication group funmagic-redis has it on" in output
@@ -154,7 +154,7 @@ def single_node(emulator_session, tmp_path_factory, aws_module, adopted):  # pyl
                   "at_rest_encryption": False}]  # cache clusters have none; the preflight says so otherwise
     bed.write_vars(cache_instances=instances, cache_auth_tokens={"redis": TOKEN, "sessions": TOKEN})
     emulator_session.call("requests", method="DELETE")
-    rc, run = ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), check=False)
+    rc, run = run_ansible.playbook(PLAYBOOK, emulator_session, *bed.args(), check=False)
     return {"rc": rc, "run": run, "requests": emulator_session.requests(), "node_host": host}
 
 

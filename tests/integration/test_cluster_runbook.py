@@ -15,7 +15,7 @@ import redis
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
 from tests.emulator.probes import KeyReader
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
@@ -40,7 +40,7 @@ def bed(emulator_session, tmp_path_factory):
     bed = Bed(emulator_session, tmp_path_factory.mktemp("cluster"), overrides={
         "cache_instances": _instance(2), "cache_auth_tokens": {"main": TOKEN},
         "client_workers": [{"name": "web", "queue_prefix": ""}, {"name": "admin", "queue_prefix": "admin"}]}).up()
-    output = ansible.playbook(PLAYBOOK, emulator_session, *bed.args())[1]
+    output = run_ansible.playbook(PLAYBOOK, emulator_session, *bed.args())[1]
     bed.first_run = output
     yield bed
     bed.down()
@@ -76,7 +76,7 @@ def test_resharding_from_the_inventory_keeps_every_key_readable(bed):
     timings = {}
     for shards in (3, 2):
         bed.write_vars(cache_instances=_instance(shards))
-        ansible.playbook(PLAYBOOK, bed.emulator, *bed.args())
+        run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args())
         client.nodes_manager.initialize()
         assert len(client.get_primaries()) == shards
     reader.wait_for_passes(reader.passes + 1)

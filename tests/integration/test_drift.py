@@ -9,7 +9,7 @@ import sys
 import yaml
 
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import seed
 
 TOKEN = "Drift-Test-Token-0123456"
@@ -32,7 +32,7 @@ def _inventory(tmp_path):
 def _drift(emulator, args):
     """(rc, output, table rows as (resource, field, inventory, AWS)) of one drift.yml run, which must change nothing."""
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.playbook(os.path.join(ROOT, "playbooks", "drift.yml"), emulator, *args, check=False)
+    rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", "drift.yml"), emulator, *args, check=False)
     assert emulator.requests(mutating_only=True) == []
     assert TOKEN not in output
     # The table's lines as the failure message prints them (not the `table` list, whose items the callback folds).
@@ -44,7 +44,7 @@ def _drift(emulator, args):
 def test_drift_reports_each_change_made_behind_the_collections_back(aws, emulator, tmp_path):
     seed(emulator.endpoint)
     args = _inventory(tmp_path)
-    ansible.playbook(os.path.join(ROOT, "playbooks", "provision.yml"), emulator, *args)
+    run_ansible.playbook(os.path.join(ROOT, "playbooks", "provision.yml"), emulator, *args)
 
     rc, output, rows = _drift(emulator, args)
     assert rc == 0, output[-5000:]

@@ -11,7 +11,7 @@ import yaml
 
 from tests.emulator import probes
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "failover_drill.yml")
 TOKEN = "Drill-Test-Token-0123456"
@@ -45,7 +45,7 @@ def drill(aws, emulator, tmp_path):
 
 def test_the_drill_reports_a_new_primary_and_a_bounded_outage(aws, emulator, drill):
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=queue", check=False)
+    rc, output = run_ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=queue", check=False)
     assert rc == 0, output[-6000:]
     assert TOKEN not in output
     members = probes.describe(aws, "drill-queue")["NodeGroups"][0]["NodeGroupMembers"]
@@ -67,7 +67,7 @@ def test_the_drill_reports_a_new_primary_and_a_bounded_outage(aws, emulator, dri
 
 def test_a_group_without_a_replica_is_refused_before_any_change(aws, emulator, drill):
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=solo", check=False)
+    rc, output = run_ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=solo", check=False)
     assert rc != 0
     assert "Replication group drill-solo has no replica in node group 0001" in " ".join(output.split())
     assert "Start PINGing" not in output  # refused before the probe starts
@@ -76,14 +76,14 @@ def test_a_group_without_a_replica_is_refused_before_any_change(aws, emulator, d
 
 
 def test_an_unknown_instance_is_named(emulator, drill):
-    rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=nope", check=False)
+    rc, output = run_ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=nope", check=False)
     assert rc != 0 and "failover_drill_instance: set it to the name of the instance to drill, one of queue, solo" \
         in " ".join(output.split())
 
 
 def test_check_mode_only_checks(aws, emulator, drill):
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=queue", "--check",
+    rc, output = run_ansible.playbook(PLAYBOOK, emulator, *drill, "-e", "failover_drill_instance=queue", "--check",
                                   check=False)
     assert rc == 0, output[-4000:]
     assert emulator.requests(mutating_only=True) == []

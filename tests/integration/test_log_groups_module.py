@@ -7,7 +7,7 @@ import textwrap
 
 import yaml
 
-from tests.integration import ansible
+from tests.integration import run_ansible
 
 NAMES = ["/elasticache/lg-%s/%s" % (group, log) for group in ("a", "b") for log in ("slow-log", "engine-log")]
 TAGS = {"Environment": "test", "Team": "web"}
@@ -17,7 +17,7 @@ ARGS = {"log_groups": [{"name": name, "retention_days": 7} for name in NAMES], "
 def _run(emulator, args, check_mode=False):
     """One module run: (its result, the AWS operations it made, the mutating ones). The log starts empty."""
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.module("log_groups", args, emulator, check_mode=check_mode)
+    rc, output = run_ansible.module("log_groups", args, emulator, check_mode=check_mode)
     assert rc == 0, output[-3000:]
     answer = re.search(r"=> *\n(.*?)(?:^\S|\Z)", output, re.MULTILINE | re.DOTALL).group(1)
     requests = emulator.requests()

@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ProbeError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 from tests.emulator import hosts
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import seed
 
 TARGETS = os.path.join(os.path.dirname(__file__), "targets")
@@ -30,7 +30,7 @@ def _run_target(name, emulator, tmp_path, variables):
     play = tmp_path / f"{name}.yml"
     play.write_text(json.dumps([{"name": f"Target {name}", "hosts": "localhost", "gather_facts": False,
                                  "roles": [name]}]))
-    return ansible.playbook(str(play), emulator, "-i", "localhost,", "-c", "local",
+    return run_ansible.playbook(str(play), emulator, "-i", "localhost,", "-c", "local",
                             "-e", f"ansible_python_interpreter={sys.executable}", "-e", json.dumps(variables),
                             check=False, extra_env={"ANSIBLE_ROLES_PATH": TARGETS})
 
@@ -39,7 +39,7 @@ def test_replication_group_target(aws, emulator, tmp_path):
     seed(emulator.endpoint)
     rc, output = _run_target("replication_group", emulator, tmp_path, {"subnets": _subnets(aws)[:2]})
     assert rc == 0, output[-6000:]
-    assert ansible.recap(output)["localhost"]["failed"] == 0
+    assert run_ansible.recap(output)["localhost"]["failed"] == 0
     assert aws.elasticache.describe_cache_subnet_groups()["CacheSubnetGroups"] == []  # cleaned up in always
 
 
@@ -52,7 +52,7 @@ def test_replication_group_target(aws, emulator, tmp_path):
     ({"snapshot_window": "03:00-04:00", "maintenance_window": "mon:03:30-mon:04:30"}, "snapshot_window"),
 ])
 def test_bad_inputs_fail_before_any_change(aws, emulator, args, option):
-    rc, output = ansible.module("replication_group", {"replication_group_id": "bad-input",
+    rc, output = run_ansible.module("replication_group", {"replication_group_id": "bad-input",
                                                       "node_type": "cache.t3.micro", **args}, emulator)
     assert rc != 0 and option in output
     assert "too-short" not in output and "has@an-at-sign" not in output
@@ -60,7 +60,7 @@ def test_bad_inputs_fail_before_any_change(aws, emulator, args, option):
 
 
 def test_unknown_node_type_is_refused_by_aws_with_the_option_named(aws, emulator):
-    rc, output = ansible.module("replication_group", {"replication_group_id": "bad-node",
+    rc, output = run_ansible.module("replication_group", {"replication_group_id": "bad-node",
                                                       "node_type": "cache.bogus.type"}, emulator)
     assert rc != 0 and "CacheNodeType" in output
     assert not aws.elasticache.describe_replication_groups()["ReplicationGroups"]
@@ -68,7 +68,7 @@ def test_unknown_node_type_is_refused_by_aws_with_the_option_named(aws, emulator
 
 def test_subnets_in_one_zone_are_refused_before_any_change(aws, emulator):
     one_zone = [s["SubnetId"] for s in aws.ec2.describe_subnets()["Subnets"]][:1]
-    rc, output = ansible.module("subnet_group", {"name": "one-zone", "subnets": one_zone}, emulator)
+    rc, output = run_ansible.module("subnet_group", {"name": "one-zone", "subnets": one_zone}, emulator)
     assert rc != 0 and "at least 2 availability zones" in output
     assert emulator.requests(mutating_only=True) == []
 
@@ -77,14 +77,14 @@ def test_changing_at_rest_encryption_is_refused_before_any_change(aws, emulator)
     aws.elasticache.create_replication_group(ReplicationGroupId="enc", ReplicationGroupDescription="d",
                                              CacheNodeType="cache.t3.micro", AtRestEncryptionEnabled=True)
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.module("replication_group", {"replication_group_id": "enc", "at_rest_encryption": False},
+    rc, output = run_ansible.module("replication_group", {"replication_group_id": "enc", "at_rest_encryption": False},
                                 emulator)
     assert rc != 0 and "at_rest_encryption cannot be changed" in output
     assert emulator.requests(mutating_only=True) == []
 
 
 def test_unknown_parameter_names_are_refused_before_any_change(emulator):
-    rc, output = ansible.module("parameter_group", {"name": "pg", "family": "redis7",
+    rc, output = run_ansible.module("parameter_group", {"name": "pg", "family": "redis7",
                                                     "parameters": {"maxmemory-polcy": "noeviction"}}, emulator)
     assert rc != 0 and "maxmemory-polcy" in output
     assert emulator.requests(mutating_only=True) == []
@@ -194,7 +194,7 @@ def test_the_cost_of_a_poll_does_not_grow_with_the_number_of_polls(aws, emulator
 def _calls_of_one_run(emulator, module, args):
     """The AWS operations one run of a module makes, after checking that it changed nothing."""
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.module(module, args, emulator)
+    rc, output = run_ansible.module(module, args, emulator)
     assert rc == 0 and re.search(r'^\s+"?changed"?: false', output, re.MULTILINE), output[-3000:]
     return [r["operation"] for r in emulator.requests()]
 
@@ -217,7 +217,7 @@ def test_a_rerun_that_changes_nothing_makes_few_calls(aws, emulator):
         "snapshot_window": "03:00-04:00", "maintenance_window": "sun:05:00-sun:06:00", "tags": tags, "wait_delay": 1,
     }) for name in ("calls-main", "calls-queue")]
     for module, args in resources:
-        rc, output = ansible.module(module, args, emulator)
+        rc, output = run_ansible.module(module, args, emulator)
         assert rc == 0, output[-3000:]
 
     measured = [(module, _calls_of_one_run(emulator, module, args)) for module, args in resources]
@@ -238,7 +238,7 @@ def _run_four_times(emulator, args):
     changed, mutating = [], []
     for check_mode in (True, False, True, False):
         emulator.call("requests", method="DELETE")
-        rc, output = ansible.module("replication_group", args, emulator, check_mode=check_mode)
+        rc, output = run_ansible.module("replication_group", args, emulator, check_mode=check_mode)
         assert rc == 0, output[-3000:]
         assert TOKEN not in output
         changed.append(re.search(r"^localhost \| (CHANGED|SUCCESS) =>", output, re.MULTILINE).group(1) == "CHANGED")
@@ -328,7 +328,7 @@ def test_redis_ping_cluster_checks_the_slots_and_pings_every_primary_of_a_real_t
     cluster.start()
     try:
         hosts.assert_mapped(f"clustercfg.{suffix}")
-        rc, output = ansible.run([os.path.join(ansible.BIN, "ansible"), "localhost", "-e",
+        rc, output = run_ansible.run([os.path.join(run_ansible.BIN, "ansible"), "localhost", "-e",
                                   f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
                                   "-a", json.dumps({"host": f"clustercfg.{suffix}", "cluster": True,
                                                     "ca_file": ca_file, "password": TOKEN})], emulator, check=False)
@@ -357,7 +357,7 @@ def test_a_cluster_mode_group_reshards_online_and_every_shard_answers(aws, emula
     def cluster_ping():
         configuration = probes.describe(aws, "shards")["ConfigurationEndpoint"]["Address"]
         hosts.assert_mapped(configuration)
-        rc, output = ansible.run([os.path.join(ansible.BIN, "ansible"), "localhost", "-e",
+        rc, output = run_ansible.run([os.path.join(run_ansible.BIN, "ansible"), "localhost", "-e",
                                   f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
                                   "-a", json.dumps({"host": configuration, "cluster": True, "ca_file": ca_file,
                                                     "password": TOKEN})], emulator, check=False)

@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "cost_report.yml")
 INSTANCES = [{"name": "main", "purpose": "main", "replicas": 1},
@@ -50,7 +50,7 @@ def _table(output):
 def _report(emulator, tmp_path, region, *args, check=True):
     """The playbook's output with its line folds undone, after checking that it changed nothing in AWS."""
     emulator.call("requests", method="DELETE")
-    _rc, output = ansible.playbook(PLAYBOOK, emulator, *_inventory(tmp_path, region), *args, check=check)
+    _rc, output = run_ansible.playbook(PLAYBOOK, emulator, *_inventory(tmp_path, region), *args, check=check)
     assert emulator.requests(mutating_only=True) == []
     return output
 

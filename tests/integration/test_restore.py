@@ -9,7 +9,7 @@ import pytest
 
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
@@ -31,9 +31,9 @@ def restored(emulator_session, tmp_path_factory):
     bed = Bed(emulator_session, tmp_path_factory.mktemp("restore"), overrides={
         "cache_instances": [{"name": "main", "purpose": "main"}], "cache_auth_tokens": {"main": TOKEN},
         "client_workers": [{"name": "web", "queue_prefix": ""}]}).up()
-    ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())
+    run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())
     assert _cli(bed, "SET", "orders:7", "paid") == "OK"
-    destroy = ansible.playbook(os.path.join(PLAYBOOKS, "destroy.yml"), emulator_session, *bed.args(),
+    destroy = run_ansible.playbook(os.path.join(PLAYBOOKS, "destroy.yml"), emulator_session, *bed.args(),
                                "-e", "destroy_confirm=funmagic")[1]
     import boto3  # pylint: disable=import-outside-toplevel
 
@@ -41,7 +41,7 @@ def restored(emulator_session, tmp_path_factory):
     snapshots = [s["SnapshotName"] for s in elasticache.describe_snapshots()["Snapshots"]
                  if s["SnapshotName"].startswith("funmagic-main-final-")]
     bed.write_vars(cache_instances=[{"name": "main", "purpose": "main", "restore_from_snapshot": snapshots[0]}])
-    restore = ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())[1]
+    restore = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())[1]
     yield {"bed": bed, "snapshots": snapshots, "destroy": destroy, "restore": restore, "elasticache": elasticache}
     bed.down()
 

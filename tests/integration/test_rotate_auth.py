@@ -18,7 +18,7 @@ import redis
 
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT, environment
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
@@ -65,13 +65,13 @@ def bed(emulator_session, tmp_path_factory):
     bed = Bed(emulator_session, tmp_path_factory.mktemp("rotate"), overrides={
         "cache_instances": [{"name": "main", "purpose": "main"}], "cache_auth_tokens": {"main": OLD},
         "client_workers": [{"name": "web", "queue_prefix": ""}]}).up()
-    ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())
+    run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())
     yield bed
     bed.down()
 
 
 def _rotate(bed, token, check=True):
-    return ansible.playbook(os.path.join(PLAYBOOKS, "rotate_auth.yml"), bed.emulator, *bed.args(), "-e",
+    return run_ansible.playbook(os.path.join(PLAYBOOKS, "rotate_auth.yml"), bed.emulator, *bed.args(), "-e",
                             '{"cache_auth_tokens_next": {"main": "%s"}}' % token, check=check)
 
 
@@ -97,11 +97,11 @@ def test_a_rotation_killed_after_rotate_completes_when_rerun(bed):
     client = Client(bed)
     client.start()
     bed.emulator.call("requests", method="DELETE")
-    argv = [os.path.join(ansible.BIN, "ansible-playbook"), os.path.join(PLAYBOOKS, "rotate_auth.yml"), *bed.args(),
+    argv = [os.path.join(run_ansible.BIN, "ansible-playbook"), os.path.join(PLAYBOOKS, "rotate_auth.yml"), *bed.args(),
             "-e", "aws_endpoint_url=%s" % bed.emulator.endpoint,
             "-e", '{"cache_auth_tokens_next": {"main": "%s"}}' % NEWER]
     env = {**os.environ, **environment(bed.emulator.endpoint), "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
-           "PATH": ansible.BIN + os.pathsep + os.environ.get("PATH", "")}
+           "PATH": run_ansible.BIN + os.pathsep + os.environ.get("PATH", "")}
     run = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     deadline = time.monotonic() + 300
@@ -122,7 +122,7 @@ def test_a_rotation_killed_after_rotate_completes_when_rerun(bed):
 
 
 def test_other_playbooks_refuse_to_run_while_a_rotation_is_pending(bed):
-    rc, output = ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(), "-e",
+    rc, output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(), "-e",
                                   '{"cache_auth_tokens": {"main": "%s"}, "cache_auth_tokens_next": {"main": "%s"}}'
                                   % (NEWER, NEW), check=False)
     assert rc != 0 and "cache_auth_tokens_next.main: a token rotation is pending" in output

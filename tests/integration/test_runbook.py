@@ -11,7 +11,7 @@ import yaml
 
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.integration.bed import Bed
 
 pytestmark = pytest.mark.chroot
@@ -44,14 +44,14 @@ def aws(bed):
 def runs(bed):
     emulator, rootfs, args = bed
     emulator.call("requests", method="DELETE")
-    check = ansible.playbook(PLAYBOOK, emulator, *args, "--check")[1]
+    check = run_ansible.playbook(PLAYBOOK, emulator, *args, "--check")[1]
     check_mutations = emulator.requests(mutating_only=True)
-    first = ansible.playbook(PLAYBOOK, emulator, *args)[1]
+    first = run_ansible.playbook(PLAYBOOK, emulator, *args)[1]
     emulator.call("requests", method="DELETE")
-    second = ansible.playbook(PLAYBOOK, emulator, *args, "-vvv")[1]
+    second = run_ansible.playbook(PLAYBOOK, emulator, *args, "-vvv")[1]
     second_calls = emulator.requests()
     emulator.call("requests", method="DELETE")
-    verify = ansible.playbook(PLAYBOOK, emulator, *args, "--tags", "verify")[1]
+    verify = run_ansible.playbook(PLAYBOOK, emulator, *args, "--tags", "verify")[1]
     verify_mutations = emulator.requests(mutating_only=True)
     return {"check": check, "check_mutations": check_mutations, "first": first, "second": second,
             "second_calls": second_calls, "verify": verify, "verify_mutations": verify_mutations}
@@ -59,7 +59,7 @@ def runs(bed):
 
 def test_check_mode_on_an_empty_account_changes_nothing(runs):
     assert runs["check_mutations"] == []
-    assert ansible.recap(runs["check"])["localhost"]["changed"] > 0  # it reports what it would do
+    assert run_ansible.recap(runs["check"])["localhost"]["changed"] > 0  # it reports what it would do
 
 
 def test_every_instance_answers_pong_twice(runs):
@@ -74,12 +74,12 @@ def test_tags_verify_runs_the_pings_and_changes_nothing_in_aws(runs):
         assert f"'{name}: PONG in" in runs["verify"]
     assert "Create or update the replication groups" not in runs["verify"]
     assert runs["verify_mutations"] == []
-    assert {host: counts["changed"] for host, counts in ansible.recap(runs["verify"]).items()} == \
+    assert {host: counts["changed"] for host, counts in run_ansible.recap(runs["verify"]).items()} == \
         {"localhost": 0, "app1": 0}
 
 
 def test_rerun_changes_nothing(runs):
-    assert {host: counts["changed"] for host, counts in ansible.recap(runs["second"]).items()} == \
+    assert {host: counts["changed"] for host, counts in run_ansible.recap(runs["second"]).items()} == \
         {"localhost": 0, "app1": 0}
 
 

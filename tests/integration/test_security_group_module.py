@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import seed
 
 NAME = "sg-module-redis"
@@ -22,7 +22,7 @@ def json_results(monkeypatch):
 def _run(emulator, args, check_mode=False):
     """One run of the module: (its result, the operations it called)."""
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.module("security_group", args, emulator, check_mode=check_mode)
+    rc, output = run_ansible.module("security_group", args, emulator, check_mode=check_mode)
     assert rc == 0, output[-3000:]
     report = json.JSONDecoder().raw_decode(output)[0]
     return report["plays"][0]["tasks"][0]["hosts"]["localhost"], [r["operation"] for r in emulator.requests()]
@@ -105,7 +105,7 @@ def test_a_name_in_two_vpcs_is_refused_without_vpc_id(aws, emulator, network):
     for where in (vpc, other_vpc):
         aws.ec2.create_security_group(GroupName=NAME, Description="d", VpcId=where)
     emulator.call("requests", method="DELETE")
-    rc, output = ansible.module("security_group", {"name": NAME, "state": "absent"}, emulator)
+    rc, output = run_ansible.module("security_group", {"name": NAME, "state": "absent"}, emulator)
     assert rc != 0 and "2 security groups are named " + NAME in output
     assert vpc in output and other_vpc in output and _mutating(emulator) == []
     result, calls = _run(emulator, {"name": NAME, "state": "absent", "vpc_id": other_vpc})

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.emulator.__main__ import ROOT, environment
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import seed
 
 BIN = os.path.dirname(sys.executable)
@@ -162,4 +162,4 @@ def test_import_playbook_from_a_project_gets_pong_then_changes_nothing(project):
     for name in project["instances"]:
         assert re.search(rf"\b{re.escape(name)}: PONG\b", first), f"no PONG from {name}:\n{first[-4000:]}"
     second = project["run"]()
-    assert {host: counts["changed"] for host, counts in ansible.recap(second).items()} == {"localhost": 0, "app1": 0}
+    assert {host: counts["changed"] for host, counts in run_ansible.recap(second).items()} == {"localhost": 0, "app1": 0}

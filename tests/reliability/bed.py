@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.emulator.__main__ import ROOT, environment
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import APP_SECURITY_GROUP, seed
 
 PLAYBOOKS = os.path.join(ROOT, "playbooks")
@@ -89,7 +89,7 @@ class Bed:
         path = os.path.join(self.workdir, f"vars-{self._vars}.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(variables, handle)
-        return [os.path.join(ansible.BIN, "ansible-playbook"), os.path.join(PLAYBOOKS, playbook),
+        return [os.path.join(run_ansible.BIN, "ansible-playbook"), os.path.join(PLAYBOOKS, playbook),
                 "-e", f"aws_endpoint_url={self.emulator.endpoint}", "-i", self.inventory, "-e", f"@{path}", *args]
 
     def run(self, playbook, variables, *args, check=True, timeout=RUN_TIMEOUT, extra_env=None):
@@ -104,7 +104,7 @@ class Bed:
     def start(self, playbook, variables, *args, extra_env=None):
         """A playbook run in its own process group, so that it can be killed with everything it started."""
         env = {**os.environ, **environment(self.emulator.endpoint), "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
-               "PATH": ansible.BIN + os.pathsep + os.environ.get("PATH", ""), "ANSIBLE_NOCOLOR": "1",
+               "PATH": run_ansible.BIN + os.pathsep + os.environ.get("PATH", ""), "ANSIBLE_NOCOLOR": "1",
                "ANSIBLE_FORCE_COLOR": "0", **(extra_env or {})}
         argv = self._argv(playbook, variables, args)
         log = open(os.path.join(self.workdir, f"run-{self._vars}.log"), "w+", encoding="utf-8")  # pylint: disable=consider-using-with
@@ -271,4 +271,4 @@ def failure_messages(output):
 
 
 def changed(output):
-    return {host: counts["changed"] for host, counts in ansible.recap(output).items()}
+    return {host: counts["changed"] for host, counts in run_ansible.recap(output).items()}

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.emulator.__main__ import ROOT
-from tests.integration import ansible
+from tests.integration import run_ansible
 from tests.testbed.seed import seed
 
 TOKEN = "Bad-Input-Test-Token-42"
@@ -187,7 +187,7 @@ def _run(bed, case):
         extra["network_subnet_ids"] = one_zone
     vars_file = inventory / ("%s.json" % name)
     vars_file.write_text(json.dumps(extra))
-    rc, output = ansible.playbook(os.path.join(ROOT, "playbooks", playbook + ".yml"), emulator, "-i", str(inventory),
+    rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", playbook + ".yml"), emulator, "-i", str(inventory),
                                   "-e", "@%s" % vars_file, *args, check=False,
                                   extra_env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json"})
     return rc, output

@@ -55,12 +55,32 @@ options:
     version_added: 0.2.0
   remember:
     description:
-      - With I(describe), C(true) remembers the description for later I(reuse) in this run (fact
-        C(funmagic_elasticache_groups), on the host the task runs or is delegated to with C(delegate_facts));
-        C(false) forgets what was remembered, for the roles that are about to change the groups.
+      - C(true) is for the run's preflight. It remembers, in the run's memo, that the inputs of I(roles) are checked (a
+        later preflight of the same roles in this run is skipped) and, with I(describe), the description for later
+        I(reuse). C(false) forgets the description, for the roles that are about to change the groups.
       - Omitted, what was remembered is left as it is.
+      - The memo is the fact C(funmagic_elasticache_run), on the host the task runs on (run it on localhost, or
+        delegate it there with C(delegate_facts)). This action is its only writer; it holds no credential and no
+        token.
     type: bool
     version_added: 0.2.0
+  record:
+    description:
+      - What a role learnt that later roles of the run need, remembered in the run's memo without asking AWS again.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      replication_groups:
+        description:
+          - The replication groups as M(funmagic.elasticache.replication_group_info) described them (the cache role,
+            after its wait), remembered for later I(reuse).
+        type: list
+        elements: dict
+      redis_security_group_id:
+        description:
+          - The id of the Redis security group the network role made in this run. Needs I(discover). Lookups answered
+            before the group existed then give its id.
+        type: str
   rotation:
     description: Whether an AUTH token rotation is under way (C(cache_auth_tokens_next) is then checked too).
     type: bool
@@ -83,51 +103,340 @@ EXAMPLES = r"""
 
 RETURN = r"""
 model:
-  description: The resolved inputs.
+  description:
+    - The resolved inputs. It holds no secret. Every key is listed here; a unit test fails when the action returns a
+      key this does not document, or documents one it never returns.
   returned: success
   type: dict
   contains:
     prefix:
       description: C(cache_name_prefix).
+      returned: always
       type: str
     port:
       description: The Redis port of the security group rule and of the replication groups.
+      returned: always
       type: int
+    region:
+      description: The AWS region (C(region), else C(aws_region)).
+      returned: always
+      type: str
     instances:
-      description: One spec per instance, defaults merged, ids prefixed, queue parameters added, no token.
+      description:
+        - One spec per instance of C(cache_instances), in its order, C(cache_defaults) merged under it; every option
+          of C(cache_defaults) is a key, and C(name), and the instance's own options when set. No token.
+        - The keys below are the ones the collection adds.
+      returned: always
       type: list
       elements: dict
+      contains:
+        purpose:
+          description: main, queue or pubsub (main when not set).
+          type: str
+        replication_group_id:
+          description: C(<prefix>-<name>), lower case.
+          type: str
+        parameter_group:
+          description: The instance's cache parameter group (its replication group id).
+          type: str
+        description:
+          description: The replication group's description.
+          type: str
+        parameters:
+          description: The parameters, with the purpose's (queue C(maxmemory-policy=noeviction)) and C(cluster-enabled).
+          type: dict
+        tags:
+          description: C(cache_tags), the instance's tags, and C(Purpose).
+          type: dict
+        auth:
+          description: Whether C(cache_auth_tokens) has a token for the instance (the token itself is never returned).
+          type: bool
+        family:
+          description: The parameter group family of the engine version (redis7, redis6.x, valkey8, ...).
+          type: str
+        log_delivery_configurations:
+          description: The log deliveries to CloudWatch Logs, one per log type that is on.
+          type: list
+          elements: dict
+        auth_strategy:
+          description: C(rotate) for a group that exists without a token while the inventory has one.
+          returned: with I(describe), the cache role checked, and such a group
+          type: str
+    tokens_defined:
+      description: The instances that have a token in C(cache_auth_tokens) (names only).
+      returned: always
+      type: list
+      elements: str
+    next_tokens_defined:
+      description: The instances that have a new token in C(cache_auth_tokens_next) (names only).
+      returned: always
+      type: list
+      elements: str
+    cache:
+      description: The cache role's settings for every instance.
+      returned: always
+      type: dict
+      contains:
+        apply_immediately:
+          description: C(cache_apply_immediately).
+          type: bool
+        notification_topic_arn:
+          description: C(cache_notification_topic_arn).
+          type: str
+        wait_timeout:
+          description: C(cache_wait_timeout), seconds.
+          type: int
+        wait_delay:
+          description: C(cache_wait_delay), seconds.
+          type: int
+        tags:
+          description: C(cache_tags).
+          type: dict
+        log_retention_days:
+          description: The retention of the log groups, days.
+          type: int
+    parameter_groups:
+      description: Every instance's parameter group, for M(funmagic.elasticache.parameter_group)'s I(parameter_groups).
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The group's name.
+          type: str
+        family:
+          description: Its family.
+          type: str
+        parameters:
+          description: Its parameters.
+          type: dict
+        description:
+          description: Its description.
+          type: str
+        tags:
+          description: Its tags.
+          type: dict
+    log_groups:
+      description: The CloudWatch Logs log groups of the log deliveries, for M(funmagic.elasticache.log_groups).
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The log group's name, C(/elasticache/<replication group id>/<log type>).
+          type: str
+        retention_days:
+          description: Its retention, days.
+          type: int
     network:
-      description: The security group, subnet group and application security group names; with I(discover), the ids.
+      description: The network role's names; with I(discover), what was found in AWS too.
+      returned: always
       type: dict
+      contains:
+        vpc_id:
+          description: C(network_vpc_id) (empty for the default VPC); with I(discover), the VPC found.
+          type: str
+        subnet_ids:
+          description: C(network_subnet_ids); with I(discover), the subnets chosen.
+          type: list
+          elements: str
+        app_security_group:
+          description: The application's EC2 security group name.
+          type: str
+        redis_security_group:
+          description: The Redis security group name.
+          type: str
+        subnet_group:
+          description: The cache subnet group name.
+          type: str
+        tags:
+          description: C(network_tags).
+          type: dict
+        availability_zones:
+          description: The availability zones of the chosen subnets.
+          returned: with I(discover)
+          type: list
+          elements: str
+        app_security_group_id:
+          description: The application security group's id.
+          returned: with I(discover)
+          type: str
+        redis_security_group_id:
+          description: The Redis security group's id, or null while it does not exist.
+          returned: with I(discover)
+          type: str
+    monitoring:
+      description: The alarm settings.
+      returned: when I(roles) has monitoring
+      type: dict
+      contains:
+        enabled:
+          description: C(monitoring_enabled).
+          type: bool
+        prefix:
+          description: C(monitoring_alarm_prefix).
+          type: str
+        actions:
+          description: C(monitoring_alarm_actions), SNS topic ARNs.
+          type: list
+          elements: str
+        connections_limit:
+          description: C(monitoring_connections_limit).
+          type: int
+        evictions_limit:
+          description: C(monitoring_evictions_limit).
+          type: int
+        replication_lag_seconds:
+          description: C(monitoring_replication_lag_seconds).
+          type: int
+        period:
+          description: C(monitoring_period), seconds.
+          type: int
+        evaluation_periods:
+          description: C(monitoring_evaluation_periods).
+          type: int
+    alarm_purge:
+      description: Which existing alarms are the collection's own, for M(funmagic.elasticache.metric_alarms)' I(purge).
+      returned: when I(roles) has monitoring
+      type: dict
+      contains:
+        prefix:
+          description: The prefix the collection's alarm names share.
+          type: str
+        pattern:
+          description: The regular expression of the collection's alarm names.
+          type: str
+    destroy:
+      description: The destroy role's settings.
+      returned: when I(roles) has destroy
+      type: dict
+      contains:
+        skip_final_snapshot:
+          description: C(destroy_skip_final_snapshot).
+          type: bool
     clients:
-      description: Host to its env file settings and workers.
+      description: Application host name to its client settings; each value has the keys below.
+      returned: when I(roles) has client
       type: dict
-    connections:
-      description: With I(describe), instance name to endpoint, port, tls, auth and a redacted URL.
-      type: dict
+      contains:
+        workers:
+          description: The workers, each with its env file, mode, service, queue prefix and instances by purpose.
+          type: list
+          elements: dict
+        env_dir:
+          description: C(client_env_dir).
+          type: str
+        owner:
+          description: C(client_env_owner).
+          type: str
+        group:
+          description: C(client_env_group).
+          type: str
+        mode:
+          description: C(client_env_mode) as an octal string.
+          type: str
+        ca_bundle:
+          description: C(client_ca_bundle).
+          type: str
+        verify:
+          description: C(client_verify).
+          type: bool
+        ping_timeout:
+          description: C(client_ping_timeout), seconds.
+          type: float
+        require_hosts_entries:
+          description: C(client_require_hosts_entries).
+          type: bool
     describe_key:
-      description: With I(describe), what identifies the description (region, endpoint, profile, ids) for I(reuse).
+      description: What identifies the description (region, endpoint, profile, ids), for I(reuse).
+      returned: with I(describe)
       type: str
+    missing:
+      description: The replication group ids of the instances that do not exist yet.
+      returned: with I(describe)
+      type: list
+      elements: str
+    connections:
+      description: Instance name to its connection facts (no secret); each value has the keys below.
+      returned: with I(describe)
+      type: dict
+      contains:
+        purpose:
+          description: The instance's purpose.
+          type: str
+        replication_group_id:
+          description: Its replication group.
+          type: str
+        endpoint:
+          description: The primary endpoint, or the configuration endpoint in cluster mode.
+          type: str
+        port:
+          description: The endpoint's port.
+          type: int
+        reader_endpoint:
+          description: The reader endpoint, when there is one.
+          type: str
+        tls:
+          description: Whether the group encrypts in transit.
+          type: bool
+        auth:
+          description: Whether a token is used.
+          type: bool
+        cluster:
+          description: Whether cluster mode is on.
+          type: bool
+        order:
+          description: The instance's place in C(cache_instances).
+          type: int
+        url_redacted:
+          description: The Redis URL with the token masked.
+          type: str
+    alarms:
+      description: The CloudWatch alarms of every node of the instances that exist, for M(funmagic.elasticache.metric_alarms).
+      returned: with I(describe)
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: C(<alarm prefix><node>-<check>).
+          type: str
+        metric:
+          description: The ElastiCache metric.
+          type: str
+        comparison:
+          description: The comparison operator.
+          type: str
+        threshold:
+          description: The threshold.
+          type: float
+        statistic:
+          description: The statistic.
+          type: str
+        period:
+          description: Seconds.
+          type: int
+        evaluation_periods:
+          description: Periods.
+          type: int
+        dimensions:
+          description: CacheClusterId and CacheNodeId.
+          type: dict
+        description:
+          description: The alarm's description.
+          type: str
+        actions:
+          description: SNS topic ARNs.
+          type: list
+          elements: str
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ARGUMENT_SPEC
+
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(
-            roles=dict(type="list", elements="str", choices=["network", "cache", "monitoring", "client", "destroy"],
-                       default=["network", "cache", "monitoring", "client", "destroy"]),
-            client_hosts=dict(type="list", elements="str"),
-            discover=dict(type="bool", default=False),
-            describe=dict(type="bool", default=False),
-            reuse=dict(type="bool", default=False),
-            remember=dict(type="bool"),
-            rotation=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg="funmagic.elasticache.inputs runs on the controller as an action plugin; "
                          "call it as a task, not as a module")
 

@@ -1,31 +1,8 @@
-"""The input model: every input checked at once, each problem naming its variable path; no secret returned."""
-
-import copy
+"""The input rules: every input checked at once, each problem naming its variable path; no secret returned."""
 
 import pytest
 
-from ansible_collections.funmagic.elasticache.plugins.plugin_utils import inputs
-
-SPECS, DEFAULTS = inputs.role_declarations()
-TOKEN = "Secret-Token-0123456789"
-ALL = ["network", "cache", "monitoring", "client"]
-
-
-def check(roles=None, hosts=None, **overrides):
-    variables = copy.deepcopy(DEFAULTS)
-    variables.update(aws_region="us-east-1")
-    variables.update(overrides)
-    client = None
-    if "client" in (roles or ALL):
-        client = {"app1": dict((k, v) for k, v in variables.items() if k.startswith("client_"))}
-        client["app1"].update(hosts or {})
-    return inputs.check(variables, SPECS, roles or ALL, client)
-
-
-def errors_of(**kwargs):
-    with pytest.raises(inputs.InputError) as caught:
-        check(**kwargs)
-    return caught.value.errors
+from tests.unit.plugins.plugin_utils.models import TOKEN, check, errors_of
 
 
 def test_the_prefix_funmagic_gives_the_runbook_names_and_one_port():
@@ -162,92 +139,6 @@ def test_destroy_needs_the_prefix_as_confirmation():
     assert check(roles=["destroy"], destroy_confirm="funmagic")["destroy"] == {"skip_final_snapshot": False}
 
 
-FOUND = {
-    "vpcs": [{"vpc_id": "vpc-0123abcd"}],
-    "subnets": [{"subnet_id": "subnet-0000000a", "availability_zone": "us-east-1a"},
-                {"subnet_id": "subnet-0000000b", "availability_zone": "us-east-1b"}],
-    "app_security_groups": [{"group_id": "sg-0123abcd", "group_name": "funmagic-ec2-sg"}],
-    "sns_topics": {},
-}
-
-
-def test_prerequisites_found_give_the_network_ids():
-    assert inputs.check_prerequisites(check(), FOUND) == {
-        "vpc_id": "vpc-0123abcd", "subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-        "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd",
-        "redis_security_group_id": None}
-    found = dict(FOUND, redis_security_groups=[{"group_id": "sg-0000beef", "group_name": "funmagic-redis-sg"}])
-    assert inputs.check_prerequisites(check(), found)["redis_security_group_id"] == "sg-0000beef"
-
-
-@pytest.mark.parametrize("change, expected", [
-    ({"vpcs": []}, "network_vpc_id: this account has no default VPC in us-east-1; set network_vpc_id"),
-    ({"subnets": FOUND["subnets"][:1]}, "network_vpc_id: the subnets of VPC vpc-0123abcd are in one availability zone"),
-    ({"app_security_groups": []}, "network_app_security_group: no security group named 'funmagic-ec2-sg'"),
-])
-def test_missing_prerequisites_name_the_variable(change, expected):
-    with pytest.raises(inputs.InputError) as caught:
-        inputs.check_prerequisites(check(), dict(FOUND, **change))
-    assert caught.value.errors[0].startswith(expected), caught.value.errors
-
-
-def test_missing_sns_topic_and_listed_subnet_outside_the_vpc():
-    arn = "arn:aws:sns:us-east-1:123456789012:alerts"
-    model = check(monitoring_alarm_actions=[arn], network_subnet_ids=["subnet-0000000a", "subnet-0000000c"])
-    with pytest.raises(inputs.InputError) as caught:
-        inputs.check_prerequisites(model, dict(FOUND, sns_topics={arn: False}))
-    assert "network_subnet_ids[1]: subnet subnet-0000000c is not in VPC vpc-0123abcd" in caught.value.errors
-    assert any(e.startswith("network_subnet_ids: the subnets of VPC vpc-0123abcd are in one") for e in caught.value.errors)
-    assert "monitoring_alarm_actions[0]: SNS topic %s does not exist; create it or remove it" % arn in caught.value.errors
-
-
-def _group(group_id, members=1, node_type="cache.t3.micro"):
-    return {"replication_group_id": group_id, "status": "available", "transit_encryption_enabled": True,
-            "cache_node_type": node_type, "member_clusters": ["%s-00%d" % (group_id, i + 1) for i in range(members)],
-            "primary_endpoint": {"address": "master.%s.example" % group_id, "port": 6379}}
-
-
-def test_connections_come_from_specs_and_groups_without_a_token():
-    specs = check(cache_auth_tokens={"main": TOKEN})["instances"]
-    facts = inputs.connections(specs, [_group("funmagic-main")])["main"]
-    assert facts == {"purpose": "main", "replication_group_id": "funmagic-main", "endpoint": "master.funmagic-main.example",
-                     "port": 6379, "reader_endpoint": None, "tls": True, "auth": True, "cluster": False, "order": 0,
-                     "url_redacted": "rediss://default:********@master.funmagic-main.example:6379"}
-    with pytest.raises(ValueError, match="funmagic-main does not exist"):
-        inputs.connections(specs, [])
-
-
-def test_alarms_per_node_with_thresholds_from_the_settings():
-    model = check(cache_instances=[{"name": "main"}, {"name": "queue", "purpose": "queue"}],
-                  monitoring_connections_limit=500)
-    groups = [_group("funmagic-main"), _group("funmagic-queue", 2, "cache.r6g.xlarge")]
-    alarms = dict((a["name"], a) for a in inputs.alarms(model["instances"], groups, model["monitoring"]))
-    assert alarms["funmagic-main-001-cpu"]["threshold"] == 45.0
-    assert alarms["funmagic-main-001-connections"]["threshold"] == 500.0
-    assert "funmagic-main-001-replication-lag" not in alarms
-    assert alarms["funmagic-queue-002-engine-cpu"]["metric"] == "EngineCPUUtilization"
-    assert alarms["funmagic-queue-001-evictions"]["threshold"] == 0.0
-    assert alarms["funmagic-main-001-evictions"]["threshold"] == 100.0
-    assert alarms["funmagic-queue-001-replication-lag"]["threshold"] == 60.0
-    assert inputs.alarms(model["instances"], groups[:1], model["monitoring"], missing_ok=True)
-
-
-def test_log_delivery_gives_each_instance_its_log_groups():
-    model = check(cache_log_delivery={"slow_log": True, "engine_log": True, "retention_days": 7})
-    assert model["instances"][0]["log_delivery_configurations"] == [
-        {"log_type": "slow-log", "log_format": "json", "destination_type": "cloudwatch-logs",
-         "log_group": "/elasticache/funmagic-main/slow-log"},
-        {"log_type": "engine-log", "log_format": "json", "destination_type": "cloudwatch-logs",
-         "log_group": "/elasticache/funmagic-main/engine-log"}]
-    assert model["log_groups"] == [{"name": "/elasticache/funmagic-main/slow-log", "retention_days": 7},
-                                   {"name": "/elasticache/funmagic-main/engine-log", "retention_days": 7}]
-    assert check()["instances"][0]["log_delivery_configurations"] == [] and check()["log_groups"] == []
-    errors = errors_of(cache_log_delivery={"slow_log": True, "retention_days": 10})
-    assert errors[0].startswith("cache_log_delivery.retention_days: CloudWatch Logs keeps events for one of 1, 3")
-    assert errors_of(cache_log_delivery={"slow_logs": True})[0].startswith(
-        "cache_log_delivery: unknown key 'slow_logs' (did you mean slow_log?)")
-
-
 def test_data_comes_from_one_source_only():
     errors = errors_of(cache_instances=[{"name": "main", "restore_from_snapshot": "s1", "primary_cluster_id": "c1",
                                          "at_rest_encryption": False}])
@@ -271,14 +162,3 @@ def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():
         "cache_instances[0] (main).shards: must be between 1 and 500, got 0"]
     assert errors_of(cache_instances=[{"name": "main", "cluster_mode": True, "shards": 200, "replicas": 2}])[0] \
         .endswith("are 600 nodes; ElastiCache allows 500 in one cluster")
-
-
-def test_alarm_purge_matches_the_collections_own_alarm_names_only():
-    import re  # pylint: disable=import-outside-toplevel
-
-    purge = check(cache_instances=[{"name": "main"}, {"name": "main-2"}])["alarm_purge"]
-    assert purge["prefix"] == "funmagic-"
-    for name in ("funmagic-main-003-cpu", "funmagic-main-2-001-memory", "funmagic-main-0002-001-replication-lag"):
-        assert re.fullmatch(purge["pattern"], name), name
-    for name in ("funmagic-main-003-disk", "funmagic-db-001-cpu", "funmagic-main-cpu", "x-funmagic-main-001-cpu"):
-        assert not re.fullmatch(purge["pattern"], name), name

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the roles create or use that follows from the resolved instances: parameter groups, log groups,
+log delivery, connection facts and CloudWatch alarms. Plain functions of the model (and of the replication groups
+as AWS describes them); none of them holds or returns a secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redact_url
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
+
+# The log types of ElastiCache log delivery, by their cache_log_delivery switch.
+LOG_TYPES = (("slow_log", "slow-log"), ("engine_log", "engine-log"))
+# The checks of the collection's alarm names (<alarm prefix><node>-<check>), for the purge pattern.
+ALARM_CHECKS = ("cpu", "engine-cpu", "memory", "connections", "evictions", "replication-lag")
+
+
+def log_delivery(settings, spec):
+    """The replication group's log delivery configurations: one per log type that is on, each in its own group."""
+    return [{"log_type": log_type, "log_format": settings["log_format"], "destination_type": "cloudwatch-logs",
+             "log_group": "/elasticache/%s/%s" % (spec["replication_group_id"], log_type)}
+            for key, log_type in LOG_TYPES if settings[key]]
+
+
+def parameter_groups(model):
+    """Every instance's cache parameter group, for funmagic.elasticache.parameter_group's parameter_groups."""
+    return [{"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
+             "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
+            for spec in model["instances"]]
+
+
+def log_groups(model):
+    """The CloudWatch Logs log groups of every instance's log delivery, with the retention to give them."""
+    return [{"name": c["log_group"], "retention_days": model["cache"]["log_retention_days"]}
+            for spec in model["instances"] for c in spec["log_delivery_configurations"]]
+
+
+def connections(specs, groups):
+    """name -> connection facts from the specs and the described replication groups. No secret in them.
+
+    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, cluster, url_redacted, and
+    order (the instance's place in cache_instances: a worker that maps no instance to a purpose gets the first).
+    The URL with the token is built where it is written (redis_env with cache_auth_tokens).
+    """
+    by_id = dict((g["replication_group_id"], g) for g in groups)
+    result = {}
+    for order, spec in enumerate(specs):
+        group = by_id.get(spec["replication_group_id"])
+        if group is None:
+            raise ValueError("cache_instances (%s): replication group %s does not exist; run provision.yml first"
+                             % (spec["name"], spec["replication_group_id"]))
+        endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint")
+        if not endpoint:
+            raise ValueError("cache_instances (%s): replication group %s has no endpoint yet (status %s)"
+                             % (spec["name"], spec["replication_group_id"], group.get("status")))
+        tls = bool(group.get("transit_encryption_enabled"))
+        result[spec["name"]] = {
+            "purpose": spec["purpose"],
+            "replication_group_id": spec["replication_group_id"],
+            "endpoint": endpoint["address"],
+            "port": endpoint["port"],
+            "reader_endpoint": (group.get("reader_endpoint") or {}).get("address"),
+            "tls": tls,
+            "auth": spec["auth"],
+            "cluster": bool(group.get("cluster_enabled")),
+            "order": order,
+            "url_redacted": redact_url(redis_url(endpoint["address"], endpoint["port"], tls,
+                                                 token="x" if spec["auth"] else None)),
+        }
+    return result
+
+
+def alarm_purge(model):
+    """Which existing alarms are the collection's own, for metric_alarms' purge: the prefix they share and the
+    pattern of their names (<alarm prefix><group id>-<node number>-<check>), so that alarms of nodes that are gone
+    are removed, and nothing else is touched."""
+    settings = model.get("monitoring") or {}
+    alarm_prefix = settings.get("prefix") or ""
+    ids = [spec["replication_group_id"] for spec in model["instances"]]
+    shared = alarm_prefix + (model["prefix"] + "-" if model["prefix"] else "")
+    groups = "|".join(re.escape(group_id) for group_id in ids)
+    pattern = "%s(%s)-(\\d{3}|\\d{4}-\\d{3})-(%s)" % (re.escape(alarm_prefix), groups, "|".join(ALARM_CHECKS))
+    return {"prefix": shared, "pattern": pattern}
+
+
+def alarms(specs, groups, settings, missing_ok=False):
+    """CloudWatch alarm definitions for every node of every instance (settings: the model's monitoring)."""
+    by_id = dict((g["replication_group_id"], g) for g in groups)
+    definitions = []
+    for spec in sorted(specs, key=lambda s: s["name"]):
+        group = by_id.get(spec["replication_group_id"])
+        if group is None:
+            if missing_ok:
+                continue
+            raise ValueError("cache_instances (%s): replication group %s does not exist"
+                             % (spec["name"], spec["replication_group_id"]))
+        nodes = group.get("member_clusters") or []
+        try:
+            vcpus = cost.vcpus(group["cache_node_type"])
+        except ValueError:
+            vcpus = 4  # a node type newer than the catalog: watch the engine's own CPU
+        evictions = 0 if spec["purpose"] == "queue" else settings.get("evictions_limit") or 0
+        checks = [("cpu", "CPUUtilization", "GreaterThanThreshold", round(90.0 / vcpus, 1)) if vcpus <= 2 else
+                  ("engine-cpu", "EngineCPUUtilization", "GreaterThanOrEqualToThreshold", 90.0),
+                  ("memory", "DatabaseMemoryUsagePercentage", "GreaterThanOrEqualToThreshold", 90.0),
+                  ("connections", "CurrConnections", "GreaterThanOrEqualToThreshold",
+                   float(settings.get("connections_limit") or 1000)),
+                  ("evictions", "Evictions", "GreaterThanThreshold", float(evictions))]
+        if len(nodes) > 1:
+            checks.append(("replication-lag", "ReplicationLag", "GreaterThanOrEqualToThreshold",
+                           float(settings.get("replication_lag_seconds") or 60)))
+        for node in nodes:
+            for short, metric, comparison, threshold in checks:
+                definitions.append({
+                    "name": "%s%s-%s" % (settings.get("prefix") or "", node, short),
+                    "metric": metric,
+                    "comparison": comparison,
+                    "threshold": threshold,
+                    "statistic": "Maximum" if metric in ("Evictions", "CurrConnections") else "Average",
+                    "period": settings.get("period") or 300,
+                    "evaluation_periods": settings.get("evaluation_periods") or 2,
+                    "dimensions": {"CacheClusterId": node, "CacheNodeId": "0001"},
+                    "description": "%s of %s (%s instance %s)" % (metric, node, spec["purpose"], spec["name"]),
+                    "actions": list(settings.get("actions") or []),
+                })
+    return definitions

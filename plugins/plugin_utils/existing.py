@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of the inputs against what AWS already has, from read-only lookups: what must exist before anything is
+made (the VPC, subnets in two availability zones, the application security group, SNS topics), and what AWS cannot
+change on a replication group that exists. Each returns what it decides and changes none of its arguments.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
+
+def check_prerequisites(model, found):
+    """Errors for what must already exist in AWS, from read-only lookups.
+
+    found: vpcs (the chosen VPC, 0 or 1), subnets (of that VPC), app_security_groups and redis_security_groups
+    (by name in that VPC), sns_topics (arn -> exists). Returns the network facts found (vpc_id, subnet_ids,
+    availability zones, app_security_group_id, redis_security_group_id or None while it does not exist yet),
+    or raises InputError.
+    """
+    errors, network = [], model["network"]
+    vpcs = found.get("vpcs") or []
+    if not vpcs:
+        errors.append("network_vpc_id: VPC %s was not found in %s" % (network["vpc_id"], model.get("region"))
+                      if network["vpc_id"] else
+                      "network_vpc_id: this account has no default VPC in %s; set network_vpc_id" % model.get("region"))
+        raise InputError(errors)
+    vpc_id = vpcs[0]["vpc_id"]
+    by_id = dict((s["subnet_id"], s) for s in found.get("subnets") or [])
+    chosen = network["subnet_ids"] or sorted(by_id)
+    for index, subnet in enumerate(network["subnet_ids"]):
+        if subnet not in by_id:
+            errors.append("network_subnet_ids[%d]: subnet %s is not in VPC %s" % (index, subnet, vpc_id))
+    zones = sorted(set(by_id[s]["availability_zone"] for s in chosen if s in by_id))
+    if len(zones) < 2:
+        errors.append("%s: the subnets of VPC %s are in %s; ElastiCache needs subnets in at least two availability "
+                      "zones for Multi-AZ and failover; add a subnet in another zone or list subnets of two zones"
+                      % ("network_subnet_ids" if network["subnet_ids"] else "network_vpc_id", vpc_id,
+                         "one availability zone (%s)" % zones[0] if zones else "no subnet"))
+    groups = found.get("app_security_groups") or []
+    if len(groups) != 1:
+        errors.append("network_app_security_group: no security group named %r in VPC %s; create it (it is the group "
+                      "of your EC2 application instances) or set network_app_security_group to its name"
+                      % (network["app_security_group"], vpc_id))
+    for index, arn in enumerate((model.get("monitoring") or {}).get("actions") or []):
+        if not (found.get("sns_topics") or {}).get(arn):
+            errors.append("monitoring_alarm_actions[%d]: SNS topic %s does not exist; create it or remove it" % (index, arn))
+    if errors:
+        raise InputError(errors)
+    redis = found.get("redis_security_groups") or []
+    return {"vpc_id": vpc_id, "subnet_ids": [s for s in chosen if s in by_id], "availability_zones": zones,
+            "app_security_group_id": groups[0]["group_id"],
+            "redis_security_group_id": redis[0]["group_id"] if redis else None}
+
+
+def check_existing(specs, groups, port):
+    """What AWS cannot change on the groups that exist, refused (InputError) before anything changes, with the
+    choices; else the token update strategy of each group that exists without a token while the inventory has
+    one (replication group id -> "rotate"): its token is added with ROTATE (clients without a token keep working)
+    and made the only way in (SET) by the auth role once the hosts use it.
+    """
+    by_id = dict((g["replication_group_id"], g) for g in groups)
+    errors, strategies = [], {}
+    for index, spec in enumerate(specs):
+        group = by_id.get(spec["replication_group_id"])
+        if group is None or group.get("status") == "deleting":
+            continue
+        where = "cache_instances[%d] (%s)" % (index, spec["name"])
+        migrate = ("or migrate: snapshot the group, create a new instance from the snapshot with the setting you "
+                   "want, move the clients to it, then delete %s with a final snapshot" % spec["replication_group_id"])
+        at_rest = bool(group.get("at_rest_encryption_enabled"))
+        if at_rest != bool(spec["at_rest_encryption"]):
+            errors.append("%s.at_rest_encryption: replication group %s has it %s and AWS cannot change that in place; "
+                          "either keep it (set at_rest_encryption: %s for this instance) %s"
+                          % (where, spec["replication_group_id"], "on" if at_rest else "off",
+                             str(at_rest).lower(), migrate))
+        if group.get("engine") == "valkey" and spec["engine"] == "redis":
+            errors.append("%s.engine: replication group %s runs valkey, which cannot go back to redis; set engine: valkey"
+                          % (where, spec["replication_group_id"]))
+        if bool(group.get("cluster_enabled")) != bool(spec["cluster_mode"]):
+            errors.append("%s.cluster_mode: replication group %s has cluster mode %s and AWS cannot change that in "
+                          "place; either keep it (set cluster_mode: %s for this instance) %s"
+                          % (where, spec["replication_group_id"], "enabled" if group.get("cluster_enabled") else
+                             "disabled", str(bool(group.get("cluster_enabled"))).lower(), migrate))
+        endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint") or {}
+        if port and endpoint.get("port") and endpoint["port"] != port:
+            errors.append("cache_port: replication group %s listens on %s and AWS cannot change a port in place; "
+                          "either set cache_port: %s %s" % (spec["replication_group_id"], endpoint["port"],
+                                                            endpoint["port"], migrate))
+        if spec["auth"] and not group.get("auth_token_enabled"):
+            strategies[spec["replication_group_id"]] = "rotate"
+    if errors:
+        raise InputError(errors)
+    return strategies

@@ -1,0 +1,376 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's input rules, in plain Python: every input checked at once, then resolved into the model.
+
+`check()` takes the inventory's variables (role defaults already under them), converts them by the roles' argument
+specs (plugin_utils/specs.py), applies each role's rules (ranges, windows, node types, names, tokens, file modes,
+production safety) and returns the model the roles work from: derived names, instance specs, alarm settings and each
+host's client settings, plus the resources derived from them (plugin_utils/derived.py). It never returns a secret:
+tokens are checked where they live (cache_auth_tokens) and only `auth: true` is kept. The rules ElastiCache itself
+enforces come from module_utils/validation.py, shared with the modules.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.six import string_types
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
+from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import merge_defaults
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import suggestion
+
+PURPOSES = ("main", "queue", "pubsub")
+# BullMQ refuses to run on an instance that may evict keys.
+PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
+# Default names, "<prefix>-<suffix>"; with the prefix funmagic they are the console runbook's names.
+DEFAULT_NAMES = {
+    "network_app_security_group": "ec2-sg",
+    "network_redis_security_group": "redis-sg",
+    "network_subnet_group": "redis-subnet",
+}
+# Directories anyone may write to: an env file there could be swapped or read by another user.
+_SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+_VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+
+
+def check(variables, specs, roles, client_variables=None):
+    """The model of the inputs of `roles`, or InputError listing every problem.
+
+    variables: name -> value for every role input (role defaults under the inventory's values).
+    specs: name -> argument_specs entry, for every role input.
+    client_variables: host -> its client_* variables, when the client role is checked.
+    """
+    errors = []
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise InputError(["roles: unknown role(s) %s; known: %s" % (", ".join(unknown), ", ".join(ROLES))])
+    shared = [n for n in specs if not n.startswith("client_")]
+    values = converted(variables, specs, shared, errors)
+    prefix = values.get("cache_name_prefix") or ""
+    errors.extend(validation.identifier(prefix, "cache_name_prefix", 30))
+    if not values.get("cache_instances"):
+        errors.append("cache_instances: define at least one instance (name, purpose)")
+    port = values.get("cache_port")
+    if port is not None and not 1024 <= port <= 65535:
+        errors.append("cache_port: must be between 1024 and 65535, got %r" % port)
+    model = {"prefix": prefix, "port": port, "region": variables.get("aws_region")}
+    log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], values.get("cache_log_delivery"))
+    model["instances"] = _instance_specs(values, specs, errors, log_delivery) if prefix is not None else []
+    model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
+    model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
+    for key in ("cache_wait_timeout", "cache_wait_delay"):
+        if values.get(key) is not None and values[key] <= 0:
+            errors.append("%s: must be greater than 0, got %r" % (key, values[key]))
+    model["cache"] = dict((key[len("cache_"):], values.get(key)) for key in (
+        "cache_apply_immediately", "cache_notification_topic_arn", "cache_wait_timeout", "cache_wait_delay"))
+    model["cache"]["tags"] = dict(values.get("cache_tags") or {})
+    model["cache"]["log_retention_days"] = log_delivery["retention_days"]
+    model["log_groups"] = derived.log_groups(model)
+    model["parameter_groups"] = derived.parameter_groups(model)
+    model["network"] = _network(values, errors)
+    if "monitoring" in roles:
+        model["monitoring"] = _monitoring(values, errors)
+        model["alarm_purge"] = derived.alarm_purge(model)
+    if "destroy" in roles:
+        if values.get("destroy_confirm") != prefix:
+            errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
+                          % (prefix, prefix))
+        model["destroy"] = {"skip_final_snapshot": bool(values.get("destroy_skip_final_snapshot"))}
+    if "client" in roles:
+        names = [spec["name"] for spec in model["instances"]]
+        client_names = [n for n in specs if n.startswith("client_")]
+        model["clients"] = {}
+        for host in sorted(client_variables or {}):
+            host_errors = []
+            host_values = converted(client_variables[host], specs, client_names, host_errors)
+            model["clients"][host] = _client(host_values, names, host_errors)
+            errors.extend("host %s: %s" % (host, e) for e in host_errors)
+    if errors:
+        raise InputError(_unique(errors))
+    return model
+
+
+def _unique(items):
+    seen, result = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            result.append(item)
+    return result
+
+
+def _instance_path(index, instance):
+    return "cache_instances[%d]%s" % (index, label(instance))
+
+
+def family(engine, version):
+    """Parameter group family of an engine version: redis 7.1 -> redis7, redis 6.2 -> redis6.x, valkey 8.0 -> valkey8."""
+    major = str(version).split(".", 1)[0]
+    if engine == "redis" and major == "6":
+        return "redis6.x"
+    if (engine, major) in (("redis", "7"), ("valkey", "7"), ("valkey", "8")):
+        return "%s%s" % (engine, major)
+    raise ValueError("engine %s %s has no supported parameter group family (redis 6/7, valkey 7/8)" % (engine, version))
+
+
+def _node_type(value, path, allow_unknown):
+    if value in cost.HOURLY_USD:
+        return []
+    if allow_unknown:
+        try:
+            cost.vcpus(value)
+            return []
+        except ValueError as e:
+            return ["%s: %s" % (path, e)]
+    return ["%s: %r is not an ElastiCache node type this collection knows%s. If it is newer than the catalog, "
+            "set cache_allow_unknown_node_types: true." % (path, value, suggestion(value, cost.HOURLY_USD))]
+
+
+def _window_errors(path, spec):
+    return ["%s: %s" % (path, message) for message in
+            validation.windows(spec.get("snapshot_window"), spec.get("maintenance_window"))]
+
+
+def _instance_specs(variables, specs, errors, log_delivery):
+    """The resolved instances: cache_defaults (merged over the role's) under each instance, checked."""
+    prefix = variables["cache_name_prefix"]
+    options = specs["cache_defaults"]["options"]
+    defaults = merge_defaults(options, variables.get("cache_defaults"))
+    tokens = variables.get("cache_auth_tokens") or {}
+    risks = set(variables.get("cache_production_accepted_risks") or [])
+    production = bool(variables.get("cache_production"))
+    tags = variables.get("cache_tags") or {}
+    if log_delivery["retention_days"] not in validation.LOG_RETENTION_DAYS:
+        errors.append("cache_log_delivery.retention_days: CloudWatch Logs keeps events for one of %s days, got %r"
+                      % (", ".join(map(str, validation.LOG_RETENTION_DAYS)), log_delivery["retention_days"]))
+    resolved, names = [], []
+    for index, instance in enumerate(variables.get("cache_instances") or []):
+        where = _instance_path(index, instance)
+        if not isinstance(instance, dict) or not instance.get("name"):
+            continue  # reported by convert(): a mapping with a name is required
+        name = instance["name"]
+        if name in names:
+            errors.append("%s.name: %r is used twice; instance names must be unique" % (where, name))
+        names.append(name)
+        spec = dict(defaults)
+        spec.update(dict((k, v) for k, v in instance.items() if v is not None))
+        spec["purpose"] = instance.get("purpose") or "main"
+        spec["replication_group_id"] = ("%s-%s" % (prefix, name) if prefix else name).lower()
+        spec["parameter_group"] = spec["replication_group_id"]
+        spec["description"] = instance.get("description") or "%s Redis (%s)" % (name, spec["purpose"])
+        spec["parameters"] = dict(spec.get("parameters") or {}, **PURPOSE_PARAMETERS.get(spec["purpose"], {}))
+        if spec["cluster_mode"]:
+            spec["parameters"]["cluster-enabled"] = "yes"  # AWS creates a cluster-mode group only with this
+        errors.extend(_shard_errors(where, spec))
+        spec["tags"] = dict(tags, **(spec.get("tags") or {}))
+        spec["tags"].setdefault("Purpose", spec["purpose"])
+        spec["auth"] = bool(tokens.get(name))
+        if spec.get("restore_from_snapshot") and spec.get("primary_cluster_id"):
+            errors.append("%s: restore_from_snapshot and primary_cluster_id both say where the data comes from; "
+                          "choose one" % where)
+        if spec.get("primary_cluster_id"):
+            errors.extend(validation.identifier(spec["primary_cluster_id"], "%s.primary_cluster_id" % where))
+            if spec["at_rest_encryption"]:
+                errors.append("%s.at_rest_encryption: a group made around cache cluster %s takes the cluster's "
+                              "settings, and cache clusters have no encryption at rest; set at_rest_encryption: "
+                              "false for this instance, or restore_from_snapshot into a new encrypted group instead"
+                              % (where, spec["primary_cluster_id"]))
+        spec["log_delivery_configurations"] = derived.log_delivery(log_delivery, spec)
+        try:
+            spec["family"] = family(spec["engine"], spec["engine_version"])
+        except ValueError as e:
+            errors.append("%s.engine_version: %s" % (where, e))
+        errors.extend(validation.identifier(spec["replication_group_id"],
+                                            "%s: the replication group id (cache_name_prefix-name)" % where))
+        errors.extend(_node_type(spec["node_type"], "%s.node_type" % where,
+                                 variables.get("cache_allow_unknown_node_types")))
+        errors.extend(validation.replicas(spec["replicas"], "%s.replicas" % where))
+        errors.extend(validation.retention(spec["snapshot_retention_limit"], "%s.snapshot_retention_limit" % where))
+        errors.extend(_window_errors(where, spec))
+        if tokens.get(name) and not spec["transit_encryption"]:
+            errors.append("%s.transit_encryption: is false, but cache_auth_tokens.%s is set; ElastiCache only "
+                          "accepts an AUTH token over TLS" % (where, name))
+        if production:
+            for risk, present, fix in (("no_transit_encryption", not spec["transit_encryption"],
+                                        "transit_encryption: true"),
+                                       ("no_auth_token", not spec["auth"], "a token in cache_auth_tokens.%s" % name),
+                                       ("no_replica", spec["replicas"] == 0, "replicas: 1")):
+                if present and risk not in risks:
+                    errors.append("%s: %s in a production inventory (cache_production: true); set %s, or accept "
+                                  "the risk with cache_production_accepted_risks: [%s]" % (where, risk.replace(
+                                      "_", " "), fix, risk))
+        resolved.append(spec)
+    for name in sorted(set(tokens) - set(names)):
+        errors.append("cache_auth_tokens.%s: there is no instance named %r%s" % (name, name, suggestion(name, names)))
+    _check_next_tokens(variables, names, tokens, errors)
+    for name in sorted(tokens):
+        if name in names and tokens[name] and not isinstance(tokens[name], string_types):
+            errors.append("cache_auth_tokens.%s: must be a string (quote it)" % name)
+        elif name in names and tokens[name]:
+            errors.extend(validation.auth_token(tokens[name], "cache_auth_tokens.%s" % name))
+    return resolved
+
+
+def _shard_errors(where, spec):
+    """Cluster mode: 1 to 500 shards and at most 500 nodes; shards alone mean nothing without it."""
+    shards, replicas = spec.get("shards"), spec.get("replicas") or 0
+    if shards is None:
+        return []
+    if not spec["cluster_mode"]:
+        return ["%s.shards: %d shards need cluster_mode: true" % (where, shards)] if shards != 1 else []
+    if not 1 <= shards <= 500:
+        return ["%s.shards: must be between 1 and 500, got %d" % (where, shards)]
+    if shards * (1 + replicas) > 500:
+        return ["%s: %d shards with %d replicas each are %d nodes; ElastiCache allows 500 in one cluster"
+                % (where, shards, replicas, shards * (1 + replicas))]
+    return []
+
+
+def _check_next_tokens(variables, names, tokens, errors):
+    """cache_auth_tokens_next: the new tokens of a rotation (playbooks/rotate_auth.yml), checked like the others."""
+    next_tokens = variables.get("cache_auth_tokens_next") or {}
+    rotation = variables.get("_rotation")
+    for name in sorted(next_tokens):
+        path = "cache_auth_tokens_next.%s" % name
+        token = next_tokens[name]
+        if name not in names:
+            errors.append("%s: there is no instance named %r%s" % (path, name, suggestion(name, names)))
+        elif not isinstance(token, string_types) or not token:
+            errors.append("%s: must be a non-empty string (quote it)" % path)
+        elif token == tokens.get(name):
+            if rotation:
+                errors.append("%s: is the same as cache_auth_tokens.%s; a rotation needs a new token" % (path, name))
+        else:
+            errors.extend(validation.auth_token(token, path))
+            if not rotation:
+                errors.append("%s: a token rotation is pending; finish it with playbooks/rotate_auth.yml, then move "
+                              "the new token to cache_auth_tokens.%s and remove cache_auth_tokens_next" % (path, name))
+    if rotation and not next_tokens:
+        errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault)")
+
+
+def _network(variables, errors):
+    prefix = variables["cache_name_prefix"]
+    names = dict((key, variables.get(key) or "%s-%s" % (prefix, suffix)) for key, suffix in DEFAULT_NAMES.items())
+    for key in ("network_redis_security_group", "network_subnet_group", "network_app_security_group"):
+        if len(names[key]) > 255:
+            errors.append("%s: %r is longer than 255 characters" % (key, names[key]))
+    errors.extend(validation.identifier(names["network_subnet_group"], "network_subnet_group", 255))
+    vpc_id = variables.get("network_vpc_id") or ""
+    if vpc_id and not _VPC_ID.match(vpc_id):
+        errors.append("network_vpc_id: %r is not a VPC id (vpc-0123abcd); leave it empty for the default VPC" % vpc_id)
+    for index, subnet in enumerate(variables.get("network_subnet_ids") or []):
+        if subnet and not _SUBNET_ID.match(subnet):
+            errors.append("network_subnet_ids[%d]: %r is not a subnet id (subnet-0123abcd)" % (index, subnet))
+    return {
+        "vpc_id": vpc_id,
+        "subnet_ids": list(variables.get("network_subnet_ids") or []),
+        "app_security_group": names["network_app_security_group"],
+        "redis_security_group": names["network_redis_security_group"],
+        "subnet_group": names["network_subnet_group"],
+        "tags": dict(variables.get("network_tags") or {}),
+    }
+
+
+def _monitoring(variables, errors):
+    for index, arn in enumerate(variables.get("monitoring_alarm_actions") or []):
+        if not _SNS_ARN.match(str(arn)):
+            errors.append("monitoring_alarm_actions[%d]: %r is not an SNS topic ARN "
+                          "(arn:aws:sns:REGION:ACCOUNT:NAME)" % (index, arn))
+    for key in ("monitoring_connections_limit", "monitoring_period", "monitoring_evaluation_periods",
+                "monitoring_replication_lag_seconds"):
+        if variables.get(key) is not None and variables[key] <= 0:
+            errors.append("%s: must be greater than 0, got %r" % (key, variables[key]))
+    if variables.get("monitoring_period") and variables["monitoring_period"] % 60 and variables["monitoring_period"] \
+            not in (10, 30):
+        errors.append("monitoring_period: CloudWatch takes 10, 30 or a multiple of 60 seconds, got %r"
+                      % variables["monitoring_period"])
+    if (variables.get("monitoring_evictions_limit") or 0) < 0:
+        errors.append("monitoring_evictions_limit: must be 0 or more, got %r" % variables["monitoring_evictions_limit"])
+    return {
+        "enabled": bool(variables.get("monitoring_enabled", True)),
+        "prefix": variables.get("monitoring_alarm_prefix") or "",
+        "actions": list(variables.get("monitoring_alarm_actions") or []),
+        "connections_limit": variables.get("monitoring_connections_limit"),
+        "evictions_limit": variables.get("monitoring_evictions_limit"),
+        "replication_lag_seconds": variables.get("monitoring_replication_lag_seconds"),
+        "period": variables.get("monitoring_period"),
+        "evaluation_periods": variables.get("monitoring_evaluation_periods"),
+    }
+
+
+def file_mode(value, path):
+    """The mode as an int, or an error when it is not octal or lets "other" users in (the file holds a token)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        mode = value
+    else:
+        text = str(value)
+        if not re.match(r"^0?[0-7]{3,4}$", text):
+            return None, ["%s: %r is not an octal mode such as \"0640\"" % (path, value)]
+        mode = int(text, 8)
+    if mode & 0o007:
+        return None, ["%s: %s lets every user on the host read or change the AUTH token in the env file; "
+                      "use \"0640\" or \"0600\"" % (path, "0%o" % mode)]
+    return "0%o" % mode, []
+
+
+def _client(variables, instance_names, errors):
+    mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode")
+    errors.extend(problems)
+    env_dir = variables.get("client_env_dir") or ""
+    if not env_dir.startswith("/"):
+        errors.append("client_env_dir: %r must be an absolute path" % env_dir)
+    workers, seen = [], set()
+    for index, worker in enumerate(variables.get("client_workers") or []):
+        if not isinstance(worker, dict) or not worker.get("name"):
+            continue  # reported by convert()
+        path = "client_workers[%d] (%s)" % (index, worker["name"])
+        if worker["name"] in seen:
+            errors.append("%s.name: %r is used twice" % (path, worker["name"]))
+        seen.add(worker["name"])
+        env_file = worker.get("env_file") or "%s/%s.env" % (env_dir.rstrip("/"), worker["name"])
+        if not env_file.startswith("/"):
+            errors.append("%s.env_file: %r must be an absolute path" % (path, env_file))
+        elif any(env_file.startswith(shared + "/") for shared in _SHARED_DIRS):
+            errors.append("%s.env_file: %r is in a directory every user can write to; the file holds the AUTH "
+                          "token: put it under client_env_dir" % (path, env_file))
+        worker_mode = mode
+        if worker.get("env_mode") is not None:
+            worker_mode, problems = file_mode(worker["env_mode"], "%s.env_mode" % path)
+            errors.extend(problems)
+        for purpose, name in sorted((worker.get("instances") or {}).items()):
+            if purpose not in PURPOSES:
+                errors.append("%s.instances: unknown purpose %r%s; known: %s"
+                              % (path, purpose, suggestion(purpose, PURPOSES), ", ".join(PURPOSES)))
+            elif name not in instance_names:
+                errors.append("%s.instances.%s: there is no instance named %r%s"
+                              % (path, purpose, name, suggestion(name, instance_names)))
+        workers.append(dict(worker, env_file=env_file, env_mode=worker_mode, service=worker.get("service") or "",
+                            queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
+    if not workers and not any("client_workers" in e for e in errors):
+        errors.append("client_workers: define at least one worker (name, queue_prefix)")
+    if (variables.get("client_ping_timeout") or 0) <= 0:
+        errors.append("client_ping_timeout: must be greater than 0")
+    return {
+        "workers": workers,
+        "env_dir": env_dir,
+        "owner": variables.get("client_env_owner"),
+        "group": variables.get("client_env_group"),
+        "mode": mode,
+        "ca_bundle": variables.get("client_ca_bundle") or "",
+        "verify": bool(variables.get("client_verify")),
+        "ping_timeout": variables.get("client_ping_timeout"),
+        "require_hosts_entries": bool(variables.get("client_require_hosts_entries")),
+    }

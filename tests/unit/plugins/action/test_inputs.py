@@ -1,0 +1,167 @@
+"""The inputs action as the roles call it: its arguments checked by the stub's spec, its model exactly as RETURN
+documents it, and the run's memo written by it alone."""
+
+import copy
+from unittest.mock import MagicMock
+
+import pytest
+import yaml
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.funmagic.elasticache.plugins.action.inputs import ActionModule
+from ansible_collections.funmagic.elasticache.plugins.modules import inputs as stub
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import specs
+
+TOKEN = "Secret-Token-0123456789"
+DECLARED, _DEFAULTS = specs.role_declarations()
+MODEL_DOC = yaml.safe_load(stub.RETURN)["model"]["contains"]
+FOUND = {
+    "vpcs": [{"vpc_id": "vpc-0123abcd"}],
+    "subnets": [{"subnet_id": "subnet-0000000a", "availability_zone": "us-east-1a"},
+                {"subnet_id": "subnet-0000000b", "availability_zone": "us-east-1b"}],
+    "app_security_groups": [{"group_id": "sg-0123abcd", "group_name": "funmagic-ec2-sg"}],
+    "redis_security_groups": [],
+    "sns_topics": {"arn:aws:sns:us-east-1:123456789012:alerts": True},
+}
+
+
+def _group(group_id, auth=True):
+    return {"replication_group_id": group_id, "status": "available", "transit_encryption_enabled": True,
+            "auth_token_enabled": auth, "at_rest_encryption_enabled": True, "cluster_enabled": False,
+            "cache_node_type": "cache.t3.micro", "member_clusters": [group_id + "-001", group_id + "-002"],
+            "primary_endpoint": {"address": "master.%s.example" % group_id, "port": 6379},
+            "reader_endpoint": {"address": "replica.%s.example" % group_id, "port": 6379}}
+
+
+GROUPS = [_group("funmagic-main"), _group("funmagic-queue", auth=False)]
+
+
+class Templar:  # the task_vars of these tests hold no template
+    @staticmethod
+    def template(value):
+        return value
+
+
+def run(args, task_vars=None, calls=None):
+    """The action's result for a task with `args`, AWS answering with FOUND and GROUPS; module calls in `calls`."""
+    calls = [] if calls is None else calls
+
+    def execute_module(module_name, module_args, task_vars):
+        calls.append(module_name)
+        if module_name == "funmagic.elasticache.prerequisites_info":
+            return dict(FOUND, replication_groups=GROUPS) if module_args.get("replication_group_ids") else dict(FOUND)
+        return {"replication_groups": GROUPS}
+
+    task = MagicMock(args=args, async_val=0, check_mode=False, action="funmagic.elasticache.inputs")
+    action = ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=Templar(), shared_loader_obj=None)
+    action._execute_module = execute_module  # pylint: disable=protected-access
+    variables = {
+        "inventory_hostname": "localhost", "aws_region": "us-east-1", "destroy_confirm": "funmagic",
+        "cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"}],
+        "cache_auth_tokens": {"main": TOKEN, "queue": TOKEN + "q"},
+        "cache_log_delivery": {"slow_log": True},
+        "monitoring_alarm_actions": ["arn:aws:sns:us-east-1:123456789012:alerts"],
+        "hostvars": {"app1": {"inventory_hostname": "app1"}},
+    }
+    variables.update(task_vars or {})
+    return action.run(task_vars=variables)
+
+
+ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy"], "client_hosts": ["app1"],
+             "discover": True, "describe": True, "remember": True}
+
+
+def _keys_seen():
+    """Every key of the model, and of its parts, over the calls that return the most and the least."""
+    seen = {}
+    for args in (ALL_ROLES, {"roles": ["cache"]}):
+        model = run(args)["model"]
+        seen.setdefault("", set()).update(model)
+        for key, value in model.items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                for item in value:
+                    seen.setdefault(key, set()).update(item)
+            elif key in ("clients", "connections"):  # maps: name -> a dict of the documented keys
+                for item in value.values():
+                    seen.setdefault(key, set()).update(item)
+            elif isinstance(value, dict):
+                seen.setdefault(key, set()).update(value)
+    return seen
+
+
+def test_the_model_has_exactly_the_keys_return_documents():
+    seen = _keys_seen()
+    assert seen.pop("") == set(MODEL_DOC)
+    added = set(MODEL_DOC["instances"]["contains"])
+    instances = seen.pop("instances")
+    assert added | set(DECLARED["cache_defaults"]["options"]) | {"name"} <= instances
+    assert instances <= added | set(DECLARED["cache_instances"]["options"])
+    for key, keys in sorted(seen.items()):
+        if MODEL_DOC[key].get("contains"):
+            assert keys == set(MODEL_DOC[key]["contains"]), key
+    assert set(k for k, v in MODEL_DOC.items() if v.get("contains")) - {"instances"} == set(seen)
+
+
+def test_the_model_holds_no_token():
+    result = run(ALL_ROLES)
+    assert TOKEN not in repr(result)
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({"discover": "perhaps"}, "discover"),
+    ({"roles": ["cache", "cahce"]}, "roles"),
+    ({"client_hosts": {"app1": 1}}, "client_hosts"),
+    ({"record": {"replication_groups": "funmagic-main"}}, "replication_groups"),
+    ({"record": {"groups": []}}, "groups"),
+])
+def test_an_argument_of_the_wrong_type_or_value_is_refused_naming_it(args, expected):
+    calls = []
+    with pytest.raises(AnsibleActionFail) as caught:
+        run(args, calls=calls)
+    assert expected in str(caught.value)
+    assert calls == []
+
+
+def test_the_preflight_remembers_the_lookups_the_groups_and_the_checked_roles():
+    calls = []
+    facts = run(ALL_ROLES, calls=calls)["ansible_facts"]
+    assert list(facts) == [memo.FACT] and calls == ["funmagic.elasticache.prerequisites_info"]
+    remembered = facts[memo.FACT]
+    assert remembered["checked_roles"] == ["cache", "client", "destroy", "monitoring", "network"]
+    assert [g["replication_group_id"] for g in remembered["groups"]["replication_groups"]] == \
+        ["funmagic-main", "funmagic-queue"]
+    assert TOKEN not in repr(remembered)
+
+    later = []
+    reused = run({"roles": ["monitoring"], "describe": True, "reuse": True},
+                 {"hostvars": {"localhost": {memo.FACT: remembered}}}, later)
+    assert later == [] and "ansible_facts" not in reused
+    assert {a["name"] for a in reused["model"]["alarms"]} >= {"funmagic-main-001-cpu", "funmagic-queue-002-cpu"}
+
+
+def test_a_group_without_a_token_is_marked_for_rotate_and_the_check_changes_no_spec():
+    instances = run({"roles": ["cache"], "describe": True})["model"]["instances"]
+    assert [s.get("auth_strategy") for s in instances] == [None, "rotate"]
+
+
+def test_the_cache_role_records_the_groups_after_its_wait_and_forgets_them_before():
+    remembered = run(ALL_ROLES)["ansible_facts"][memo.FACT]
+    forgot = run({"roles": ["cache"], "describe": True, "reuse": True, "remember": False},
+                 {memo.FACT: remembered})["ansible_facts"][memo.FACT]
+    assert forgot["groups"] == {} and forgot["checked_roles"] == remembered["checked_roles"]
+    waited = [dict(g, status="available") for g in GROUPS]
+    recorded = run({"roles": ["cache"], "record": {"replication_groups": waited}},
+                   {memo.FACT: forgot})["ansible_facts"][memo.FACT]
+    assert recorded["groups"]["replication_groups"] == waited
+    assert recorded["groups"]["key"] == run({"roles": ["cache"], "describe": True})["model"]["describe_key"]
+
+
+def test_the_redis_security_group_made_in_the_run_is_found_by_later_lookups():
+    remembered = run({"roles": ["network"], "discover": True})["ansible_facts"][memo.FACT]
+    recorded = run({"roles": ["network"], "discover": True, "record": {"redis_security_group_id": "sg-0000beef"}},
+                   {memo.FACT: remembered})["ansible_facts"][memo.FACT]
+    calls = []
+    model = run({"roles": ["cache"], "discover": True}, {memo.FACT: copy.deepcopy(recorded)}, calls)["model"]
+    assert calls == [] and model["network"]["redis_security_group_id"] == "sg-0000beef"

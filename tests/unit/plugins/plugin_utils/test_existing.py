@@ -1,0 +1,59 @@
+"""Checks against what AWS has: what must exist first, and what AWS cannot change on a group that exists."""
+
+import copy
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
+from tests.unit.plugins.plugin_utils.models import FOUND, check
+
+
+def test_prerequisites_found_give_the_network_ids():
+    assert existing.check_prerequisites(check(), FOUND) == {
+        "vpc_id": "vpc-0123abcd", "subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+        "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd",
+        "redis_security_group_id": None}
+    found = dict(FOUND, redis_security_groups=[{"group_id": "sg-0000beef", "group_name": "funmagic-redis-sg"}])
+    assert existing.check_prerequisites(check(), found)["redis_security_group_id"] == "sg-0000beef"
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"vpcs": []}, "network_vpc_id: this account has no default VPC in us-east-1; set network_vpc_id"),
+    ({"subnets": FOUND["subnets"][:1]}, "network_vpc_id: the subnets of VPC vpc-0123abcd are in one availability zone"),
+    ({"app_security_groups": []}, "network_app_security_group: no security group named 'funmagic-ec2-sg'"),
+])
+def test_missing_prerequisites_name_the_variable(change, expected):
+    with pytest.raises(InputError) as caught:
+        existing.check_prerequisites(check(), dict(FOUND, **change))
+    assert caught.value.errors[0].startswith(expected), caught.value.errors
+
+
+def test_missing_sns_topic_and_listed_subnet_outside_the_vpc():
+    arn = "arn:aws:sns:us-east-1:123456789012:alerts"
+    model = check(monitoring_alarm_actions=[arn], network_subnet_ids=["subnet-0000000a", "subnet-0000000c"])
+    with pytest.raises(InputError) as caught:
+        existing.check_prerequisites(model, dict(FOUND, sns_topics={arn: False}))
+    assert "network_subnet_ids[1]: subnet subnet-0000000c is not in VPC vpc-0123abcd" in caught.value.errors
+    assert any(e.startswith("network_subnet_ids: the subnets of VPC vpc-0123abcd are in one") for e in caught.value.errors)
+    assert "monitoring_alarm_actions[0]: SNS topic %s does not exist; create it or remove it" % arn in caught.value.errors
+
+
+def test_a_group_without_a_token_gets_rotate_and_the_specs_are_not_changed():
+    specs = check(cache_auth_tokens={"main": "Secret-Token-0123456789"})["instances"]
+    before = copy.deepcopy(specs)
+    group = {"replication_group_id": "funmagic-main", "status": "available", "auth_token_enabled": False,
+             "at_rest_encryption_enabled": True, "primary_endpoint": {"address": "m.example", "port": 6379}}
+    assert existing.check_existing(specs, [group], 6379) == {"funmagic-main": "rotate"}
+    assert existing.check_existing(specs, [dict(group, auth_token_enabled=True)], 6379) == {}
+    assert specs == before
+
+
+def test_what_aws_cannot_change_in_place_is_refused_with_the_choices():
+    specs = check()["instances"]
+    group = {"replication_group_id": "funmagic-main", "status": "available", "at_rest_encryption_enabled": False,
+             "cluster_enabled": True, "primary_endpoint": {"address": "m.example", "port": 6380}}
+    with pytest.raises(InputError) as caught:
+        existing.check_existing(specs, [group], 6379)
+    assert [e.split(":")[0] for e in caught.value.errors] == [
+        "cache_instances[0] (main).at_rest_encryption", "cache_instances[0] (main).cluster_mode", "cache_port"]

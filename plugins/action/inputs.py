@@ -48,16 +48,22 @@ class ActionModule(ActionBase):
             key = run_memo.describe_key(aws, ids)
             record = args["record"] or {}
             groups = run_memo.groups(memo, key) if args["describe"] and args["reuse"] else None
+            found = None
             if args["discover"]:
                 memo, found = self._discover(memo, model, aws, task_vars, args["describe"] and groups is None)
-                model["network"].update(existing.check_prerequisites(model, found))
                 groups = found.get("replication_groups", groups)
+            if args["describe"] and groups is None:
+                groups = self._lookup("funmagic.elasticache.replication_group_info",
+                                      dict(aws, replication_group_ids=ids, tags=False, member_details=False),
+                                      task_vars)["replication_groups"]
+            if found is not None:
+                model["network"].update(existing.check_prerequisites(model, found, groups))
                 if record.get("redis_security_group_id"):
                     memo = run_memo.with_redis_security_group(memo, record["redis_security_group_id"],
                                                               model["network"])
             if args["describe"]:
                 model["describe_key"] = key
-                groups = self._describe(model, args["roles"], aws, task_vars, groups)
+                self._describe(model, args["roles"], groups)
                 if args["remember"] is not None:
                     memo = run_memo.with_groups(memo, key, groups if args["remember"] else None)
             if record.get("replication_groups") is not None:
@@ -92,6 +98,7 @@ class ActionModule(ActionBase):
         variables = dict((name, value(name, task_vars)) for name in declared if not name.startswith(HOST_PREFIX))
         variables["aws_region"] = args.get("region") or task_vars.get("aws_region")
         variables["_rotation"] = args["rotation"]
+        removed = set(name for name in role_specs.REMOVED if name in task_vars)
         client_variables = None
         if "client" in roles:
             hosts = args["client_hosts"]
@@ -104,17 +111,17 @@ class ActionModule(ActionBase):
                     else task_vars
                 client_variables[host] = dict((name, value(name, source)) for name in declared
                                               if name.startswith(HOST_PREFIX))
-        return rules.check(variables, declared, roles, client_variables)
+                removed.update(name for name in role_specs.REMOVED if name in source)
+        return rules.check(variables, declared, roles, client_variables, removed)
 
     def _discover(self, memo, model, aws, task_vars, describe):
-        """(memo, answer): read-only lookups of what must exist, once per run (later calls with the same question
+        """(memo, answer): read-only lookups of what must exist and of every AWS object the inputs name, once per run (later calls with the same question
         get the remembered answer, so the preflight, network and cache roles ask AWS once). When they are asked (not
         remembered) and `describe`, the replication groups come in the same module execution, as
         `replication_groups` of the answer (never remembered with it: they change)."""
         question = dict(aws, vpc_id=model["network"]["vpc_id"] or None,
                         app_security_group=model["network"]["app_security_group"],
-                        redis_security_group=model["network"]["redis_security_group"],
-                        sns_topic_arns=(model.get("monitoring") or {}).get("actions") or [])
+                        redis_security_group=model["network"]["redis_security_group"], **model["named"])
         key = run_memo.lookup_key(question)
         answer = run_memo.lookup(memo, key, model["network"])
         if answer is not None:
@@ -128,14 +135,10 @@ class ActionModule(ActionBase):
             found["replication_groups"] = answer["replication_groups"]
         return memo, found
 
-    def _describe(self, model, roles, aws, task_vars, groups):
-        """Adds connections, alarms and what is missing, from the specs plus the replication groups (described here
-        when `groups` is None: neither remembered nor described with the lookups). Returns the groups."""
+    @staticmethod
+    def _describe(model, roles, groups):
+        """Adds connections, alarms and what is missing, from the specs plus the described replication groups."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
-        if groups is None:
-            groups = self._lookup("funmagic.elasticache.replication_group_info",
-                                  dict(aws, replication_group_ids=ids, tags=False, member_details=False),
-                                  task_vars)["replication_groups"]
         if "cache" in roles:
             strategies = existing.check_existing(model["instances"], groups, model["port"])
             for spec in model["instances"]:
@@ -146,7 +149,6 @@ class ActionModule(ActionBase):
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
         model["connections"] = derived.connections(present, groups)
         model["alarms"] = derived.alarms(present, groups, model.get("monitoring") or {})
-        return groups
 
     def _lookup(self, module, module_args, task_vars):
         answer = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)

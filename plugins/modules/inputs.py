@@ -36,7 +36,8 @@ options:
   discover:
     description:
       - Also look up, read-only, what must exist in AWS (the VPC, subnets in two availability zones, the application
-        security group, the SNS topics of the alarms) with M(funmagic.elasticache.prerequisites_info).
+        security group) and every AWS object the inputs name (the SNS topics of the alarms and of the events, the
+        snapshots to restore from, the cache clusters to adopt) with M(funmagic.elasticache.prerequisites_info).
     type: bool
     default: false
   describe:
@@ -172,6 +173,23 @@ model:
       returned: always
       type: list
       elements: str
+    named:
+      description: The AWS objects the inputs name, which I(discover) looks up read-only before anything changes.
+      returned: always
+      type: dict
+      contains:
+        sns_topic_arns:
+          description: C(monitoring_alarm_actions) and C(cache_notification_topic_arn).
+          type: list
+          elements: str
+        snapshot_names:
+          description: The snapshots of C(restore_from_snapshot).
+          type: list
+          elements: str
+        cache_cluster_ids:
+          description: The cache clusters of C(primary_cluster_id).
+          type: list
+          elements: str
     cache:
       description: The cache role's settings for every instance.
       returned: always

@@ -14,6 +14,8 @@ version_added: 0.2.0
 description:
   - Read-only. Finds the VPC (the default VPC unless I(vpc_id) is given), its subnets with their availability
     zones, the application security group by name in that VPC, and whether SNS topics exist.
+  - Also whether the snapshots to restore from (I(snapshot_names)) and the cache clusters to adopt
+    (I(cache_cluster_ids)) exist, so that an input naming one that does not is refused before anything is made.
   - With I(replication_group_ids), also describes those replication groups, as
     M(funmagic.elasticache.replication_group_info) does without tags and member details, so that a check of the
     inputs takes one module execution.
@@ -39,6 +41,18 @@ options:
     description: Replication groups to describe (one C(DescribeReplicationGroups) call, or one walk for several).
     type: list
     elements: str
+    version_added: 0.2.0
+  snapshot_names:
+    description: ElastiCache snapshots whose existence is checked (C(DescribeSnapshots) by name, one call each).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
+  cache_cluster_ids:
+    description: Cache clusters looked up by id (C(DescribeCacheClusters), one call each).
+    type: list
+    elements: str
+    default: []
     version_added: 0.2.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -78,6 +92,18 @@ sns_topics:
   description: Topic ARN to whether it exists.
   returned: always
   type: dict
+snapshots:
+  description: Snapshot name to whether it exists.
+  returned: always
+  type: dict
+  version_added: 0.2.0
+cache_clusters:
+  description:
+    - Cache cluster id to C(status) and C(replication_group_id) (null for a standalone cluster), or null when the
+      cluster does not exist.
+  returned: always
+  type: dict
+  version_added: 0.2.0
 replication_groups:
   description:
     - The groups of I(replication_group_ids) that exist, as M(funmagic.elasticache.replication_group_info) returns
@@ -105,11 +131,28 @@ def topic_exists(sns, arn):
     return True
 
 
+def snapshot_exists(elasticache, name):
+    try:
+        return bool(elasticache.describe_snapshots(SnapshotName=name).get("Snapshots"))
+    except is_ansible_aws_error_code("SnapshotNotFoundFault"):
+        return False
+
+
+def cache_cluster(elasticache, cluster_id):
+    """{status, replication_group_id} of a cache cluster, or None when there is none of that id."""
+    try:
+        clusters = elasticache.describe_cache_clusters(CacheClusterId=cluster_id).get("CacheClusters") or []
+    except is_ansible_aws_error_code("CacheClusterNotFound"):
+        return None
+    return {"status": clusters[0].get("CacheClusterStatus"),
+            "replication_group_id": clusters[0].get("ReplicationGroupId")} if clusters else None
+
+
 def lookup(module, ec2):
     """(changed, what was found): read-only."""
     params = module.params
     found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {},
-             "replication_groups": []}
+             "snapshots": {}, "cache_clusters": {}, "replication_groups": []}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
     vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
@@ -129,9 +172,13 @@ def lookup(module, ec2):
     if params["sns_topic_arns"]:
         sns = connect(module, "sns")
         found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
+    elasticache = connect(module) if params["snapshot_names"] or params["cache_cluster_ids"] \
+        or params["replication_group_ids"] else None
+    found["snapshots"] = dict((name, snapshot_exists(elasticache, name)) for name in params["snapshot_names"])
+    found["cache_clusters"] = dict((cid, cache_cluster(elasticache, cid)) for cid in params["cache_cluster_ids"])
     if params["replication_group_ids"]:
         ids = [i.lower() for i in params["replication_group_ids"]]
-        found["replication_groups"] = [group_result(g, None) for g in describe_groups(connect(module), ids)]
+        found["replication_groups"] = [group_result(g, None) for g in describe_groups(elasticache, ids)]
     return False, found
 
 
@@ -143,6 +190,8 @@ def main():
             redis_security_group=dict(type="str"),
             sns_topic_arns=dict(type="list", elements="str", default=[]),
             replication_group_ids=dict(type="list", elements="str"),
+            snapshot_names=dict(type="list", elements="str", default=[]),
+            cache_cluster_ids=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )

@@ -12,13 +12,15 @@ __metaclass__ = type
 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 
-def check_prerequisites(model, found):
+def check_prerequisites(model, found, replication_groups=None):
     """Errors for what must already exist in AWS, from read-only lookups.
 
     found: vpcs (the chosen VPC, 0 or 1), subnets (of that VPC), app_security_groups and redis_security_groups
-    (by name in that VPC), sns_topics (arn -> exists). Returns the network facts found (vpc_id, subnet_ids,
-    availability zones, app_security_group_id, redis_security_group_id or None while it does not exist yet),
-    or raises InputError.
+    (by name in that VPC), sns_topics (arn -> exists), snapshots (name -> exists), cache_clusters (id -> status and
+    replication group, or None). replication_groups: those that exist, when they were described: the snapshot to
+    restore from and the cluster to adopt are needed only by an instance whose group does not exist yet. Returns the
+    network facts found (vpc_id, subnet_ids, availability zones, app_security_group_id, redis_security_group_id or
+    None while it does not exist yet), or raises InputError.
     """
     errors, network = [], model["network"]
     vpcs = found.get("vpcs") or []
@@ -47,12 +49,44 @@ def check_prerequisites(model, found):
     for index, arn in enumerate((model.get("monitoring") or {}).get("actions") or []):
         if not (found.get("sns_topics") or {}).get(arn):
             errors.append("monitoring_alarm_actions[%d]: SNS topic %s does not exist; create it or remove it" % (index, arn))
+    if replication_groups is not None:
+        errors.extend(_sources(model, found, set(g["replication_group_id"] for g in replication_groups)))
     if errors:
         raise InputError(errors)
     redis = found.get("redis_security_groups") or []
     return {"vpc_id": vpc_id, "subnet_ids": [s for s in chosen if s in by_id], "availability_zones": zones,
             "app_security_group_id": groups[0]["group_id"],
             "redis_security_group_id": redis[0]["group_id"] if redis else None}
+
+
+def _sources(model, found, existing_ids):
+    """What the cache role names when it creates a group: the event topic, the snapshot to restore, the cluster to
+    adopt (the last two only for groups that do not exist yet: after the first run they are history)."""
+    errors, region = [], model.get("region")
+    topic = model["cache"].get("notification_topic_arn")
+    if topic and topic in found.get("sns_topics", {}) and not found["sns_topics"][topic]:
+        errors.append("cache_notification_topic_arn: SNS topic %s does not exist; create it, or leave "
+                      "cache_notification_topic_arn empty for no event notifications" % topic)
+    for index, spec in enumerate(model["instances"]):
+        if spec["replication_group_id"] in existing_ids:
+            continue
+        where = "cache_instances[%d] (%s)" % (index, spec["name"])
+        snapshot = spec.get("restore_from_snapshot")
+        if snapshot and not (found.get("snapshots") or {}).get(snapshot, True):
+            errors.append("%s.restore_from_snapshot: snapshot %s does not exist in %s; list them with aws elasticache "
+                          "describe-snapshots" % (where, snapshot, region))
+        cluster_id = spec.get("primary_cluster_id")
+        if cluster_id and cluster_id in (found.get("cache_clusters") or {}):
+            cluster = found["cache_clusters"][cluster_id]
+            if cluster is None:
+                errors.append("%s.primary_cluster_id: cache cluster %s does not exist in %s" % (where, cluster_id, region))
+            elif cluster.get("replication_group_id"):
+                errors.append("%s.primary_cluster_id: cache cluster %s is a member of replication group %s; only a "
+                              "standalone cluster can be adopted" % (where, cluster_id, cluster["replication_group_id"]))
+            elif cluster.get("status") != "available":
+                errors.append("%s.primary_cluster_id: cache cluster %s is %s; it can be adopted once it is available"
+                              % (where, cluster_id, cluster.get("status")))
+    return errors
 
 
 def check_existing(specs, groups, port):

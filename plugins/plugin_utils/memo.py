@@ -7,8 +7,8 @@ One fact on localhost, FACT, written by the funmagic.elasticache.inputs action o
 or are delegated there with delegate_facts), read by the same action. It holds answers, never credentials or
 tokens:
 
-- lookups: the read-only lookups of what must exist (VPC, subnets, security groups, SNS topics), keyed by the
-  question (region, endpoint, profile and the names asked for);
+- lookups: the read-only lookups of what must exist (VPC, subnets, security groups, SNS topics, snapshots to
+  restore, clusters to adopt), keyed by the question (region, endpoint, profile and the names asked for);
 - redis_security_group: the Redis security group as the network role made it ({group_id, group_name, vpc_id}),
   so that a lookup answered before it existed still gives the cache role its id;
 - groups: the replication groups as last described ({key, replication_groups}), with the key of the description
@@ -26,8 +26,9 @@ import json
 
 FACT = "funmagic_elasticache_run"
 LOOKUP_KEY = ("region", "endpoint_url", "profile", "vpc_id", "app_security_group", "redis_security_group",
-              "sns_topic_arns")
-FOUND_KEYS = ("vpcs", "subnets", "app_security_groups", "redis_security_groups", "sns_topics")
+              "sns_topic_arns", "snapshot_names", "cache_cluster_ids")
+FOUND_KEYS = ("vpcs", "subnets", "app_security_groups", "redis_security_groups", "sns_topics", "snapshots",
+              "cache_clusters")
 _ENDPOINT_KEY = ("region", "endpoint_url", "profile")
 
 

@@ -27,6 +27,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import merge_defaults
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import removed as removed_errors
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import suggestion
 
 PURPOSES = ("main", "queue", "pubsub")
@@ -45,14 +46,15 @@ _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 
 
-def check(variables, specs, roles, client_variables=None):
+def check(variables, specs, roles, client_variables=None, removed=()):
     """The model of the inputs of `roles`, or InputError listing every problem.
 
     variables: name -> value for every role input (role defaults under the inventory's values).
     specs: name -> argument_specs entry, for every role input.
     client_variables: host -> its client_* variables, when the client role is checked.
+    removed: the names of removed variables that the inventory still sets (specs.REMOVED).
     """
-    errors = []
+    errors = removed_errors(removed)
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
         raise InputError(["roles: unknown role(s) %s; known: %s" % (", ".join(unknown), ", ".join(ROLES))])
@@ -76,6 +78,11 @@ def check(variables, specs, roles, client_variables=None):
     model["cache"] = dict((key[len("cache_"):], values.get(key)) for key in (
         "cache_apply_immediately", "cache_notification_topic_arn", "cache_wait_timeout", "cache_wait_delay"))
     model["cache"]["tags"] = dict(values.get("cache_tags") or {})
+    topic = values.get("cache_notification_topic_arn")
+    if topic and not _SNS_ARN.match(topic):
+        errors.append("cache_notification_topic_arn: %r is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME); "
+                      "leave it empty for no event notifications" % topic)
+    model["named"] = _named(values, model["instances"])
     model["cache"]["log_retention_days"] = log_delivery["retention_days"]
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
@@ -100,6 +107,17 @@ def check(variables, specs, roles, client_variables=None):
     if errors:
         raise InputError(_unique(errors))
     return model
+
+
+def _named(values, instances):
+    """The AWS objects the inputs name, for the read-only lookups of the preflight (only well-formed names: the
+    others are refused by the rules)."""
+    topics = list(values.get("monitoring_alarm_actions") or []) + [values.get("cache_notification_topic_arn") or ""]
+    return {
+        "sns_topic_arns": sorted(set(t for t in topics if isinstance(t, string_types) and _SNS_ARN.match(t))),
+        "snapshot_names": sorted(set(s["restore_from_snapshot"] for s in instances if s.get("restore_from_snapshot"))),
+        "cache_cluster_ids": sorted(set(s["primary_cluster_id"] for s in instances if s.get("primary_cluster_id"))),
+    }
 
 
 def _unique(items):

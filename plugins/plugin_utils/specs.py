@@ -37,6 +37,32 @@ _CHECKERS = {
 }
 
 
+# Inputs that are gone: variable (or a key of a mapping, as "<mapping>.<key>") -> (the version that removed it,
+# what to do instead). An inventory that still sets one is refused, naming where it went, instead of running as if
+# it were not there. docs/docsite/rst/porting_guide.rst lists the same rows (a unit test keeps them equal).
+REMOVED = {
+    "network_redis_port": ("0.2.0", "set cache_port: one port for the security group rule and the replication groups"),
+    "cache_subnet_group": ("0.2.0", "set network_subnet_group (default <prefix>-redis-subnet), the network role's "
+                                    "subnet group, which the cache role uses"),
+    "cache_security_groups": ("0.2.0", "set network_redis_security_group (default <prefix>-redis-sg), the network "
+                                       "role's security group, which the cache role uses"),
+    "client_cache_defaults": ("0.2.0", "remove it: the client role reads cache_defaults"),
+    "client_cache_instances": ("0.2.0", "remove it: the client role reads cache_instances"),
+    "client_cache_name_prefix": ("0.2.0", "remove it: the client role reads cache_name_prefix"),
+    "client_instances": ("0.2.0", "remove it: the client role takes the instances from cache_instances and the "
+                                  "endpoints from AWS"),
+    "monitoring_instances": ("0.2.0", "remove it: the monitoring role takes the instances from cache_instances"),
+    "cache_defaults.auth_token": ("0.2.0", "move the token to cache_auth_tokens (instance name to token, from vault)"),
+    "cache_instances.auth_token": ("0.2.0", "move the token to cache_auth_tokens.<instance name> (from vault)"),
+}
+
+
+def removed(names):
+    """Errors for the removed variables among `names`, each naming what to do instead."""
+    return ["%s: was removed in %s; %s" % (name, REMOVED[name][0], REMOVED[name][1])
+            for name in sorted(names) if name in REMOVED]
+
+
 def role_declarations(roles_dir=ROLES_DIR):
     """(specs, defaults) of every role input, from the roles' meta/argument_specs.yml and defaults/main.yml."""
     specs, defaults = {}, {}
@@ -105,6 +131,10 @@ def _convert_options(value, options, path, errors):
     result = {}
     for key in sorted(value, key=str):
         if key not in options:
+            gone = REMOVED.get("%s.%s" % (path.split("[", 1)[0], key))
+            if gone:
+                errors.append("%s: %r was removed in %s; %s" % (path, key, gone[0], gone[1]))
+                continue
             known = ", ".join(sorted(options))
             errors.append("%s: unknown key %r%s; known keys: %s" % (path, key, suggestion(key, options), known))
             continue

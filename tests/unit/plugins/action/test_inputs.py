@@ -24,6 +24,8 @@ FOUND = {
     "app_security_groups": [{"group_id": "sg-0123abcd", "group_name": "funmagic-ec2-sg"}],
     "redis_security_groups": [],
     "sns_topics": {"arn:aws:sns:us-east-1:123456789012:alerts": True},
+    "snapshots": {},
+    "cache_clusters": {},
 }
 
 
@@ -165,3 +167,14 @@ def test_the_redis_security_group_made_in_the_run_is_found_by_later_lookups():
     calls = []
     model = run({"roles": ["cache"], "discover": True}, {memo.FACT: copy.deepcopy(recorded)}, calls)["model"]
     assert calls == [] and model["network"]["redis_security_group_id"] == "sg-0000beef"
+
+
+def test_a_removed_variable_set_in_the_inventory_or_on_a_host_is_refused_before_any_lookup():
+    calls = []
+    with pytest.raises(AnsibleActionFail) as caught:
+        run(dict(ALL_ROLES), {"network_redis_port": 0,
+                              "hostvars": {"app1": {"inventory_hostname": "app1", "client_instances": []}}}, calls)
+    message = str(caught.value)
+    assert "- network_redis_port: was removed in 0.2.0; set cache_port" in message
+    assert "- client_instances: was removed in 0.2.0" in message
+    assert calls == []

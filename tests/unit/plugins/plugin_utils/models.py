@@ -12,7 +12,7 @@ TOKEN = "Secret-Token-0123456789"
 ALL = ["network", "cache", "monitoring", "client"]
 
 
-def check(roles=None, hosts=None, **overrides):
+def check(roles=None, hosts=None, removed=(), **overrides):
     variables = copy.deepcopy(DEFAULTS)
     variables.update(aws_region="us-east-1")
     variables.update(overrides)
@@ -20,7 +20,7 @@ def check(roles=None, hosts=None, **overrides):
     if "client" in (roles or ALL):
         client = {"app1": dict((k, v) for k, v in variables.items() if k.startswith("client_"))}
         client["app1"].update(hosts or {})
-    return rules.check(variables, SPECS, roles or ALL, client)
+    return rules.check(variables, SPECS, roles or ALL, client, removed)
 
 
 def errors_of(**kwargs):

@@ -57,3 +57,30 @@ def test_what_aws_cannot_change_in_place_is_refused_with_the_choices():
         existing.check_existing(specs, [group], 6379)
     assert [e.split(":")[0] for e in caught.value.errors] == [
         "cache_instances[0] (main).at_rest_encryption", "cache_instances[0] (main).cluster_mode", "cache_port"]
+
+
+def test_what_the_cache_role_names_must_exist_until_its_group_does():
+    topic = "arn:aws:sns:us-east-1:123456789012:events"
+    model = check(cache_notification_topic_arn=topic, cache_instances=[
+        {"name": "main", "restore_from_snapshot": "nightly"},
+        {"name": "queue", "purpose": "queue", "primary_cluster_id": "queue-node", "at_rest_encryption": False},
+        {"name": "pubsub", "purpose": "pubsub", "primary_cluster_id": "busy-node", "at_rest_encryption": False},
+        {"name": "old", "primary_cluster_id": "member-node", "at_rest_encryption": False}])
+    assert model["named"] == {"sns_topic_arns": [topic], "snapshot_names": ["nightly"],
+                              "cache_cluster_ids": ["busy-node", "member-node", "queue-node"]}
+    found = dict(FOUND, sns_topics={topic: False}, snapshots={"nightly": False},
+                 cache_clusters={"queue-node": None, "busy-node": {"status": "modifying", "replication_group_id": None},
+                                 "member-node": {"status": "available", "replication_group_id": "other"}})
+    with pytest.raises(InputError) as caught:
+        existing.check_prerequisites(model, found, [])
+    assert [e.split(":")[0] for e in caught.value.errors] == [
+        "cache_notification_topic_arn", "cache_instances[0] (main).restore_from_snapshot",
+        "cache_instances[1] (queue).primary_cluster_id", "cache_instances[2] (pubsub).primary_cluster_id",
+        "cache_instances[3] (old).primary_cluster_id"]
+    assert "snapshot nightly does not exist in us-east-1" in caught.value.errors[1]
+    assert "is a member of replication group other" in caught.value.errors[4]
+    # Once the groups exist, the snapshot and the clusters are history; without a description they are not judged.
+    made = [{"replication_group_id": "funmagic-" + name} for name in ("main", "queue", "pubsub", "old")]
+    found["sns_topics"] = {topic: True}
+    assert existing.check_prerequisites(model, found, made)["vpc_id"] == "vpc-0123abcd"
+    assert existing.check_prerequisites(model, found)["vpc_id"] == "vpc-0123abcd"

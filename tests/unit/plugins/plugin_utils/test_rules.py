@@ -59,7 +59,10 @@ def test_a_node_type_typo_gets_a_suggestion_and_newer_types_have_an_escape_hatch
     ({"cache_instances": [{"name": "main", "node_typ": "cache.t3.micro"}]},
      "cache_instances[0] (main): unknown key 'node_typ' (did you mean node_type?)"),
     ({"cache_defaults": {"replica": 1}}, "cache_defaults: unknown key 'replica' (did you mean replicas?)"),
-    ({"cache_defaults": {"auth_token": TOKEN}}, "cache_defaults: unknown key 'auth_token'"),
+    ({"cache_defaults": {"auth_token": TOKEN}}, "cache_defaults: 'auth_token' was removed in 0.2.0; move the token to "
+                                                "cache_auth_tokens"),
+    ({"cache_instances": [{"name": "main", "auth_token": TOKEN}]},
+     "cache_instances[0] (main): 'auth_token' was removed in 0.2.0; move the token to cache_auth_tokens.<instance"),
     ({"cache_instances": [{"purpose": "main"}]}, "cache_instances[0].name: is required"),
     ({"cache_instances": [{"name": "main", "purpose": "queues"}]},
      "cache_instances[0] (main).purpose: must be one of main, queue, pubsub, got 'queues' (did you mean queue?)"),
@@ -162,3 +165,20 @@ def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():
         "cache_instances[0] (main).shards: must be between 1 and 500, got 0"]
     assert errors_of(cache_instances=[{"name": "main", "cluster_mode": True, "shards": 200, "replicas": 2}])[0] \
         .endswith("are 600 nodes; ElastiCache allows 500 in one cluster")
+
+
+def test_the_event_topic_must_be_an_sns_arn_and_only_well_formed_names_are_looked_up():
+    assert errors_of(cache_notification_topic_arn="ops-events")[0].startswith(
+        "cache_notification_topic_arn: 'ops-events' is not an SNS topic ARN")
+    assert check(monitoring_alarm_actions=["arn:aws:sns:us-east-1:123456789012:b", "arn:aws:sns:us-east-1:123456789012:a"],
+                 roles=["network"])["named"]["sns_topic_arns"] == [
+        "arn:aws:sns:us-east-1:123456789012:a", "arn:aws:sns:us-east-1:123456789012:b"]
+
+
+def test_a_removed_variable_is_refused_naming_what_to_do_instead():
+    errors = errors_of(removed=["network_redis_port", "client_instances"])
+    assert errors == [
+        "client_instances: was removed in 0.2.0; remove it: the client role takes the instances from cache_instances "
+        "and the endpoints from AWS",
+        "network_redis_port: was removed in 0.2.0; set cache_port: one port for the security group rule and the "
+        "replication groups"]

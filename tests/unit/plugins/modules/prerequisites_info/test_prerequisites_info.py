@@ -19,6 +19,8 @@ def fake(**answers):
             {"ReplicationGroupId": "app-queue", "Status": "available", "MemberClusters": ["app-queue-001"],
              "NodeGroups": [{"NodeGroupId": "0001", "PrimaryEndpoint": {"Address": "q.example", "Port": 6379}}]},
             {"ReplicationGroupId": "other", "Status": "available"}]},
+        "DescribeSnapshots": "SnapshotNotFoundFault",
+        "DescribeCacheClusters": {"CacheClusters": [{"CacheClusterId": "app-node", "CacheClusterStatus": "available"}]},
     }, **answers))
 
 
@@ -53,11 +55,26 @@ def test_the_replication_groups_come_in_the_same_execution_one_walk_for_several_
     assert "DescribeReplicationGroups" not in aws.operations() and result["replication_groups"] == []
 
 
+def test_the_snapshots_to_restore_and_the_clusters_to_adopt_are_looked_up():
+    aws = fake(DescribeVpcs={"Vpcs": []})
+    failed, result = aws.run(prerequisites_info.main, {"snapshot_names": ["nightly"], "cache_cluster_ids": ["app-node"]})
+    assert not failed and result["snapshots"] == {"nightly": False}
+    assert result["cache_clusters"] == {"app-node": {"status": "available", "replication_group_id": None}}
+    assert aws.operations() == ["DescribeVpcs", "DescribeSnapshots", "DescribeCacheClusters"]
+    assert aws.params("DescribeSnapshots") == [{"SnapshotName": "nightly"}]
+    aws = fake(DescribeVpcs={"Vpcs": []}, DescribeSnapshots={"Snapshots": [{"SnapshotName": "nightly"}]},
+               DescribeCacheClusters="CacheClusterNotFound")
+    failed, result = aws.run(prerequisites_info.main, {"snapshot_names": ["nightly"], "cache_cluster_ids": ["gone"]})
+    assert result["snapshots"] == {"nightly": True} and result["cache_clusters"] == {"gone": None}
+
+
 SCENARIOS = dict((operation, (fake,
                               {"app_security_group": "app-sg", "sns_topic_arns": [TOPIC]}))
                  for operation in ("DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"))
 SCENARIOS["GetTopicAttributes"] = (fake, {"sns_topic_arns": [TOPIC]})
 SCENARIOS["DescribeReplicationGroups"] = (fake, {"replication_group_ids": ["app-queue", "app-main"]})
+SCENARIOS["DescribeSnapshots"] = (fake, {"snapshot_names": ["nightly"]})
+SCENARIOS["DescribeCacheClusters"] = (fake, {"cache_cluster_ids": ["app-node"]})
 
 
 @each_failure(SCENARIOS)

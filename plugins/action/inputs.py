@@ -64,6 +64,8 @@ class ActionModule(ActionBase):
             if args["describe"]:
                 model["describe_key"] = key
                 self._describe(model, args["roles"], groups)
+                if "failover_drill" in args["roles"]:
+                    existing.check_drill(model)
                 if args["remember"] is not None:
                     memo = run_memo.with_groups(memo, key, groups if args["remember"] else None)
             if record.get("replication_groups") is not None:
@@ -98,6 +100,7 @@ class ActionModule(ActionBase):
         variables = dict((name, value(name, task_vars)) for name in declared if not name.startswith(HOST_PREFIX))
         variables["aws_region"] = args.get("region") or task_vars.get("aws_region")
         variables["_rotation"] = args["rotation"]
+        variables["_inventory"] = {"hosts": sorted(task_vars.get("hostvars") or {}), "groups": task_vars.get("groups") or {}}
         removed = set(name for name in role_specs.REMOVED if name in task_vars)
         client_variables = None
         if "client" in roles:

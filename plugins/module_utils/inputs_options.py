@@ -9,10 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-ROLES = ("network", "cache", "monitoring", "client", "destroy")
+# The roles whose inputs the action checks; without `roles`, all but the failover drill's (its instance is required).
+ROLES = ("network", "cache", "monitoring", "client", "destroy", "failover_drill")
+DEFAULT_ROLES = ("network", "cache", "monitoring", "client", "destroy")
 
 ARGUMENT_SPEC = dict(
-    roles=dict(type="list", elements="str", choices=list(ROLES), default=list(ROLES)),
+    roles=dict(type="list", elements="str", choices=list(ROLES), default=list(DEFAULT_ROLES)),
     client_hosts=dict(type="list", elements="str"),
     discover=dict(type="bool", default=False),
     describe=dict(type="bool", default=False),

@@ -27,7 +27,7 @@ options:
     description: The roles whose inputs are checked.
     type: list
     elements: str
-    choices: [network, cache, monitoring, client, destroy]
+    choices: [network, cache, monitoring, client, destroy, failover_drill]
     default: [network, cache, monitoring, client, destroy]
   client_hosts:
     description: The application hosts whose C(client_*) variables are checked. The current host when omitted.
@@ -332,6 +332,35 @@ model:
         skip_final_snapshot:
           description: C(destroy_skip_final_snapshot).
           type: bool
+    failover_drill:
+      description: The failover drill's settings, checked.
+      returned: when I(roles) has failover_drill
+      type: dict
+      contains:
+        instance:
+          description: C(failover_drill_instance), a name in C(cache_instances).
+          type: str
+        probe_host:
+          description: The inventory host that probes (C(failover_drill_host), or the first host of that group).
+          type: str
+        interval:
+          description: C(failover_drill_interval), seconds.
+          type: float
+        probe_seconds:
+          description: C(failover_drill_probe_seconds).
+          type: int
+        settle_seconds:
+          description: C(failover_drill_settle_seconds).
+          type: int
+        max_outage_seconds:
+          description: C(failover_drill_max_outage_seconds).
+          type: float
+        wait_delay:
+          description: C(failover_drill_wait_delay), seconds.
+          type: int
+        ca_file:
+          description: C(failover_drill_ca_file); empty for the probe host's trust store.
+          type: str
     clients:
       description: Application host name to its client settings; each value has the keys below.
       returned: when I(roles) has client

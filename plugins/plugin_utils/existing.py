@@ -128,3 +128,12 @@ def check_existing(specs, groups, port):
     if errors:
         raise InputError(errors)
     return strategies
+
+
+def check_drill(model):
+    """The failover drill's instance must have a replication group (InputError otherwise)."""
+    drill = model["failover_drill"]
+    by_name = dict((spec["name"], spec["replication_group_id"]) for spec in model["instances"])
+    if drill["instance"] in by_name and by_name[drill["instance"]] in model["missing"]:
+        raise InputError(["failover_drill_instance: the replication group of %s (%s) does not exist; run "
+                          "playbooks/provision.yml first" % (drill["instance"], by_name[drill["instance"]])])

@@ -95,6 +95,9 @@ def check(variables, specs, roles, client_variables=None, removed=()):
             errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
                           % (prefix, prefix))
         model["destroy"] = {"skip_final_snapshot": bool(values.get("destroy_skip_final_snapshot"))}
+    if "failover_drill" in roles:
+        model["failover_drill"] = _failover_drill(values, [spec["name"] for spec in model["instances"]],
+                                                  variables.get("_inventory") or {}, errors)
     if "client" in roles:
         names = [spec["name"] for spec in model["instances"]]
         client_names = [n for n in specs if n.startswith("client_")]
@@ -327,6 +330,37 @@ def _monitoring(variables, errors):
         "period": variables.get("monitoring_period"),
         "evaluation_periods": variables.get("monitoring_evaluation_periods"),
     }
+
+
+def _failover_drill(variables, instance_names, inventory, errors):
+    """The drill's settings; the probe host is an inventory host, or the first host of an inventory group.
+
+    inventory: {"hosts": every host name, "groups": group name -> its hosts}.
+    """
+    instance = variables.get("failover_drill_instance")
+    if not instance:
+        errors.append("failover_drill_instance: is required; set it to the name of the instance to drill, one of %s "
+                      "(-e failover_drill_instance=NAME)" % ", ".join(instance_names))
+    elif instance not in instance_names:
+        errors.append("failover_drill_instance: %r is not in cache_instances%s; set it to the name of the instance to "
+                      "drill, one of %s" % (instance, suggestion(instance, instance_names), ", ".join(instance_names)))
+    pattern = variables.get("failover_drill_host") or ""
+    hosts = [pattern] if pattern in (inventory.get("hosts") or []) else (inventory.get("groups") or {}).get(pattern) or []
+    if not hosts:
+        errors.append("failover_drill_host: %r is neither a host nor a group with hosts in the inventory; set it to the "
+                      "application host that probes, or a group whose first host does" % pattern)
+    settings = dict((key, variables.get("failover_drill_" + key)) for key in (
+        "interval", "probe_seconds", "settle_seconds", "max_outage_seconds", "wait_delay"))
+    for key, value in sorted(settings.items()):
+        if value is not None and value <= 0:
+            errors.append("failover_drill_%s: must be greater than 0, got %r" % (key, value))
+    interval, probe, outage = settings["interval"], settings["probe_seconds"], settings["max_outage_seconds"]
+    if all(value is not None and value > 0 for value in (interval, probe, outage)) and not interval < outage < probe:
+        errors.append("failover_drill_max_outage_seconds: must be longer than failover_drill_interval (%s s: a shorter "
+                      "outage falls between two PINGs) and shorter than failover_drill_probe_seconds (%s s: the probe "
+                      "stops before a longer one ends), got %s" % (interval, probe, outage))
+    return dict(settings, instance=instance, probe_host=hosts[0] if hosts else None,
+                ca_file=variables.get("failover_drill_ca_file") or "")
 
 
 def file_mode(value, path):

@@ -110,8 +110,9 @@ def convert(value, spec, path, errors):
             value = _str(value)
         elif kind in _CHECKERS:
             value = _CHECKERS[kind](value)
-    except (TypeError, ValueError) as e:
-        shown = "a %s" % type(value).__name__ if spec.get("no_log") else "%r (%s)" % (value, e)
+    except (TypeError, ValueError):
+        # Not ansible-core's reason: it names its own string class (_AnsibleTaggedStr); the value says enough.
+        shown = "a value that is not shown (it is secret)" if spec.get("no_log") else repr(value)
         errors.append("%s: must be %s, got %s" % (path, _KIND_NAMES.get(kind, kind), shown))
         return None
     if spec.get("choices") and kind != "list" and value not in spec["choices"]:

@@ -1,4 +1,5 @@
-"""Every role input is declared once: defaults/main.yml and meta/argument_specs.yml agree, with descriptions.
+"""Every role input is declared once: defaults/main.yml and meta/argument_specs.yml agree, with descriptions
+(a required input, such as failover_drill_instance, has no default).
 
 funmagic.elasticache.inputs reads both files to check an inventory before the roles run, so they must
 hold plain values (no Jinja) and the same defaults.
@@ -31,8 +32,10 @@ def _walk(options, path=""):
 def test_defaults_and_argument_specs_agree(role):
     defaults = _load(role, "defaults", "main.yml") or {}
     options = _options(role)
-    assert set(defaults) == set(options)
-    assert all(name.startswith(role + "_") for name in defaults)
+    required = {name for name, spec in options.items() if spec.get("required")}
+    assert set(defaults) == set(options) - required
+    assert not any("default" in options[name] for name in required)
+    assert all(name.startswith(role + "_") for name in options)
     for name, value in defaults.items():
         assert options[name].get("default") == value, name
         assert "{{" not in repr(value), "%s: a default must be a plain value" % name

@@ -61,6 +61,7 @@ def run(args, task_vars=None, calls=None):
     action._execute_module = execute_module  # pylint: disable=protected-access
     variables = {
         "inventory_hostname": "localhost", "aws_region": "us-east-1", "destroy_confirm": "funmagic",
+        "failover_drill_instance": "main", "failover_drill_host": "app1",
         "cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"}],
         "cache_auth_tokens": {"main": TOKEN, "queue": TOKEN + "q"},
         "cache_log_delivery": {"slow_log": True},
@@ -71,7 +72,7 @@ def run(args, task_vars=None, calls=None):
     return action.run(task_vars=variables)
 
 
-ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy"], "client_hosts": ["app1"],
+ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy", "failover_drill"], "client_hosts": ["app1"],
              "discover": True, "describe": True, "remember": True}
 
 
@@ -131,7 +132,7 @@ def test_the_preflight_remembers_the_lookups_the_groups_and_the_checked_roles():
     facts = run(ALL_ROLES, calls=calls)["ansible_facts"]
     assert list(facts) == [memo.FACT] and calls == ["funmagic.elasticache.prerequisites_info"]
     remembered = facts[memo.FACT]
-    assert remembered["checked_roles"] == ["cache", "client", "destroy", "monitoring", "network"]
+    assert remembered["checked_roles"] == ["cache", "client", "destroy", "failover_drill", "monitoring", "network"]
     assert [g["replication_group_id"] for g in remembered["groups"]["replication_groups"]] == \
         ["funmagic-main", "funmagic-queue"]
     assert TOKEN not in repr(remembered)
@@ -178,3 +179,13 @@ def test_a_removed_variable_set_in_the_inventory_or_on_a_host_is_refused_before_
     assert "- network_redis_port: was removed in 0.2.0; set cache_port" in message
     assert "- client_instances: was removed in 0.2.0" in message
     assert calls == []
+
+
+def test_the_drill_needs_its_instance_to_have_a_group():
+    instances = [{"name": "main"}, {"name": "queue", "purpose": "queue"}, {"name": "ghost"}]
+    with pytest.raises(AnsibleActionFail) as caught:
+        run({"roles": ["cache", "failover_drill"], "describe": True},
+            {"cache_instances": instances, "failover_drill_instance": "ghost"})
+    assert "failover_drill_instance: the replication group of ghost (funmagic-ghost) does not exist" in str(caught.value)
+    drill = run({"roles": ["cache", "failover_drill"], "describe": True}, {"cache_instances": instances})["model"]
+    assert drill["failover_drill"]["probe_host"] == "app1"

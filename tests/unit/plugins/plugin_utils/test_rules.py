@@ -2,6 +2,7 @@
 
 import pytest
 
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from tests.unit.plugins.plugin_utils.models import TOKEN, check, errors_of
 
 
@@ -182,3 +183,43 @@ def test_a_removed_variable_is_refused_naming_what_to_do_instead():
         "and the endpoints from AWS",
         "network_redis_port: was removed in 0.2.0; set cache_port: one port for the security group rule and the "
         "replication groups"]
+
+
+INVENTORY = {"hosts": ["app1", "app2", "localhost"], "groups": {"app": ["app1", "app2"], "empty": []}}
+
+
+def drill(**settings):
+    return check(roles=["cache", "failover_drill"], _inventory=INVENTORY,
+                 **dict({"failover_drill_instance": "main"}, **settings))
+
+
+def test_the_failover_drill_resolves_its_probe_host_and_checks_its_numbers():
+    assert drill()["failover_drill"] == {
+        "instance": "main", "probe_host": "app1", "interval": 0.1, "probe_seconds": 900, "settle_seconds": 5,
+        "max_outage_seconds": 120, "wait_delay": 5, "ca_file": ""}
+    assert drill(failover_drill_host="app2")["failover_drill"]["probe_host"] == "app2"
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"failover_drill_instance": None}, ["failover_drill_instance: is required; set it to the name of the instance to "
+                                         "drill, one of main (-e failover_drill_instance=NAME)"]),
+    ({"failover_drill_instance": "mian"}, ["failover_drill_instance: 'mian' is not in cache_instances (did you mean "
+                                           "main?); set it to the name of the instance to drill, one of main"]),
+    ({"failover_drill_host": "empty"}, ["failover_drill_host: 'empty' is neither a host nor a group with hosts in the "
+                                        "inventory; set it to the application host that probes, or a group whose "
+                                        "first host does"]),
+    ({"failover_drill_interval": 0, "failover_drill_wait_delay": -1},
+     ["failover_drill_interval: must be greater than 0, got 0", "failover_drill_wait_delay: must be greater than 0, "
+                                                                "got -1"]),
+    ({"failover_drill_max_outage_seconds": 0.05},
+     ["failover_drill_max_outage_seconds: must be longer than failover_drill_interval (0.1 s: a shorter outage falls "
+      "between two PINGs) and shorter than failover_drill_probe_seconds (900 s: the probe stops before a longer one "
+      "ends), got 0.05"]),
+    ({"failover_drill_probe_seconds": 60}, ["failover_drill_max_outage_seconds: must be longer than"]),
+])
+def test_each_drill_setting_that_cannot_work_is_refused_by_its_variable(settings, expected):
+    with pytest.raises(InputError) as caught:
+        drill(**settings)
+    assert len(caught.value.errors) == len(expected)
+    for error, start in zip(caught.value.errors, expected):
+        assert error.startswith(start), caught.value.errors

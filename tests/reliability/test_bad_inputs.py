@@ -22,6 +22,8 @@ from tests.testbed.seed import seed
 
 TOKEN = "Bad-Input-Test-Token-42"
 OK_INSTANCES = [{"name": "main", "purpose": "main"}, {"name": "queue", "purpose": "queue"}]
+# With OK_INSTANCES, every instance the local inventory has a token for.
+PUBSUB = [{"name": "pubsub", "purpose": "pubsub"}]
 MISSING_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-made-this"
 
 # (id, playbook, extra vars, the variable path the message must name, extra ansible-playbook arguments)
@@ -156,10 +158,10 @@ CASES = [
     ("event-topic-not-arn", "provision", {"cache_notification_topic_arn": "ops-events"},
      "cache_notification_topic_arn: 'ops-events' is not an SNS topic ARN", []),
     ("restore-snapshot-missing", "redis", {"cache_instances": OK_INSTANCES[:1] + [
-        {"name": "queue", "purpose": "queue", "restore_from_snapshot": "nobody-made-this"}]},
+        {"name": "queue", "purpose": "queue", "restore_from_snapshot": "nobody-made-this"}] + PUBSUB},
      "cache_instances[1] (queue).restore_from_snapshot: snapshot nobody-made-this does not exist in us-east-1", []),
     ("adopt-cluster-missing", "provision", {"cache_instances": [
-        {"name": "main", "primary_cluster_id": "no-such-node", "at_rest_encryption": False}]},
+        {"name": "main", "primary_cluster_id": "no-such-node", "at_rest_encryption": False}] + OK_INSTANCES[1:] + PUBSUB},
      "cache_instances[0] (main).primary_cluster_id: cache cluster no-such-node does not exist in us-east-1", []),
     # Check mode refuses the same way.
     ("check-mode-replicas", "redis", {"cache_defaults": {"replicas": 6}},

@@ -51,6 +51,12 @@ clean: demo-down
 bench: bootstrap
 	$(PY) -m tests.bench
 
+# Sanity and the runbook test (a first run, then a rerun that changes nothing) under each ansible-core the collection
+# claims, 2.18 and 2.19, one venv each (tests/bin/compat, requirements-compat-*.txt). Slow, so not part of make test.
+.PHONY: compat
+compat: bootstrap
+	@bash tests/bin/compat
+
 # The collection as users get it: tarball contents, offline install + import_playbook, execution environment,
 # changelog fragments and CHANGELOG.rst (tests/packaging).
 .PHONY: packaging changelog docs

@@ -26,7 +26,7 @@ def test_ansible_builder_create_makes_a_build_context(tmp_path):
     assert answer.returncode == 0, answer.stdout + answer.stderr
     containerfile = (context / "Containerfile").read_text()
     assert "ansible-galaxy collection install" in containerfile
-    assert 'ANSIBLE_INSTALL_REFS="ansible-core>=2.17.0,<2.20 ansible-runner"' in containerfile
+    assert 'ANSIBLE_INSTALL_REFS="ansible-core>=2.18.0,<2.20 ansible-runner"' in containerfile
     collections = {c["name"] for c in yaml.safe_load((context / "_build/requirements.yml").read_text())["collections"]}
     assert collections == {"amazon.aws", "funmagic.elasticache"}
     assert _requirements(context / "_build/requirements.txt") == _requirements(os.path.join(ROOT, "requirements.txt"))

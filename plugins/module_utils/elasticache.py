@@ -20,6 +20,8 @@ try:
 except ImportError:
     BotoCoreError = ClientError = WaiterError = None  # AnsibleAWSModule reports the missing botocore
 
+from ansible.module_utils.common.warnings import warn as common_warn
+
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -110,6 +112,15 @@ class Client:
             raise ElastiCacheError(message="Timed out after %ss waiting for %s" % (timeout, description), exception=e)
         except (ClientError, BotoCoreError) as e:
             raise ElastiCacheError(message="Failed while waiting for %s" % description, exception=e)
+
+
+def warn(message):
+    """A warning returned with the module's result.
+
+    Not module.warn(): AnsibleAWSModule (amazon.aws 10.1) also passes what it warned to exit_json(warnings=...),
+    which ansible-core 2.19 reports with a deprecation warning (removed in 2.23).
+    """
+    common_warn(message)
 
 
 def connect(module, service="elasticache"):

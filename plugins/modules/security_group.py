@@ -151,6 +151,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import warn
 
 # Where each kind of source sits in an IpPermission, and the field that names it.
 SOURCES = (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6"), ("PrefixListIds", "PrefixListId"),
@@ -325,9 +326,9 @@ def update(module, client, group, wanted):
     params = module.params
     group_id = group["GroupId"]
     if group["Description"] != params["description"]:
-        module.warn("description: security group %s (%s) is described as %r, not %r, and a security group's "
-                    "description cannot be changed. To change it, delete the group (state=absent) and create it "
-                    "again." % (group["GroupName"], group_id, group["Description"], params["description"]))
+        warn("description: security group %s (%s) is described as %r, not %r, and a security group's "
+             "description cannot be changed. To change it, delete the group (state=absent) and create it "
+             "again." % (group["GroupName"], group_id, group["Description"], params["description"]))
     plan = plan_ingress(group.get("IpPermissions") or [], wanted)
     current_tags = boto3_tag_list_to_ansible_dict(group.get("Tags") or [])
     to_add, to_remove = {}, []

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 
+
 def check_prerequisites(model, found, replication_groups=None):
     """Errors for what must already exist in AWS, from read-only lookups.
 

@@ -413,6 +413,8 @@ def _client(variables, instance_names, errors):
                             queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
     if not workers and not any("client_workers" in e for e in errors):
         errors.append("client_workers: define at least one worker (name, queue_prefix)")
+    if (variables.get("client_env_backups") or 0) < 0:
+        errors.append("client_env_backups: must be 0 or more, got %r" % variables["client_env_backups"])
     if (variables.get("client_ping_timeout") or 0) <= 0:
         errors.append("client_ping_timeout: must be greater than 0")
     return {

@@ -125,10 +125,18 @@ def test_rerun_changes_nothing(adopted):
     assert {h: c["changed"] for h, c in run_ansible.recap(adopted["rerun"]).items()} == {"localhost": 0, "app1": 0}
 
 
+def test_no_run_prints_a_deprecation_warning(adopted):
+    """The hand-made security group's description differs: the security_group module warns, and only warns."""
+    assert "is described as 'Redis, made by hand'" in adopted["run"]
+    for name in ("check", "run", "rerun"):
+        warned = [line for line in adopted[name].splitlines() if "[DEPRECATION WARNING]" in line]
+        assert not warned, "the %s run: %s" % (name, warned)
+
+
 def test_what_cannot_change_in_place_is_refused_with_the_choices(adopted):
     bed = adopted["bed"]
     rc, output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", "-e",
-                                  '{"cache_defaults": {"at_rest_encryption": false}}', check=False)
+                                      '{"cache_defaults": {"at_rest_encryption": false}}', check=False)
     assert rc != 0
     assert "cache_instances[0] (redis).at_rest_encryption: replication group funmagic-redis has it on" in output
     assert "either keep it (set at_rest_encryption: true for this instance) or migrate" in " ".join(output.split())
@@ -160,6 +168,7 @@ def single_node(emulator_session, tmp_path_factory, aws_module, adopted):  # pyl
 
 def test_a_single_node_cluster_becomes_a_replication_group_with_its_data(single_node, adopted, aws_module):
     assert single_node["rc"] == 0, single_node["run"][-4000:]
+    assert "[DEPRECATION WARNING]" not in single_node["run"]
     operations = [r["operation"] for r in single_node["requests"] if r["mutating"]]
     assert not [o for o in operations if o.startswith("Delete")], operations
     created = [r for r in single_node["requests"] if r["operation"] == "CreateReplicationGroup"]

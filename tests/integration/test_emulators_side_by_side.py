@@ -8,7 +8,6 @@ without a lock). The emulators here write to a hosts file of the test's own, thr
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import socket
 import subprocess
 import sys

@@ -31,8 +31,8 @@ def _run_target(name, emulator, tmp_path, variables):
     play.write_text(json.dumps([{"name": f"Target {name}", "hosts": "localhost", "gather_facts": False,
                                  "roles": [name]}]))
     return run_ansible.playbook(str(play), emulator, "-i", "localhost,", "-c", "local",
-                            "-e", f"ansible_python_interpreter={sys.executable}", "-e", json.dumps(variables),
-                            check=False, extra_env={"ANSIBLE_ROLES_PATH": TARGETS})
+                                "-e", f"ansible_python_interpreter={sys.executable}", "-e", json.dumps(variables),
+                                check=False, extra_env={"ANSIBLE_ROLES_PATH": TARGETS})
 
 
 def test_replication_group_target(aws, emulator, tmp_path):
@@ -53,7 +53,7 @@ def test_replication_group_target(aws, emulator, tmp_path):
 ])
 def test_bad_inputs_fail_before_any_change(aws, emulator, args, option):
     rc, output = run_ansible.module("replication_group", {"replication_group_id": "bad-input",
-                                                      "node_type": "cache.t3.micro", **args}, emulator)
+                                                          "node_type": "cache.t3.micro", **args}, emulator)
     assert rc != 0 and option in output
     assert "too-short" not in output and "has@an-at-sign" not in output
     assert emulator.requests(mutating_only=True) == []
@@ -61,7 +61,7 @@ def test_bad_inputs_fail_before_any_change(aws, emulator, args, option):
 
 def test_unknown_node_type_is_refused_by_aws_with_the_option_named(aws, emulator):
     rc, output = run_ansible.module("replication_group", {"replication_group_id": "bad-node",
-                                                      "node_type": "cache.bogus.type"}, emulator)
+                                                          "node_type": "cache.bogus.type"}, emulator)
     assert rc != 0 and "CacheNodeType" in output
     assert not aws.elasticache.describe_replication_groups()["ReplicationGroups"]
 
@@ -78,14 +78,14 @@ def test_changing_at_rest_encryption_is_refused_before_any_change(aws, emulator)
                                              CacheNodeType="cache.t3.micro", AtRestEncryptionEnabled=True)
     emulator.call("requests", method="DELETE")
     rc, output = run_ansible.module("replication_group", {"replication_group_id": "enc", "at_rest_encryption": False},
-                                emulator)
+                                    emulator)
     assert rc != 0 and "at_rest_encryption cannot be changed" in output
     assert emulator.requests(mutating_only=True) == []
 
 
 def test_unknown_parameter_names_are_refused_before_any_change(emulator):
     rc, output = run_ansible.module("parameter_group", {"name": "pg", "family": "redis7",
-                                                    "parameters": {"maxmemory-polcy": "noeviction"}}, emulator)
+                                                        "parameters": {"maxmemory-polcy": "noeviction"}}, emulator)
     assert rc != 0 and "maxmemory-polcy" in output
     assert emulator.requests(mutating_only=True) == []
 
@@ -329,9 +329,9 @@ def test_redis_ping_cluster_checks_the_slots_and_pings_every_primary_of_a_real_t
     try:
         hosts.assert_mapped(f"clustercfg.{suffix}")
         rc, output = run_ansible.run([os.path.join(run_ansible.BIN, "ansible"), "localhost", "-e",
-                                  f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
-                                  "-a", json.dumps({"host": f"clustercfg.{suffix}", "cluster": True,
-                                                    "ca_file": ca_file, "password": TOKEN})], emulator, check=False)
+                                      f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
+                                      "-a", json.dumps({"host": f"clustercfg.{suffix}", "cluster": True,
+                                                        "ca_file": ca_file, "password": TOKEN})], emulator, check=False)
         assert rc == 0, output[-3000:]
         flat = " ".join(output.split())
         assert "cluster_state: ok" in flat and "slots_ok: 16384" in flat
@@ -358,9 +358,9 @@ def test_a_cluster_mode_group_reshards_online_and_every_shard_answers(aws, emula
         configuration = probes.describe(aws, "shards")["ConfigurationEndpoint"]["Address"]
         hosts.assert_mapped(configuration)
         rc, output = run_ansible.run([os.path.join(run_ansible.BIN, "ansible"), "localhost", "-e",
-                                  f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
-                                  "-a", json.dumps({"host": configuration, "cluster": True, "ca_file": ca_file,
-                                                    "password": TOKEN})], emulator, check=False)
+                                      f"ansible_python_interpreter={sys.executable}", "-m", "funmagic.elasticache.redis_ping",
+                                      "-a", json.dumps({"host": configuration, "cluster": True, "ca_file": ca_file,
+                                                        "password": TOKEN})], emulator, check=False)
         assert rc == 0 and TOKEN not in output, output[-3000:]
         return re.findall(r"slots: ([\d,-]+)", " ".join(output.split()))
 

@@ -34,7 +34,7 @@ def restored(emulator_session, tmp_path_factory):
     run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session, *bed.args())
     assert _cli(bed, "SET", "orders:7", "paid") == "OK"
     destroy = run_ansible.playbook(os.path.join(PLAYBOOKS, "destroy.yml"), emulator_session, *bed.args(),
-                               "-e", "destroy_confirm=funmagic")[1]
+                                   "-e", "destroy_confirm=funmagic")[1]
     import boto3  # pylint: disable=import-outside-toplevel
 
     elasticache = boto3.client("elasticache", region_name="us-east-1", endpoint_url=emulator_session.endpoint)

@@ -99,6 +99,12 @@ def test_a_rerun_makes_at_most_one_and_a_half_calls_per_managed_resource(runs, b
         "%d calls for %d resources: %s" % (len(calls), resources, sorted(c["operation"] for c in calls))
 
 
+def test_no_run_prints_a_deprecation_warning(runs):
+    for name in ("check", "first", "second", "verify"):
+        warned = [line for line in runs[name].splitlines() if "[DEPRECATION WARNING]" in line]
+        assert not warned, "the %s run: %s" % (name, warned)
+
+
 def test_no_token_in_any_output_even_at_vvv(runs):
     token = yaml.safe_load(open(os.path.join(ROOT, "inventories/local/group_vars/all.yml"),
                                 encoding="utf-8"))["cache_auth_tokens"]["main"]

@@ -209,8 +209,8 @@ def _run(bed, case):
     vars_file = inventory / ("%s.json" % name)
     vars_file.write_text(json.dumps(extra))
     rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", playbook + ".yml"), emulator, "-i", str(inventory),
-                                  "-e", "@%s" % vars_file, *args, check=False,
-                                  extra_env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json"})
+                                      "-e", "@%s" % vars_file, *args, check=False,
+                                      extra_env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json"})
     return rc, output
 
 

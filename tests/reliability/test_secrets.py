@@ -45,7 +45,8 @@ def test_each_run_ended_as_intended(runs):
     assert outcome["converge"][0][0] == 0, outcome["converge"][0][1][-4000:]
     assert outcome["env files with a new token"][0][0] == 0
     rc, output = outcome["wrong token"][0]
-    assert rc != 0 and "redis-cli got NOAUTH Authentication required. from main" in output, output[-4000:]
+    assert rc != 0 and "main: redis-cli got no PONG (auth): a token was sent and the server refused it (WRONGPASS" \
+        in " ".join(output.split()), output[-4000:]
     rc, output = outcome["aws error"][0]
     assert rc != 0 and "InvalidParameterValue" in output and "cache.r9g.large" in output, output[-4000:]
     rc, output = outcome["refused by the preflight"][0]

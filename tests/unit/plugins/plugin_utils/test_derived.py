@@ -56,4 +56,3 @@ def test_alarm_purge_matches_the_collections_own_alarm_names_only():
         assert re.fullmatch(purge["pattern"], name), name
     for name in ("funmagic-main-003-disk", "funmagic-db-001-cpu", "funmagic-main-cpu", "x-funmagic-main-001-cpu"):
         assert not re.fullmatch(purge["pattern"], name), name
-

@@ -223,3 +223,9 @@ def test_each_drill_setting_that_cannot_work_is_refused_by_its_variable(settings
     assert len(caught.value.errors) == len(expected)
     for error, start in zip(caught.value.errors, expected):
         assert error.startswith(start), caught.value.errors
+
+
+def test_env_file_backups_are_zero_or_more():
+    with pytest.raises(InputError) as caught:
+        check(roles=["client"], hosts={"client_env_backups": -1})
+    assert caught.value.errors == ["host app1: client_env_backups: must be 0 or more, got -1"]

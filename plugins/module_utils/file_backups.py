@@ -1,0 +1,34 @@
+# -*- coding: utf-8 -*-
+# Copyright: funmagic.elasticache contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backups that Ansible's backup option leaves beside a file, and which of them to remove."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+# What ansible-core's backup_local() appends to the file's name: .<pid>.<YYYY-MM-DD@HH:MM:SS>~ (local time).
+_SUFFIX = r"\.\d+\.(\d{4}-\d{2}-\d{2}@\d{2}:\d{2}:\d{2})~"
+
+
+def backups(path, entries):
+    """The backups of `path`, newest first.
+
+    entries: name -> modification time of the files in the directory of `path`. A backup keeps the modification
+    time of the file it copied, so each is newer than the one before it, to the nanosecond; the time in the name
+    (to the second) breaks a tie.
+    """
+    pattern = re.compile(re.escape(os.path.basename(path)) + _SUFFIX + r"\Z")
+    found = [(mtime, pattern.match(name).group(1), name) for name, mtime in entries.items() if pattern.match(name)]
+    return [name for _mtime, _stamp, name in sorted(found, reverse=True)]
+
+
+def partition(path, entries, keep):
+    """(kept, expired): the newest `keep` backups of `path` and the older ones, names newest first."""
+    if keep < 0:
+        raise ValueError("keep: must be 0 or more, got %d" % keep)
+    found = backups(path, entries)
+    return found[:keep], found[keep:]

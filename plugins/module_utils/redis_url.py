@@ -92,3 +92,37 @@ def redis_env(instances, worker=None, tokens=None):
         prefix = "{%s}" % (prefix or BULLMQ_PREFIX).strip("{}")
     lines.append("QUEUE_PREFIX=%s" % prefix)
     return "\n".join(lines) + "\n"
+
+
+def _variables(text):
+    """KEY -> value of the KEY=value lines of an env file (comments and blank lines skipped)."""
+    found = {}
+    for line in (text or "").splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            key, _sep, value = line.partition("=")
+            found[key.strip()] = value
+    return found
+
+
+def _shown(value):
+    if value is None:
+        return "(absent)"
+    return redact_url(value) if value.startswith(("redis://", "rediss://")) else value
+
+
+def env_differences(expected, actual):
+    """[(variable, as the inventory wants it, as the file has it)] for every variable that differs, secrets masked.
+
+    A URL whose only difference is its token shows as the same masked URL on both sides, marked so; a missing file
+    (actual None) differs in every variable.
+    """
+    wanted, found = _variables(expected), _variables(actual)
+    rows = []
+    for name in sorted(set(wanted) | set(found)):
+        if wanted.get(name) == found.get(name):
+            continue
+        inventory, host = _shown(wanted.get(name)), _shown(found.get(name))
+        if inventory == host:
+            host += " (another token)"
+        rows.append((name, inventory, host))
+    return rows

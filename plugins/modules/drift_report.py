@@ -13,9 +13,12 @@ short_description: Turn the provisioning roles' check-mode results into a drift 
 version_added: 0.2.0
 description:
   - Runs on the controller (an action plugin); makes no AWS call.
-  - Reads the results the network, cache and monitoring roles register when they run with check mode and
+  - Reads the results the network, cache and monitoring roles publish when they run with check mode and
     diff mode (playbooks/drift.yml does this), and makes one row per difference between the inventory and
     AWS, with the resource, the field, what the inventory says and what AWS has. Secrets are masked.
+  - Also the env files of the application hosts, as the client role's C(drift) entry point compared them with
+    M(funmagic.elasticache.env_file_drift): one row per variable that differs, with the host, the file, what the
+    inventory says and what the file holds, tokens masked.
   - Security group rules are compared as M(funmagic.elasticache.security_group) spells them on both sides of its
     diff, one text per protocol, ports and source.
   - A result that reports a change without any field in its diff still makes a row, so no drift goes
@@ -26,8 +29,9 @@ options:
   results:
     description:
       - The registered results, by kind. Kinds are C(security_group), C(subnet_group), C(parameter_groups)
-        (a loop), C(replication_groups) (a loop), C(log_groups) (M(funmagic.elasticache.log_groups)) and C(alarms)
-        (M(funmagic.elasticache.metric_alarms)).
+        (a loop), C(replication_groups) (a loop), C(log_groups) (M(funmagic.elasticache.log_groups)), C(alarms)
+        (M(funmagic.elasticache.metric_alarms)) and C(env_files) (C(results), one C(client_results) per host, as
+        the client role publishes it).
     type: dict
     required: true
   fail_on_drift:
@@ -41,12 +45,7 @@ notes:
 EXAMPLES = r"""
 - name: Report the drift found by the roles run in check mode
   funmagic.elasticache.drift_report:
-    results:
-      security_group: "{{ __network_security_group }}"
-      subnet_group: "{{ __network_subnet_group }}"
-      parameter_groups: "{{ __cache_parameter_groups }}"
-      replication_groups: "{{ __cache_replication_groups }}"
-      alarms: "{{ __monitoring_alarms }}"
+    results: "{{ network_results | combine(cache_results, monitoring_results) }}"
 """
 
 RETURN = r"""
@@ -70,7 +69,7 @@ rows:
       description: What the inventory says; C((absent)) for something AWS has that the inventory does not.
       type: str
     aws:
-      description: What AWS has; C((absent)) for something missing.
+      description: What AWS has, or for an env file what the host's file holds; C((absent)) for something missing.
       type: str
 table:
   description: The rows as aligned text lines, a header first.
@@ -78,7 +77,7 @@ table:
   type: list
   elements: str
   sample:
-    - "resource                  | field                    | inventory | AWS"
+    - "resource                  | field                    | inventory | AWS or host"
     - "replication group fm-main | snapshot_retention_limit | 7         | 1"
 """
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Drift rows from the check-mode, diff-mode results of the provisioning roles. Controller only, no AWS calls.
+"""Drift rows from the check-mode, diff-mode results of the provisioning roles, and from the env files the client
+role compared on each host. Controller only, no AWS calls.
 
 The modules decide what differs (their own comparisons, run with check_mode and diff); this turns the
 registered results into one row per difference: resource, field, what the inventory says, what AWS has.
@@ -18,7 +19,7 @@ ABSENT = "(absent)"
 NOT_SET = "(not set)"
 MASKED = "(masked)"
 SECRET_WORDS = ("token", "password", "secret")
-HEADER = ("resource", "field", "inventory", "AWS")
+HEADER = ("resource", "field", "inventory", "AWS or host")
 
 
 def _show(value):
@@ -135,6 +136,13 @@ def log_group_rows(result):
     return _keyed_rows("log group", result)
 
 
+def env_file_rows(result):
+    """The differences the client role's drift entry point published for one host (client_results): values are
+    masked by env_file_drift already."""
+    return [_row("host %s: %s" % (result["host"], d["path"]), d["variable"], d["inventory"], d["host"])
+            for d in (result.get("env_files") or {}).get("differences") or []]
+
+
 # The registered results of the provisioning roles, and how each one's diff becomes rows.
 BUILDERS = {
     "security_group": security_group_rows,
@@ -143,7 +151,10 @@ BUILDERS = {
     "replication_groups": replication_group_rows,
     "log_groups": log_group_rows,
     "alarms": alarm_rows,
+    "env_files": env_file_rows,
 }
+# Read-only results that carry their differences themselves (they never report a change).
+READ_ONLY_KINDS = ("env_files",)
 
 
 def rows(results):
@@ -158,9 +169,12 @@ def rows(results):
     for kind, build in BUILDERS.items():
         result = results.get(kind) or {}
         for item in result.get("results", [result]) if isinstance(result, dict) else []:
-            if not item.get("changed") or item.get("skipped"):
+            if item.get("skipped") or not (item.get("changed") or kind in READ_ONLY_KINDS):
                 continue
-            found += build(item) or [_row(kind, "(changed, no field in the diff)", "?", "?")]
+            built = build(item)
+            if not built and item.get("changed"):
+                built = [_row(kind, "(changed, no field in the diff)", "?", "?")]
+            found += built
     return found
 
 

@@ -130,10 +130,11 @@ def test_queue_instance_has_noeviction(runs, bed):
     emulator = bed[0]
     queue_host = [n for n in emulator.state()["hosts"] if n.startswith("master.funmagic-queue.")][0]
     hosts.assert_mapped(queue_host)
+    # INFO, not CONFIG GET: ElastiCache refuses CONFIG to clients, and so do the emulated endpoints.
     answer = subprocess.run(["redis-cli", "--tls", "--cacert", emulator.state()["ca_file"], "-h", queue_host,
-                             "CONFIG", "GET", "maxmemory-policy"], env={**os.environ,
-                            "REDISCLI_AUTH": "Local-Test-Token-0123"}, capture_output=True, text=True, check=True)
-    assert answer.stdout.split() == ["maxmemory-policy", "noeviction"]
+                             "INFO", "memory"], env={**os.environ, "REDISCLI_AUTH": "Local-Test-Token-0123"},
+                            capture_output=True, text=True, check=True)
+    assert "maxmemory_policy:noeviction" in answer.stdout.split()
 
 
 def test_redis_security_group_admits_only_the_app_group(runs, aws):
@@ -167,3 +168,35 @@ def test_slow_and_engine_logs_go_to_log_groups_with_a_retention(runs, bed):
         assert delivered == {"slow-log": "/elasticache/%s/slow-log" % group_id,
                              "engine-log": "/elasticache/%s/engine-log" % group_id}
         assert all(retention.get(name) == 7 for name in delivered.values()), retention
+
+
+def test_drift_sees_an_env_file_edited_by_hand_on_a_host(runs, bed, aws):
+    """Last in this file: it edits web.env and puts it back. A converged bed has no drift; REDIS_QUEUE_URL pointed
+    at the main instance by hand is one row, naming the host and the file, with both tokens masked."""
+    emulator, rootfs, args = bed
+    drift = os.path.join(ROOT, "playbooks", "drift.yml")
+    emulator.call("requests", method="DELETE")
+    rc, output = run_ansible.playbook(drift, emulator, *args, check=False)
+    assert rc == 0 and "Drift: 0 difference(s)" in output, output[-4000:]
+    path = os.path.join(rootfs, "etc/funmagic/web.env")
+    original = open(path, encoding="utf-8").read()
+    main_url = [line for line in original.splitlines() if line.startswith("REDIS_URL=")][0].split("=", 1)[1]
+    edited = "\n".join("REDIS_QUEUE_URL=" + main_url if line.startswith("REDIS_QUEUE_URL=") else line
+                       for line in original.splitlines()) + "\n"
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(edited)
+        rc, output = run_ansible.playbook(drift, emulator, *args, check=False)
+    finally:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(original)
+    assert rc != 0
+    rows = [" ".join(line.split()) for line in output.splitlines() if "| REDIS_QUEUE_URL |" in line]
+    main_host = main_url.split("@", 1)[1]
+    queue = aws.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-queue")["ReplicationGroups"][0]
+    queue_host = "%s:6379" % queue["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert rows == ["host app1: /etc/funmagic/web.env | REDIS_QUEUE_URL | rediss://default:********@%s | "
+                    "rediss://default:********@%s" % (queue_host, main_host)], output[-4000:]
+    assert "Drift: 1 difference(s)" in output
+    assert "Local-Test-Token-0123" not in output
+    assert emulator.requests(mutating_only=True) == []

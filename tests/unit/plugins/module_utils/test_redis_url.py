@@ -76,3 +76,17 @@ def test_an_unmapped_purpose_gets_the_first_instance_in_inventory_order():
     instances = {"queue": dict(INSTANCES["queue-web"], order=1), "adminq": dict(INSTANCES["queue-admin"], order=2),
                  "main": dict(INSTANCES["main"], order=0)}
     assert "REDIS_QUEUE_URL=rediss://qw:6379" in redis_env(instances, {"name": "web"}).splitlines()
+
+
+def test_env_differences_mask_every_token_and_say_when_only_the_token_differs():
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import env_differences
+
+    expected = "REDIS_URL=rediss://default:Tok%21en-1@main.example:6379\nREDIS_TLS=true\nQUEUE_PREFIX=web\n"
+    assert env_differences(expected, expected) == []
+    actual = "# edited by hand\nREDIS_URL=rediss://default:Other-Token@main.example:6379\nREDIS_TLS=false\n"
+    assert env_differences(expected, actual) == [
+        ("QUEUE_PREFIX", "web", "(absent)"),
+        ("REDIS_TLS", "true", "false"),
+        ("REDIS_URL", "rediss://default:********@main.example:6379",
+         "rediss://default:********@main.example:6379 (another token)")]
+    assert "Tok" not in repr(env_differences(expected, actual))

@@ -68,7 +68,7 @@ def test_parameters_subnets_and_alarms():
             "after": {"gone": {"Threshold": 80.0}, "moved": {"Threshold": 90.0, "Period": 300}}}},
     }
     assert table(rows(results)) == [
-        "resource                     | field                       | inventory  | AWS",
+        "resource                     | field                       | inventory  | AWS or host",
         "subnet group fm-redis-subnet | subnet_ids                  | subnet-2   | (absent)",
         "subnet group fm-redis-subnet | subnet_ids                  | (absent)   | subnet-9",
         "parameter group fm-queue     | parameters.maxmemory-policy | noeviction | allkeys-lru",
@@ -95,7 +95,7 @@ def test_log_groups_give_one_row_per_missing_group_retention_and_tag():
         "after": {"/elasticache/fm-main/slow-log": {"retention_days": 7, "tags": {}},
                   "/elasticache/fm-main/engine-log": {"retention_days": 7, "tags": {}}}}}}
     assert table(rows(results)) == [
-        "resource                                  | field          | inventory | AWS",
+        "resource                                  | field          | inventory | AWS or host",
         "log group /elasticache/fm-main/engine-log | retention_days | 7         | 14",
         "log group /elasticache/fm-main/engine-log | tags.Old       | (not set) | x",
         "log group /elasticache/fm-main/slow-log   | (resource)     | present   | (absent)",
@@ -110,3 +110,15 @@ def test_parameter_groups_of_one_module_execution_give_rows_for_the_changed_ones
          "diff": {"before": {"maxmemory-policy": "allkeys-lru"}, "after": {"maxmemory-policy": "noeviction"}}}]}}
     assert [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in rows(results)] == [
         ("parameter group fm-queue", "parameters.maxmemory-policy", "noeviction", "allkeys-lru")]
+
+
+def test_env_files_give_one_row_per_variable_that_differs_on_each_host():
+    differences = [{"path": "/etc/funmagic/web.env", "variable": "REDIS_QUEUE_URL",
+                    "inventory": "rediss://default:********@queue.example:6379",
+                    "host": "rediss://default:********@main.example:6379"}]
+    results = {"env_files": {"results": [
+        {"host": "app1", "env_files": {"changed": False, "differences": differences}},
+        {"host": "app2", "env_files": {"changed": False, "differences": []}}]}}
+    assert [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in rows(results)] == [
+        ("host app1: /etc/funmagic/web.env", "REDIS_QUEUE_URL", "rediss://default:********@queue.example:6379",
+         "rediss://default:********@main.example:6379")]

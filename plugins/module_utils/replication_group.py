@@ -32,7 +32,9 @@ IMMUTABLE = ("cluster_mode", "at_rest_encryption", "kms_key_id", "subnet_group",
 # Create-only options: how a new group starts (a snapshot, an existing cluster); ignored for an existing group.
 CREATE_ONLY = (("snapshot_name", "SnapshotName"), ("snapshot_arns", "SnapshotArns"),
                ("primary_cluster_id", "PrimaryClusterId"))
-# CreateReplicationGroup parameters that PrimaryClusterId takes from the cluster: not sent with it.
+# CreateReplicationGroup parameters that PrimaryClusterId takes from the cluster (AWS applies the cluster's
+# parameter group, security groups, node type, engine version... to every node): not sent with it. The module
+# changes what differs (plan) once the new group is available, in the same run.
 FROM_PRIMARY_CLUSTER = ("Engine", "EngineVersion", "CacheNodeType", "CacheParameterGroupName", "CacheSubnetGroupName",
                         "SecurityGroupIds", "TransitEncryptionEnabled", "TransitEncryptionMode",
                         "AtRestEncryptionEnabled", "KmsKeyId", "Port", "AuthToken")

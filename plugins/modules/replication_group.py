@@ -173,7 +173,13 @@ options:
         keeps its data (CreateReplicationGroup C(PrimaryClusterId)). The cluster must be available.
       - Engine, version, node type, parameter group, subnet group, security groups, encryption, port and
         AUTH token come from the cluster and are not sent; I(replicas) adds replicas to it.
-        A later run compares the group with the other options as usual.
+      - The task then waits until the group is available (even with I(wait=false)) and changes at once what
+        differs from the other options, as for an existing group (parameter group, security groups, windows,
+        tags and so on), so that a rerun changes nothing. I(auth_token) is added with C(rotate) to a group
+        without a token unless I(auth_token_update_strategy) is set, so the cluster's clients keep working
+        without it until a C(set).
+      - Subnet group, port and encryption at rest cannot be changed. When they differ from the cluster's, the
+        task fails once the group exists, naming the choices.
       - Only used when the group is created; ignored for an existing group. Not with cluster mode.
     type: str
     version_added: 0.2.0
@@ -493,6 +499,8 @@ def create(module, client, desired):
     if params["tags"]:
         request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
     group = client.create_replication_group(**request)["ReplicationGroup"]
+    if desired.get("primary_cluster_id"):
+        return adopt(module, client, group_id, desired, diff)
     if params["wait"]:
         wait_for(client, params, group_id, "available")
         group = describe_replication_group(client, group_id)
@@ -502,11 +510,26 @@ def create(module, client, desired):
     return True, {"replication_group": result, "diff": diff}
 
 
-def update(module, client, group, cluster, desired):
+def adopt(module, client, group_id, desired, diff):
+    """The group just made around primary_cluster_id took the cluster's settings (FROM_PRIMARY_CLUSTER): wait until
+    it is available (even with wait=false: AWS changes only an available group), then change what differs from
+    the options, as a rerun would, so that one run is enough. A token is added with ROTATE to a group that has
+    none unless auth_token_update_strategy says otherwise: the cluster's clients connect without one."""
+    params = module.params
+    wait_for(client, params, group_id, "available")
+    group = describe_replication_group(client, group_id)
+    strategy = params["auth_token_update_strategy"] or (None if group.get("AuthTokenEnabled") else "rotate")
+    result = update(module, client, group, describe_member_cluster(client, group), desired, strategy)[1]
+    return True, dict(result, diff=diff)
+
+
+def update(module, client, group, cluster, desired, auth_token_update_strategy=None):
+    """Change what differs from the options. auth_token_update_strategy: instead of the option's."""
     params = module.params
     group_id = group["ReplicationGroupId"]
     state = current_state(group, cluster)
-    changes = plan(desired, state, params["auth_token"], params["auth_token_update_strategy"])
+    changes = plan(desired, state, params["auth_token"],
+                   auth_token_update_strategy or params["auth_token_update_strategy"])
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
     needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["shards"]

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
@@ -79,14 +80,18 @@ def connections(specs, groups):
 
 def alarm_purge(model):
     """Which existing alarms are the collection's own, for metric_alarms' purge: the prefix they share and the
-    pattern of their names (<alarm prefix><group id>-<node number>-<check>), so that alarms of nodes that are gone
+    pattern of their names (<alarm prefix><group id>-<node number>-<check>, and <alarm prefix><cluster id>-<check>
+    for a cache cluster adopted as a group's primary, which keeps its own name), so that alarms of nodes that are gone
     are removed, and nothing else is touched."""
     settings = model.get("monitoring") or {}
     alarm_prefix = settings.get("prefix") or ""
     ids = [spec["replication_group_id"] for spec in model["instances"]]
-    shared = alarm_prefix + (model["prefix"] + "-" if model["prefix"] else "")
+    adopted = sorted(set(spec["primary_cluster_id"] for spec in model["instances"] if spec.get("primary_cluster_id")))
+    shared = os.path.commonprefix([alarm_prefix + (model["prefix"] + "-" if model["prefix"] else "")]
+                                  + [alarm_prefix + cluster_id for cluster_id in adopted])
     groups = "|".join(re.escape(group_id) for group_id in ids)
-    pattern = "%s(%s)-(\\d{3}|\\d{4}-\\d{3})-(%s)" % (re.escape(alarm_prefix), groups, "|".join(ALARM_CHECKS))
+    nodes = "|".join(["(%s)-(\\d{3}|\\d{4}-\\d{3})" % groups] + [re.escape(cluster_id) for cluster_id in adopted])
+    pattern = "%s(%s)-(%s)" % (re.escape(alarm_prefix), nodes, "|".join(ALARM_CHECKS))
     return {"prefix": shared, "pattern": pattern}
 
 

@@ -99,13 +99,13 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         model["failover_drill"] = _failover_drill(values, [spec["name"] for spec in model["instances"]],
                                                   variables.get("_inventory") or {}, errors)
     if "client" in roles:
-        names = [spec["name"] for spec in model["instances"]]
+        purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
         model["clients"] = {}
         for host in sorted(client_variables or {}):
             host_errors = []
             host_values = converted(client_variables[host], specs, client_names, host_errors)
-            model["clients"][host] = _client(host_values, names, host_errors)
+            model["clients"][host] = _client(host_values, purposes, host_errors)
             errors.extend("host %s: %s" % (host, e) for e in host_errors)
     if errors:
         raise InputError(_unique(errors))
@@ -378,7 +378,9 @@ def file_mode(value, path):
     return "0%o" % mode, []
 
 
-def _client(variables, instance_names, errors):
+def _client(variables, purposes, errors):
+    """The host's client settings; purposes: instance name -> its purpose."""
+    instance_names = sorted(purposes)
     mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode")
     errors.extend(problems)
     env_dir = variables.get("client_env_dir") or ""
@@ -409,6 +411,12 @@ def _client(variables, instance_names, errors):
             elif name not in instance_names:
                 errors.append("%s.instances.%s: there is no instance named %r%s"
                               % (path, purpose, name, suggestion(name, instance_names)))
+        for purpose in PURPOSES:
+            if not (worker.get("instances") or {}).get(purpose) and purpose not in purposes.values() \
+                    and "main" not in purposes.values():
+                errors.append("%s.instances.%s: no instance has purpose %s, nor main to fall back on; map one "
+                              "(instances: {%s: NAME}) or add an instance with purpose main"
+                              % (path, purpose, purpose, purpose))
         workers.append(dict(worker, env_file=env_file, env_mode=worker_mode, service=worker.get("service") or "",
                             queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
     if not workers and not any("client_workers" in e for e in errors):

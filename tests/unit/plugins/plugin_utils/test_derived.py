@@ -56,3 +56,14 @@ def test_alarm_purge_matches_the_collections_own_alarm_names_only():
         assert re.fullmatch(purge["pattern"], name), name
     for name in ("funmagic-main-003-disk", "funmagic-db-001-cpu", "funmagic-main-cpu", "x-funmagic-main-001-cpu"):
         assert not re.fullmatch(purge["pattern"], name), name
+
+
+def test_alarm_purge_also_matches_the_alarms_of_an_adopted_cluster_that_keeps_its_name():
+    purge = check(cache_instances=[{"name": "main"}, {"name": "queue", "purpose": "queue",
+                                                      "primary_cluster_id": "queue-node", "at_rest_encryption": False}])
+    purge = purge["alarm_purge"]
+    assert purge["prefix"] == ""  # what "funmagic-" and "queue-node" share
+    for name in ("funmagic-main-001-cpu", "queue-node-memory", "funmagic-queue-002-replication-lag"):
+        assert re.fullmatch(purge["pattern"], name), name
+    for name in ("queue-node-001-disk", "other-node-cpu", "queue-node2-cpu"):
+        assert not re.fullmatch(purge["pattern"], name), name

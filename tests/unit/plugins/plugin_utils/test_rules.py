@@ -16,7 +16,8 @@ def test_the_prefix_funmagic_gives_the_runbook_names_and_one_port():
 
 
 def test_another_prefix_drives_every_default_name():
-    model = check(cache_name_prefix="shop", cache_instances=[{"name": "queue", "purpose": "queue"}])
+    model = check(roles=["network", "cache"], cache_name_prefix="shop",
+                  cache_instances=[{"name": "queue", "purpose": "queue"}])
     assert model["network"]["redis_security_group"] == "shop-redis-sg"
     assert model["network"]["subnet_group"] == "shop-redis-subnet"
     assert model["instances"][0]["replication_group_id"] == "shop-queue"
@@ -155,8 +156,8 @@ def test_data_comes_from_one_source_only():
 
 
 def test_cluster_mode_gets_cluster_enabled_and_its_limits_are_checked():
-    model = check(cache_instances=[{"name": "queue", "purpose": "queue", "cluster_mode": True, "shards": 2,
-                                    "replicas": 1}])
+    model = check(roles=["cache"], cache_instances=[{"name": "queue", "purpose": "queue", "cluster_mode": True,
+                                                     "shards": 2, "replicas": 1}])
     spec = model["instances"][0]
     assert spec["parameters"] == {"maxmemory-policy": "noeviction", "cluster-enabled": "yes"}
     assert (spec["cluster_mode"], spec["shards"]) == (True, 2)
@@ -229,3 +230,16 @@ def test_env_file_backups_are_zero_or_more():
     with pytest.raises(InputError) as caught:
         check(roles=["client"], hosts={"client_env_backups": -1})
     assert caught.value.errors == ["host app1: client_env_backups: must be 0 or more, got -1"]
+
+
+def test_a_worker_needs_an_instance_for_every_purpose_or_a_main_one_to_fall_back_on():
+    queue_only = [{"name": "queue", "purpose": "queue"}]
+    with pytest.raises(InputError) as caught:
+        check(roles=["client"], cache_instances=queue_only, hosts={"client_workers": [{"name": "web"}]})
+    assert caught.value.errors == [
+        "host app1: client_workers[0] (web).instances.main: no instance has purpose main, nor main to fall back on; "
+        "map one (instances: {main: NAME}) or add an instance with purpose main",
+        "host app1: client_workers[0] (web).instances.pubsub: no instance has purpose pubsub, nor main to fall back "
+        "on; map one (instances: {pubsub: NAME}) or add an instance with purpose main"]
+    mapped = {"name": "web", "instances": {"main": "queue", "pubsub": "queue"}}
+    assert check(roles=["client"], cache_instances=queue_only, hosts={"client_workers": [mapped]})["clients"]

@@ -370,6 +370,70 @@ def test_create_from_a_primary_cluster_sends_only_what_the_cluster_does_not_deci
     for taken_from_the_cluster in ("CacheNodeType", "Engine", "EngineVersion", "AuthToken", "AtRestEncryptionEnabled",
                                    "TransitEncryptionEnabled", "CacheSubnetGroupName", "SecurityGroupIds"):
         assert taken_from_the_cluster not in request
+    assert mutations(fake) == ["CreateReplicationGroup"]  # the group took nothing that differs from the options
+
+
+# Made around old-node: the group took the cluster's parameter group, security group and (no) token.
+ADOPTED = dict(GROUP, AuthTokenEnabled=False, MemberClusters=["old-node", "main-002"])
+ADOPTED_CLUSTER = dict(CLUSTER, CacheClusterId="old-node",
+                       SecurityGroups=[{"SecurityGroupId": "sg-byhand", "Status": "active"}],
+                       CacheParameterGroup={"CacheParameterGroupName": "default.redis7",
+                                            "ParameterApplyStatus": "in-sync"})
+
+
+def adopting(group=None, cluster=None):
+    group = group or ADOPTED
+    return absent(DescribeReplicationGroups=["ReplicationGroupNotFoundFault",
+                                             {"ReplicationGroups": [dict(group, Status="creating")]},
+                                             {"ReplicationGroups": [group]}],
+                  DescribeCacheClusters={"CacheClusters": [cluster or ADOPTED_CLUSTER]},
+                  CreateReplicationGroup={"ReplicationGroup": dict(group, Status="creating")})
+
+
+def test_adopting_a_cluster_waits_for_the_group_then_changes_what_it_took_from_the_cluster():
+    fake = adopting()
+    args = dict(ARGS, primary_cluster_id="old-node", wait=False)  # as the cache role creates every group
+    failed, result = fake.run(replication_group.main, args)
+    assert not failed and result["changed"] is True
+    operations = fake.operations()
+    created, modified = operations.index("CreateReplicationGroup"), operations.index("ModifyReplicationGroup")
+    assert operations[created + 1:modified].count("DescribeReplicationGroups") == 3  # creating, available, read
+    assert len(fake.sleeps) >= 1
+    assert fake.params("ModifyReplicationGroup") == [{
+        "ReplicationGroupId": "main", "ApplyImmediately": False, "SecurityGroupIds": ["sg-0123"],
+        "CacheParameterGroupName": "main", "AuthToken": TOKEN, "AuthTokenUpdateStrategy": "ROTATE"}]
+    assert operations[modified + 1:].count("DescribeReplicationGroups") == 1  # described after, not waited for
+    assert result["diff"]["before"] == {"state": "absent"}
+    assert result["diff"]["after"]["parameter_group"] == "main"
+    assert result["replication_group"]["replication_group_id"] == "main"
+    assert TOKEN not in json.dumps(result)
+
+
+@pytest.mark.parametrize("token_enabled, strategy, sent", [
+    (True, None, None),  # the cluster's token: AWS never shows it, so it is kept
+    (False, "set", "SET"),  # the task's own strategy wins
+])
+def test_an_adopted_groups_token_is_changed_only_as_for_an_existing_group(token_enabled, strategy, sent):
+    fake = adopting(dict(ADOPTED, AuthTokenEnabled=token_enabled))
+    args = dict(ARGS, primary_cluster_id="old-node", **({"auth_token_update_strategy": strategy} if strategy else {}))
+    failed, _result = fake.run(replication_group.main, args)
+    assert not failed
+    assert fake.params("ModifyReplicationGroup")[0].get("AuthTokenUpdateStrategy") == sent
+
+
+def test_check_mode_adoption_shows_the_groups_settings_and_neither_changes_nor_waits():
+    fake = adopting()
+    failed, result = fake.run(replication_group.main, dict(ARGS, primary_cluster_id="old-node"), True)
+    assert not failed and result["changed"] is True and mutations(fake) == [] and fake.sleeps == []
+    assert result["diff"]["after"]["parameter_group"] == "main"
+    assert result["diff"]["after"]["primary_cluster_id"] == "old-node"
+
+
+def test_an_adopted_cluster_in_another_subnet_group_fails_naming_the_choices():
+    fake = adopting(cluster=dict(ADOPTED_CLUSTER, CacheSubnetGroupName="by-hand"))
+    failed, result = fake.run(replication_group.main, dict(ARGS, primary_cluster_id="old-node", wait=False))
+    assert failed and "subnet_group cannot be changed on an existing replication group" in result["msg"]
+    assert "ModifyReplicationGroup" not in fake.operations()
 
 
 def test_create_only_options_are_ignored_for_an_existing_group():

@@ -35,7 +35,7 @@ class ActionModule(ActionBase):
         result.update(changed=False, drift=bool(rows), rows=rows, table=lines)
         if rows and args.get("fail_on_drift", True):
             result["failed"] = True
-            result["msg"] = "Drift: %d difference(s) between the inventory and AWS.\n%s" % (len(rows), "\n".join(lines))
+            result["msg"] = "Drift: %d difference(s) between the inventory and AWS or the hosts.\n%s" % (len(rows), "\n".join(lines))
         else:
-            result["msg"] = "Drift: %d difference(s) between the inventory and AWS." % len(rows)
+            result["msg"] = "Drift: %d difference(s) between the inventory and AWS or the hosts." % len(rows)
         return result

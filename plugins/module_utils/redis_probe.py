@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import socket
 import ssl
 import time
@@ -299,3 +300,33 @@ def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=No
                                  "latency_ms": answer["latency_ms"]})
     result["latency_ms"] = round((time.time() - started) * 1000, 2)
     return result
+
+
+# What redis-cli's answer to PING means. redis-cli exits 0 whatever the answer; it prints the reply to PING on stdout
+# (NOAUTH, NOPERM) and a refused AUTH (REDISCLI_AUTH) on stderr (WRONGPASS).
+CLI_HINTS = {
+    "auth": "a token was sent and the server refused it ({detail}). Check the AUTH token (and user): {variable}.{name} "
+            "must be a token the replication group accepts.",
+    "noauth": "no token was sent and the server requires one ({detail}). Pass the AUTH token: set {variable}.{name}.",
+    "noperm": "the user has no permission to run PING ({detail}). Check the user's access string in the replication "
+              "group's user group.",
+    "protocol": "unexpected answer: {detail}",
+}
+
+
+def cli_answer(name, stdout, stderr, variable="cache_auth_tokens"):
+    """(pong, cause, message) of redis-cli's answer to PING for instance `name`; `variable` holds its token."""
+    stdout, stderr = (stdout or "").strip(), (stderr or "").strip()
+    if stdout == "PONG":
+        return True, None, "%s: PONG (redis-cli)" % name
+    refused = re.search(r"(WRONGPASS|ERR invalid password).*", stderr)  # after "AUTH failed: "
+    if refused:
+        cause, detail = "auth", refused.group(0)
+    elif stdout.startswith("NOAUTH"):
+        cause, detail = "noauth", stdout
+    elif stdout.startswith("NOPERM"):
+        cause, detail = "noperm", stdout
+    else:
+        cause, detail = "protocol", " ".join((stdout + " " + stderr).split()) or "nothing"
+    hint = CLI_HINTS[cause].format(detail=detail, variable=variable, name=name)
+    return False, cause, "%s: redis-cli got no PONG (%s): %s" % (name, cause, hint)

@@ -26,7 +26,11 @@ ENGINE_VERSIONS = {
     "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8"},
 }
 DEFAULT_ENGINE_VERSION = {"redis": "7.1", "valkey": "8.0"}
+# The families of the engine versions above: each has its default parameter groups and its PARAMETERS.
 FAMILIES = ("redis6.x", "redis7", "valkey7", "valkey8")
+# Every family CreateCacheParameterGroup takes, as botocore's model documents them.
+PARAMETER_GROUP_FAMILIES = ("memcached1.4", "memcached1.5", "memcached1.6", "redis2.6", "redis2.8", "redis3.2",
+                            "redis4.0", "redis5.0") + FAMILIES
 
 _POLICIES = "volatile-lru,allkeys-lru,volatile-lfu,allkeys-lfu,volatile-random,allkeys-random,volatile-ttl,noeviction"
 

@@ -6,13 +6,10 @@ name hosts, which resolve only through the hosts file). With TLS, clients, the c
 replication all use TLS, and each node's certificate (from the test-bed CA) names the node and the
 configuration endpoint. AUTH tokens are the passwords of the default user, as in ElastiCache.
 
-Slots are laid out as ElastiCache lays them out: 16384 slots split into contiguous ranges as equal
-as possible, the first shards taking one more slot each when the split is not exact (3 shards:
-0-5461, 5462-10922, 10923-16383, as in the AWS CLI reference's describe output). Adding or removing
-a shard moves slots together with their keys (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT
-NODE, the procedure of `redis-cli --cluster reshard`), online, to the same even layout for the new
-shard count. AWS documents only that online resharding distributes slots evenly; the exact ranges
-it chooses are not documented.
+Slots are laid out as ElastiCache lays them out (redis_cluster_layout: contiguous ranges as equal as
+possible). Adding or removing a shard moves slots together with their keys (CLUSTER SETSLOT
+IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE, the procedure of `redis-cli --cluster reshard`), online,
+to the same even layout for the new shard count.
 
 API (all blocking, every wait bounded)::
 
@@ -58,7 +55,6 @@ AttributeError, as it would against ElastiCache (see tests/integration/test_redi
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -69,140 +65,13 @@ import redis
 from . import hosts
 from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, CertificateAuthority, _die_with_parent, _terminate,
                             _wait_listening, _write, render_config)
+from .redis_cluster_layout import (BUS_PORT, SLOTS, aws_slot_ranges, cluster_conf_lines, format_ranges,
+                                   parse_cluster_nodes, parse_slots, plan_moves)
 
-SLOTS = 16384
-BUS_PORT = 16379
-NODE_TIMEOUT_MS = 5000
 MIGRATE_TIMEOUT_MS = 5000
 KEYS_PER_MIGRATE = 100
 SLOTS_PER_BATCH = 4096
-CONFIGURATION_PREFIX = "clustercfg."
-# A node's name starts with its member cluster id, <group>-<shard>-<node>: "fmc-0002-001.fmc.abc123.use1...".
-_MEMBER = re.compile(r"^[a-z0-9-]+-(\d{4})-(\d{3})\.")
 
-
-# --- pure logic -------------------------------------------------------------------------------------
-
-def aws_slot_ranges(count: int) -> list[tuple[int, int]]:
-    """The contiguous (first, last) slot range of each of `count` shards, as ElastiCache assigns them."""
-    if not 1 <= count <= SLOTS:
-        raise ValueError(f"a cluster has 1 to {SLOTS} shards, not {count}")
-    size, extra = divmod(SLOTS, count)
-    ranges, first = [], 0
-    for index in range(count):
-        last = first + size + (1 if index < extra else 0) - 1
-        ranges.append((first, last))
-        first = last + 1
-    return ranges
-
-
-def format_ranges(ranges) -> str:
-    """"0-5461" or "0-100,200-300": the way DescribeReplicationGroups writes a shard's Slots."""
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
-
-
-def parse_slots(text: str) -> list[tuple[int, int]]:
-    """The inverse of format_ranges: "0-5461,6000" -> [(0, 5461), (6000, 6000)]."""
-    ranges = []
-    for part in filter(None, text.split(",")):
-        bounds = part.split("-", 1)
-        ranges.append((int(bounds[0]), int(bounds[-1])))
-    return ranges
-
-
-def cluster_layout(names, addresses) -> tuple[tuple[str, str] | None, list[dict[str, str]]]:
-    """(configuration endpoint (name, address), shards) from a cluster-mode group's names and addresses.
-
-    Each shard is {hostname: address}, its primary (node 001) first; shards in NodeGroupId order,
-    which is also the order they were added in (ElastiCache does not reuse an id).
-    """
-    configuration, shards = None, {}
-    for name, address in zip(names, addresses):
-        if name.startswith(CONFIGURATION_PREFIX):
-            configuration = (name, address)
-            continue
-        match = _MEMBER.match(name)
-        if match is None:
-            raise ValueError(f"{name} is neither a configuration endpoint nor a cluster-mode node name")
-        shards.setdefault(match.group(1), []).append((match.group(2), name, address))
-    # Each entry is (node number, name, address): sorted by node number, kept as name: address.
-    return configuration, [dict(entry[1:] for entry in sorted(shards[shard])) for shard in sorted(shards)]
-
-
-def plan_moves(owners: list[int | None], targets: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
-    """(source shard, destination shard, first slot, last slot) runs that turn `owners` into `targets`.
-
-    owners[slot] is the index of the shard that serves the slot now (None: unassigned, which a
-    healthy cluster never has); targets[i] is the range shard i must serve afterwards.
-    """
-    if len(owners) != SLOTS:
-        raise ValueError(f"owners must list all {SLOTS} slots")
-    wanted: list[int] = []
-    for index, (first, last) in enumerate(targets):
-        wanted += [index] * (last - first + 1)
-    if len(wanted) != SLOTS:
-        raise ValueError("target ranges must cover every slot exactly once")
-    moves: list[tuple[int, int, int, int]] = []
-    for slot, (source, destination) in enumerate(zip(owners, wanted)):
-        if source == destination:
-            continue
-        if source is None:
-            raise ValueError(f"slot {slot} is not served by any shard")
-        if moves and moves[-1][:2] == (source, destination) and moves[-1][3] == slot - 1:
-            moves[-1] = (source, destination, moves[-1][2], slot)
-        else:
-            moves.append((source, destination, slot, slot))
-    return moves
-
-
-def parse_cluster_nodes(text: str) -> dict[str, dict]:
-    """CLUSTER NODES as {node id: {address, hostname, flags, master, link, slots: [(first, last)]}}.
-
-    Slots being migrated or imported ("[5462->-id]") are left out: they still belong to their owner.
-    """
-    nodes = {}
-    for line in text.splitlines():
-        fields = line.split()
-        if len(fields) < 8:
-            continue
-        endpoint, hostname = (fields[1].split(",", 1) + [""])[:2]
-        nodes[fields[0]] = {
-            "address": endpoint.rsplit(":", 1)[0],
-            "hostname": hostname,
-            "flags": set(fields[2].split(",")),
-            "master": None if fields[3] == "-" else fields[3],
-            "link": fields[7],
-            "slots": parse_slots(",".join(t for t in fields[8:] if not t.startswith("["))),
-        }
-    return nodes
-
-
-def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, password: str | None) -> list[str]:
-    """The redis.conf lines that make a node a cluster node announcing `hostname` at `address`."""
-    lines = [
-        "cluster-enabled yes",
-        f"cluster-config-file {os.path.join(directory, 'nodes.conf')}",
-        f"cluster-port {BUS_PORT}",
-        f"cluster-node-timeout {NODE_TIMEOUT_MS}",
-        f"cluster-announce-ip {address}",
-        f"cluster-announce-hostname {hostname}",
-        "cluster-preferred-endpoint-type hostname",
-        "cluster-require-full-coverage no",
-        # A primary emptied by remove_shard must stay a primary until it is forgotten, not turn into
-        # a replica of the shard that took its last slot.
-        "cluster-allow-replica-migration no",
-        # A new replica syncs at once instead of waiting 5 s for others to share the transfer.
-        "repl-diskless-sync-delay 0",
-    ]
-    if tls:
-        # The node's certificate (serverAuth and clientAuth) also serves its outgoing connections.
-        lines += ["tls-cluster yes", "tls-replication yes"]
-    if password:
-        lines += ["masteruser default", f"masterauth {password}"]
-    return lines
-
-
-# --- processes --------------------------------------------------------------------------------------
 
 @dataclass
 class Node:

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from .redis_cluster_layout import cluster_layout
+
 # Parameters whose ElastiCache name and meaning are those of redis.conf.
 REDIS_CONF_PARAMETERS = frozenset(
     {
@@ -231,9 +233,9 @@ class RedisServers:
         (slots move with their keys), set passwords and parameters on every node.
 
         Blocking: call it from the thread the nodes should die with. Node names carry the layout
-        (redis_cluster.cluster_layout). A failed change stops the cluster; the next call starts it again.
+        (redis_cluster_layout.cluster_layout). A failed change stops the cluster; the next call starts it again.
         """
-        from .redis_cluster import RedisCluster, cluster_layout  # pylint: disable=import-outside-toplevel
+        from .redis_cluster import RedisCluster  # pylint: disable=import-outside-toplevel
 
         configuration, shards = cluster_layout(spec["names"], spec["addresses"])
         current = self._clusters.get(key)

@@ -17,7 +17,8 @@ from redis.crc import key_slot
 from redis.cluster import RedisCluster as ClusterClient
 
 from tests.emulator import hosts, probes
-from tests.emulator.redis_cluster import ClusterError, RedisCluster, aws_slot_ranges, format_ranges
+from tests.emulator.redis_cluster import ClusterError, RedisCluster
+from tests.emulator.redis_cluster_layout import aws_slot_ranges, format_ranges
 from tests.emulator.redis_fixture import CertificateAuthority
 
 TOKEN = "Cluster-Secret-Token-4711"

@@ -1,11 +1,13 @@
 """The ElastiCache backend alone: no moto, no redis-server, a clock of zero seconds."""
 
+import re
 import time
 
 import pytest
 
+from tests.emulator.catalog import FAMILIES, PARAMETER_GROUP_FAMILIES
 from tests.emulator.elasticache import ElastiCache, EmulatorConfig
-from tests.emulator.protocol import AWSError
+from tests.emulator.protocol import AWSError, service_model
 
 
 class FakeEC2:
@@ -187,3 +189,45 @@ def test_a_removed_shard_stays_mapped_but_the_redis_fixture_no_longer_runs_it():
     [(_region, served)] = service.running_groups()
     assert not removed & set(served.hostnames())
     assert len(served.hostnames()) == 5 and served.server_key == group.server_key
+
+
+def test_modify_cache_cluster_takes_the_empty_lists_community_aws_always_sends(backend):
+    backend("CreateCacheCluster", CacheClusterId="solo", CacheNodeType="cache.t3.micro", Engine="redis")
+    answer = backend("ModifyCacheCluster", CacheClusterId="solo", NumCacheNodes=1, CacheNodeIdsToRemove=[],
+                     CacheSecurityGroupNames=[], SecurityGroupIds=["sg-1"], ApplyImmediately=True)
+    assert answer["CacheCluster"]["CacheClusterStatus"] == "modifying"
+    backend("DescribeCacheClusters")  # one more tick: modifying ends
+    for name, value in (("CacheNodeIdsToRemove", ["0001"]), ("CacheSecurityGroupNames", ["default"])):
+        with pytest.raises(AWSError) as error:
+            backend("ModifyCacheCluster", CacheClusterId="solo", **{name: value})
+        assert error.value.code == "InvalidAction" and name in error.value.message
+
+
+def test_parameter_group_families_are_those_botocore_documents():
+    member = service_model("elasticache").shape_for("CreateCacheParameterGroupMessage").members
+    documented = re.findall(r"<code>([^<]+)</code>", member["CacheParameterGroupFamily"].documentation)
+    assert sorted(PARAMETER_GROUP_FAMILIES) == sorted(documented)
+
+
+@pytest.mark.parametrize("family", PARAMETER_GROUP_FAMILIES)
+def test_every_documented_parameter_group_family_can_be_created(backend, family):
+    created = backend("CreateCacheParameterGroup", CacheParameterGroupName="pg", CacheParameterGroupFamily=family,
+                      Description="d")["CacheParameterGroup"]
+    assert created["CacheParameterGroupFamily"] == family
+    described = backend("DescribeCacheParameterGroups", CacheParameterGroupName="pg")["CacheParameterGroups"]
+    assert [g["CacheParameterGroupFamily"] for g in described] == [family]
+    if family in FAMILIES:
+        assert backend("DescribeCacheParameters", CacheParameterGroupName="pg")["Parameters"]
+    else:
+        # The emulator knows no parameters of the families no engine version of its catalog runs: it says so.
+        with pytest.raises(AWSError) as error:
+            backend("DescribeCacheParameters", CacheParameterGroupName="pg")
+        assert error.value.code == "InvalidAction" and family in error.value.message
+    backend("DeleteCacheParameterGroup", CacheParameterGroupName="pg")
+
+
+def test_an_undocumented_parameter_group_family_is_refused(backend):
+    with pytest.raises(AWSError) as error:
+        backend("CreateCacheParameterGroup", CacheParameterGroupName="pg", CacheParameterGroupFamily="redis9",
+                Description="d")
+    assert error.value.code == "InvalidParameterValue"

@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.emulator.redis_cluster import (SLOTS, RedisCluster, aws_slot_ranges, cluster_conf_lines, cluster_layout,
-                                          format_ranges, parse_cluster_nodes, parse_slots, plan_moves)
+from tests.emulator.redis_cluster import RedisCluster
+from tests.emulator.redis_cluster_layout import (SLOTS, aws_slot_ranges, cluster_conf_lines, cluster_layout,
+                                                 format_ranges, parse_cluster_nodes, parse_slots, plan_moves)
 
 
 @pytest.mark.parametrize("count, ranges", [

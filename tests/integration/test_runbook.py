@@ -191,8 +191,10 @@ def test_drift_sees_an_env_file_edited_by_hand_on_a_host(runs, bed, aws):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(original)
     assert rc != 0
-    # The table is printed twice (the error line and the result's msg).
-    rows = sorted(set(" ".join(line.split()) for line in output.splitlines() if "| REDIS_QUEUE_URL |" in line))
+    # The table's lines as the failure message prints them (twice: the error and the result's msg), not the `table`
+    # list, whose items the callback folds.
+    rows = sorted(set(" ".join(line.split()) for line in output.splitlines()
+                      if "| REDIS_QUEUE_URL |" in line and line.count(" | ") == 3 and not line.strip().startswith("- ")))
     main_host = main_url.split("@", 1)[1]
     queue = aws.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-queue")["ReplicationGroups"][0]
     queue_host = "%s:6379" % queue["NodeGroups"][0]["PrimaryEndpoint"]["Address"]

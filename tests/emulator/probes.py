@@ -88,6 +88,13 @@ def redis(emulator, host, *command, token=TOKEN, tls=True):
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=10, check=True).stdout.split()
 
 
+def client(emulator, host, token=TOKEN, tls=True) -> redis_py.Redis:
+    """A redis-py client of one endpoint, as an application would hold it."""
+    hosts.assert_mapped(host)
+    options = {"ssl": True, "ssl_ca_certs": emulator.state()["ca_file"]} if tls else {}
+    return redis_py.Redis(host=host, port=6379, password=token, socket_timeout=5, **options)
+
+
 class KeyReader(threading.Thread):
     """Reads every key of `expected` ({key: value}) again and again through a redis-py cluster client;
     records each failed or wrong read (type and key, never a secret).

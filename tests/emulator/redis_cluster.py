@@ -4,7 +4,8 @@ Shards x (1 + replicas) redis-server processes, each bound to its own 127.0.X.Y 
 cluster bus on 16379, announcing its own host name (so MOVED and ASK redirections and CLUSTER SLOTS
 name hosts, which resolve only through the hosts file). With TLS, clients, the cluster bus and
 replication all use TLS, and each node's certificate (from the test-bed CA) names the node and the
-configuration endpoint. AUTH tokens are the passwords of the default user, as in ElastiCache.
+configuration endpoint. AUTH tokens are the passwords of the default user, and ElastiCache's restricted
+commands (CONFIG, MIGRATE, SAVE...) are unknown to clients, as in ElastiCache.
 
 Slots are laid out as ElastiCache lays them out (redis_cluster_layout: contiguous ranges as equal as
 possible). Adding or removing a shard moves slots together with their keys (CLUSTER SETSLOT
@@ -38,7 +39,8 @@ stay mapped until stop(), so a client holding a stale slot map never sends them 
 Other arguments: tls=False (plain port 6379, no CA needed), parameters (the parameter-group
 settings redis_fixture.render_config knows), timeout (seconds for each wait, default 30),
 configuration_address (the configuration endpoint's own address, which the first shard's primary
-then binds as well; default: that primary's address). Files live
+then binds as well; default: that primary's address), admin_names (redis_fixture.AdminNames: the secret
+names of the restricted commands the cluster runs itself; default: new ones). Files live
 under <state_dir>/redis-cluster/<name>/<hostname>/ (redis.conf and certificates mode 0600/0644,
 nodes.conf, redis.log). A wait that runs out or a cluster that does not converge raises ClusterError,
 whose message names nodes and never a password; after a failed start() nothing is left running, after
@@ -63,8 +65,8 @@ from dataclasses import dataclass, field
 
 import redis
 from . import hosts
-from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, CertificateAuthority, _die_with_parent, _terminate,
-                            _wait_listening, _write, render_config)
+from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, AdminNames, CertificateAuthority, _die_with_parent,
+                            _terminate, _wait_listening, _write, render_config)
 from .redis_cluster_layout import (BUS_PORT, SLOTS, aws_slot_ranges, cluster_conf_lines, format_ranges,
                                    parse_cluster_nodes, parse_slots, plan_moves)
 
@@ -94,7 +96,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
                  replicas: int, passwords=(), tls: bool = True, configuration_hostname: str | None = None,
                  name: str = "cluster", hosts_files=("/etc/hosts",), parameters: dict | None = None,
                  redis_server: str = "/usr/bin/redis-server", timeout: float = 30.0,
-                 configuration_address: str | None = None):
+                 configuration_address: str | None = None, admin_names: AdminNames | None = None):
         if shards < 1 or replicas < 0:
             raise ValueError("a cluster needs at least one shard and zero or more replicas per shard")
         if len(nodes) != shards * (1 + replicas):
@@ -114,6 +116,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         self.parameters = dict(parameters or {})
         self.redis_server = redis_server
         self.timeout = timeout
+        self.admin_names = admin_names or AdminNames()
         names = list(nodes.items())
         size = 1 + replicas
         self._shards = [[self._node(h, a) for h, a in names[i * size:(i + 1) * size]] for i in range(shards)]
@@ -197,11 +200,11 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         """Make `passwords` the default user's passwords on every node (the last one is current)."""
         passwords = list(passwords)
         for node in self._nodes():
-            admin = self._admin(node)
+            admin, config = self._admin(node), self.admin_names["CONFIG"]
             admin.execute_command("ACL", "SETUSER", "default", "resetpass",
                                   *([f">{p}" for p in passwords] or ["nopass"]))
-            admin.execute_command("CONFIG", "SET", "masteruser", "default" if passwords else "")
-            admin.execute_command("CONFIG", "SET", "masterauth", passwords[-1] if passwords else "")
+            admin.execute_command(config, "SET", "masteruser", "default" if passwords else "")
+            admin.execute_command(config, "SET", "masterauth", passwords[-1] if passwords else "")
         self.passwords = passwords
         for node in self._nodes():
             self._close(node)
@@ -213,7 +216,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
                    if k in REDIS_CONF_PARAMETERS and self.parameters.get(k) != v}
         for node in self._nodes():
             for name, value in sorted(changed.items()):
-                self._admin(node).execute_command("CONFIG", "SET", name, value)
+                self._admin(node).execute_command(self.admin_names["CONFIG"], "SET", name, value)
         self.parameters = dict(parameters)
         for node in self._nodes():
             self._write_config(node)
@@ -266,7 +269,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         if node is self._shards[0][0] and self.configuration_address not in (None, node.address):
             addresses.append(self.configuration_address)  # the first primary also answers the configuration endpoint
         spec = {"addresses": addresses, "passwords": self.passwords, "parameters": self.parameters}
-        text = render_config(spec, node.directory, tls_files) + "\n".join(cluster_conf_lines(
+        text = render_config(spec, node.directory, tls_files, self.admin_names) + "\n".join(cluster_conf_lines(
             node.hostname, node.address, node.directory, self.tls, self.passwords[-1] if self.passwords else None))
         conf = os.path.join(node.directory, "redis.conf")
         _write(conf, (text + "\n").encode(), 0o600)
@@ -401,7 +404,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         auth = ("AUTH2", "default", self.passwords[-1]) if self.passwords else ()
         for slot in (s for s, c in zip(slots, counts) if c):
             while keys := src.execute_command("CLUSTER", "GETKEYSINSLOT", slot, KEYS_PER_MIGRATE):
-                src.execute_command("MIGRATE", destination.address, PORT, "", 0, MIGRATE_TIMEOUT_MS,
+                src.execute_command(self.admin_names["MIGRATE"], destination.address, PORT, "", 0, MIGRATE_TIMEOUT_MS,
                                     *auth, "KEYS", *keys)
         assign = [("CLUSTER", "SETSLOT", s, "NODE", destination.node_id) for s in slots]
         # STABLE ends the import without a broadcast per slot; BUMPEPOCH makes the new owner's claim win.

@@ -2,8 +2,8 @@
 
 One redis-server per replication group, bound to a 127.0.0.x address per endpoint name on port
 6379: TLS only when the group has transit encryption (certificate signed by a throwaway CA, SAN =
-the endpoint names), AUTH tokens as passwords of the default user, and the parameter group's
-settings that redis-server understands.
+the endpoint names), AUTH tokens as passwords of the default user, the parameter group's
+settings that redis-server understands, and ElastiCache's restricted commands unknown to clients.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import ctypes
 import datetime
 import ipaddress
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -57,6 +58,12 @@ _PUBSUB_LIMIT = (
     "client-output-buffer-limit-pubsub-soft-seconds",
 )
 MAXMEMORY = "64mb"
+# ElastiCache's "Restricted commands" (User Guide): no client may run them, and ElastiCache answers them as
+# redis-server answers a command it does not know ("ERR unknown command 'config', with args beginning with: ..."),
+# which is what rename-command gives. The emulator itself runs three of them under names only it knows.
+RESTRICTED_COMMANDS = ("BGREWRITEAOF", "BGSAVE", "CONFIG", "DEBUG", "MIGRATE", "REPLICAOF", "SAVE", "SLAVEOF",
+                       "SHUTDOWN", "SYNC")
+_ADMIN_COMMANDS = ("CONFIG", "MIGRATE", "SAVE")  # parameters and passwords, resharding, snapshots
 # A change of these restarts a redis-server; anything else is applied to the running one.
 _RESTART_KEYS = ("names", "addresses", "tls", "reboots")
 PORT = 6379
@@ -128,6 +135,21 @@ class CertificateAuthority:
         _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
+class AdminNames:
+    """The secret names under which the emulator runs the restricted commands it needs: admin_names["CONFIG"]."""
+
+    def __init__(self):
+        self._suffix = secrets.token_hex(8)
+
+    def __getitem__(self, command: str) -> str:
+        return f"{command}-{self._suffix}"
+
+    def config_lines(self) -> list[str]:
+        """rename-command lines: the commands the emulator needs get their secret name, the others none ("")."""
+        return [f"rename-command {c} {self[c]}" if c in _ADMIN_COMMANDS else f'rename-command {c} ""'
+                for c in RESTRICTED_COMMANDS]
+
+
 def _write(path: str, data: bytes, mode: int) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "wb") as handle:
@@ -140,7 +162,8 @@ def _die_with_parent():
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | None) -> str:
+def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | None,
+                  admin_names: AdminNames) -> str:
     """redis.conf for one group. spec: addresses, tls, passwords, parameters."""
     lines = [
         f"bind {' '.join(spec['addresses'])}",
@@ -151,6 +174,7 @@ def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | 
         f"dir {directory}",
         f"logfile {os.path.join(directory, 'redis.log')}",
         f"maxmemory {MAXMEMORY}",
+        *admin_names.config_lines(),
     ]
     if tls_files:
         cert, key, ca = tls_files
@@ -180,6 +204,7 @@ class RedisServers:
         self.directory = directory
         self.ca = CertificateAuthority(os.path.join(directory, "ca"))
         self.redis_server = redis_server or shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.admin_names = AdminNames()
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
         self._clusters: dict[str, tuple[dict, object]] = {}  # key -> (spec, redis_cluster.RedisCluster)
 
@@ -220,7 +245,7 @@ class RedisServers:
             tls_files = self._tls_files(directory)
             self.ca.issue(spec["names"], spec["addresses"], tls_files[0], tls_files[1])
         conf = os.path.join(directory, "redis.conf")
-        _write(conf, render_config(spec, directory, tls_files).encode(), 0o600)
+        _write(conf, render_config(spec, directory, tls_files, self.admin_names).encode(), 0o600)
         process = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
             [self.redis_server, conf], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
@@ -244,7 +269,8 @@ class RedisServers:
                                    shards=len(shards), replicas=len(shards[0]) - 1, passwords=spec["passwords"],
                                    tls=spec["tls"], configuration_hostname=configuration[0],
                                    configuration_address=configuration[1], name=key, hosts_files=(),
-                                   parameters=spec["parameters"], redis_server=self.redis_server)
+                                   parameters=spec["parameters"], redis_server=self.redis_server,
+                                   admin_names=self.admin_names)
             cluster.start()
             self._clusters[key] = (dict(spec), cluster)
             return
@@ -271,7 +297,8 @@ class RedisServers:
         self._clusters[key] = (dict(spec), cluster)
 
     def _reconfigure(self, key: str, old: dict, new: dict) -> None:
-        commands = [["CONFIG", "SET", name, value] for name, value in sorted(new["parameters"].items())
+        config = self.admin_names["CONFIG"]
+        commands = [[config, "SET", name, value] for name, value in sorted(new["parameters"].items())
                     if name in REDIS_CONF_PARAMETERS and old["parameters"].get(name) != value]
         if old["passwords"] != new["passwords"]:
             # The default user keeps working for the connection that makes the change.
@@ -285,7 +312,7 @@ class RedisServers:
             for client_type in ("normal", "pubsub"):
                 self._cli(new, new["passwords"], directory, ["CLIENT", "KILL", "TYPE", client_type], expect=None)
         _write(os.path.join(directory, "redis.conf"), render_config(
-            new, directory, self._tls_files(directory) if new["tls"] else None).encode(), 0o600)
+            new, directory, self._tls_files(directory) if new["tls"] else None, self.admin_names).encode(), 0o600)
 
     def dump(self, key: str, path: str) -> str | None:
         """SAVE the running server of `key` and copy its dump.rdb to `path`; None if it is not running."""
@@ -293,7 +320,7 @@ class RedisServers:
         if not current or current[1].poll() is not None:
             return None
         directory = os.path.join(self.directory, "redis", key)
-        self._cli(current[0], current[0]["passwords"], directory, ["SAVE"])
+        self._cli(current[0], current[0]["passwords"], directory, [self.admin_names["SAVE"]])
         source = os.path.join(directory, "dump.rdb")
         if os.path.abspath(source) != os.path.abspath(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)

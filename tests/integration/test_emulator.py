@@ -339,15 +339,17 @@ def test_parameter_group_settings_reach_redis(aws, emulator):
     group = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN, CacheParameterGroupName="queue")
     host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
     probes.statuses_until(aws, "available")
-    assert probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "volatile-lru"]
+    # CONFIG is a restricted command on ElastiCache: a client reads the policy from INFO, as BullMQ does.
+    client = probes.client(emulator, host)
+    assert client.info("memory")["maxmemory_policy"] == "volatile-lru"
     ec.modify_cache_parameter_group(CacheParameterGroupName="queue", ParameterNameValues=[
         {"ParameterName": "maxmemory-policy", "ParameterValue": "noeviction"}])
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy")[-1:] == ["noeviction"]:
+        if client.info("memory")["maxmemory_policy"] == "noeviction":
             break
         time.sleep(0.1)
-    assert probes.redis(emulator, host, "CONFIG", "GET", "maxmemory-policy") == ["maxmemory-policy", "noeviction"]
+    assert client.info("memory")["maxmemory_policy"] == "noeviction"
 
 
 # --- request log and faults --------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import redis
 from botocore.exceptions import ClientError
 
 from tests.emulator import probes
 from tests.emulator.probes import TOKEN
+from tests.emulator.redis_fixture import RESTRICTED_COMMANDS
 
 
 def _cluster(aws, cluster_id="solo", **overrides):
@@ -47,6 +49,18 @@ def test_cache_cluster_with_tls_and_auth_token(aws, emulator):
     host = cluster["CacheNodes"][0]["Endpoint"]["Address"]
     assert probes.ping(emulator, host, TOKEN) == "PONG"
     assert probes.ping(emulator, host) != "PONG"
+
+
+@pytest.mark.parametrize("command", RESTRICTED_COMMANDS)
+def test_no_client_may_run_a_restricted_command(aws, emulator, command):
+    """ElastiCache answers its restricted commands as unknown ones ("ERR unknown command 'config', ...")."""
+    probes.network(aws)
+    _cluster(aws, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    probes.statuses_until(aws, "available", "solo", cluster=True)
+    client = probes.client(emulator, probes.describe_cluster(aws, "solo")["CacheNodes"][0]["Endpoint"]["Address"])
+    with pytest.raises(redis.ResponseError, match=f"^unknown command '{command}'"):
+        client.execute_command(command)
+    assert client.ping()
 
 
 def test_modify_and_reboot_cache_cluster(aws, emulator):

@@ -13,13 +13,14 @@ import subprocess
 import time
 
 import pytest
+import redis
 from redis.crc import key_slot
 from redis.cluster import RedisCluster as ClusterClient
 
 from tests.emulator import hosts, probes
 from tests.emulator.redis_cluster import ClusterError, RedisCluster
 from tests.emulator.redis_cluster_layout import aws_slot_ranges, format_ranges
-from tests.emulator.redis_fixture import CertificateAuthority
+from tests.emulator.redis_fixture import RESTRICTED_COMMANDS, CertificateAuthority
 
 TOKEN = "Cluster-Secret-Token-4711"
 NEW_TOKEN = "Rotated-Secret-Token-0815"
@@ -89,6 +90,19 @@ def test_every_primary_answers_ping_over_tls_with_auth_only(bed, ca):
     for shard in cluster.slots():
         assert _cli(ca, shard["primary"], "PING") == "PONG"
         assert "NOAUTH" in _cli(ca, shard["primary"], "PING", token=None)
+
+
+@pytest.mark.parametrize("command", RESTRICTED_COMMANDS)
+def test_no_client_may_run_a_restricted_command_on_any_node(bed, ca, command):
+    """ElastiCache answers its restricted commands as unknown ones, on replicas as on primaries."""
+    cluster, _names = bed
+    for host in cluster.pids():
+        hosts.assert_mapped(host)
+        node = redis.Redis(host=host, port=6379, password=TOKEN, ssl=True, ssl_ca_certs=ca.cert_path, socket_timeout=5)
+        with pytest.raises(redis.ResponseError, match=f"^unknown command '{command}'"):
+            node.execute_command(command)
+        assert node.ping()
+        node.close()
 
 
 def test_redirections_name_hosts_that_resolve_only_through_the_hosts_file(bed, ca):

@@ -46,5 +46,6 @@ def test_queue_instances_use_noeviction_in_aws(aws, name):
 
 @pytest.mark.parametrize("host_name, path", [("app1", "/etc/funmagic/web.env"), ("app2", "/etc/funmagic/admin.env")])
 def test_the_running_queue_redis_reports_noeviction(hosts, host_name, path):
-    answer = checks.redis_cli(hosts[host_name], path, "REDIS_QUEUE_URL", True, "CONFIG GET maxmemory-policy")
-    assert answer.split() == ["maxmemory-policy", "noeviction"]
+    # INFO, not CONFIG GET: ElastiCache refuses CONFIG to clients, and so do the emulated endpoints.
+    answer = checks.redis_cli(hosts[host_name], path, "REDIS_QUEUE_URL", True, "INFO memory")
+    assert "maxmemory_policy:noeviction" in answer.split()

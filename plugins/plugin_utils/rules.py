@@ -4,9 +4,10 @@
 """The collection's input rules, in plain Python: every input checked at once, then resolved into the model.
 
 `check()` takes the inventory's variables (role defaults already under them), converts them by the roles' argument
-specs (plugin_utils/specs.py), applies each role's rules (ranges, windows, node types, names, tokens, file modes,
-production safety) and returns the model the roles work from: derived names, instance specs, alarm settings and each
-host's client settings, plus the resources derived from them (plugin_utils/derived.py). It never returns a secret:
+specs (plugin_utils/specs.py), applies each role's rules (ranges, windows, node types, names, tokens, production
+safety; those of the client and failover drill roles, which run on the application hosts, are in host_rules.py) and
+returns the model the roles work from: derived names, instance specs, alarm settings and each host's client
+settings, plus the resources derived from them (plugin_utils/derived.py). It never returns a secret:
 tokens are checked where they live (cache_auth_tokens) and only `auth: true` is kept. The rules ElastiCache itself
 enforces come from module_utils/validation.py, shared with the modules.
 """
@@ -23,6 +24,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
@@ -30,7 +32,6 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import removed as removed_errors
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import suggestion
 
-PURPOSES = ("main", "queue", "pubsub")
 # BullMQ refuses to run on an instance that may evict keys.
 PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
 # Default names, "<prefix>-<suffix>"; with the prefix funmagic they are the console runbook's names.
@@ -39,8 +40,6 @@ DEFAULT_NAMES = {
     "network_redis_security_group": "redis-sg",
     "network_subnet_group": "redis-subnet",
 }
-# Directories anyone may write to: an env file there could be swapped or read by another user.
-_SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
@@ -96,8 +95,8 @@ def check(variables, specs, roles, client_variables=None, removed=()):
                           % (prefix, prefix))
         model["destroy"] = {"skip_final_snapshot": bool(values.get("destroy_skip_final_snapshot"))}
     if "failover_drill" in roles:
-        model["failover_drill"] = _failover_drill(values, [spec["name"] for spec in model["instances"]],
-                                                  variables.get("_inventory") or {}, errors)
+        names = [spec["name"] for spec in model["instances"]]
+        model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)
     if "client" in roles:
         purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
@@ -105,7 +104,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         for host in sorted(client_variables or {}):
             host_errors = []
             host_values = converted(client_variables[host], specs, client_names, host_errors)
-            model["clients"][host] = _client(host_values, purposes, host_errors)
+            model["clients"][host] = host_rules.client(host_values, purposes, host_errors)
             errors.extend("host %s: %s" % (host, e) for e in host_errors)
     if errors:
         raise InputError(_unique(errors))
@@ -329,110 +328,4 @@ def _monitoring(variables, errors):
         "replication_lag_seconds": variables.get("monitoring_replication_lag_seconds"),
         "period": variables.get("monitoring_period"),
         "evaluation_periods": variables.get("monitoring_evaluation_periods"),
-    }
-
-
-def _failover_drill(variables, instance_names, inventory, errors):
-    """The drill's settings; the probe host is an inventory host, or the first host of an inventory group.
-
-    inventory: {"hosts": every host name, "groups": group name -> its hosts}.
-    """
-    instance = variables.get("failover_drill_instance")
-    if not instance:
-        errors.append("failover_drill_instance: is required; set it to the name of the instance to drill, one of %s "
-                      "(-e failover_drill_instance=NAME)" % ", ".join(instance_names))
-    elif instance not in instance_names:
-        errors.append("failover_drill_instance: %r is not in cache_instances%s; set it to the name of the instance to "
-                      "drill, one of %s" % (instance, suggestion(instance, instance_names), ", ".join(instance_names)))
-    pattern = variables.get("failover_drill_host") or ""
-    hosts = [pattern] if pattern in (inventory.get("hosts") or []) else (inventory.get("groups") or {}).get(pattern) or []
-    if not hosts:
-        errors.append("failover_drill_host: %r is neither a host nor a group with hosts in the inventory; set it to the "
-                      "application host that probes, or a group whose first host does" % pattern)
-    settings = dict((key, variables.get("failover_drill_" + key)) for key in (
-        "interval", "probe_seconds", "settle_seconds", "max_outage_seconds", "wait_delay"))
-    for key, value in sorted(settings.items()):
-        if value is not None and value <= 0:
-            errors.append("failover_drill_%s: must be greater than 0, got %r" % (key, value))
-    interval, probe, outage = settings["interval"], settings["probe_seconds"], settings["max_outage_seconds"]
-    if all(value is not None and value > 0 for value in (interval, probe, outage)) and not interval < outage < probe:
-        errors.append("failover_drill_max_outage_seconds: must be longer than failover_drill_interval (%s s: a shorter "
-                      "outage falls between two PINGs) and shorter than failover_drill_probe_seconds (%s s: the probe "
-                      "stops before a longer one ends), got %s" % (interval, probe, outage))
-    return dict(settings, instance=instance, probe_host=hosts[0] if hosts else None,
-                ca_file=variables.get("failover_drill_ca_file") or "")
-
-
-def file_mode(value, path):
-    """The mode as an int, or an error when it is not octal or lets "other" users in (the file holds a token)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        mode = value
-    else:
-        text = str(value)
-        if not re.match(r"^0?[0-7]{3,4}$", text):
-            return None, ["%s: %r is not an octal mode such as \"0640\"" % (path, value)]
-        mode = int(text, 8)
-    if mode & 0o007:
-        return None, ["%s: %s lets every user on the host read or change the AUTH token in the env file; "
-                      "use \"0640\" or \"0600\"" % (path, "0%o" % mode)]
-    return "0%o" % mode, []
-
-
-def _client(variables, purposes, errors):
-    """The host's client settings; purposes: instance name -> its purpose."""
-    instance_names = sorted(purposes)
-    mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode")
-    errors.extend(problems)
-    env_dir = variables.get("client_env_dir") or ""
-    if not env_dir.startswith("/"):
-        errors.append("client_env_dir: %r must be an absolute path" % env_dir)
-    workers, seen = [], set()
-    for index, worker in enumerate(variables.get("client_workers") or []):
-        if not isinstance(worker, dict) or not worker.get("name"):
-            continue  # reported by convert()
-        path = "client_workers[%d] (%s)" % (index, worker["name"])
-        if worker["name"] in seen:
-            errors.append("%s.name: %r is used twice" % (path, worker["name"]))
-        seen.add(worker["name"])
-        env_file = worker.get("env_file") or "%s/%s.env" % (env_dir.rstrip("/"), worker["name"])
-        if not env_file.startswith("/"):
-            errors.append("%s.env_file: %r must be an absolute path" % (path, env_file))
-        elif any(env_file.startswith(shared + "/") for shared in _SHARED_DIRS):
-            errors.append("%s.env_file: %r is in a directory every user can write to; the file holds the AUTH "
-                          "token: put it under client_env_dir" % (path, env_file))
-        worker_mode = mode
-        if worker.get("env_mode") is not None:
-            worker_mode, problems = file_mode(worker["env_mode"], "%s.env_mode" % path)
-            errors.extend(problems)
-        for purpose, name in sorted((worker.get("instances") or {}).items()):
-            if purpose not in PURPOSES:
-                errors.append("%s.instances: unknown purpose %r%s; known: %s"
-                              % (path, purpose, suggestion(purpose, PURPOSES), ", ".join(PURPOSES)))
-            elif name not in instance_names:
-                errors.append("%s.instances.%s: there is no instance named %r%s"
-                              % (path, purpose, name, suggestion(name, instance_names)))
-        for purpose in PURPOSES:
-            if not (worker.get("instances") or {}).get(purpose) and purpose not in purposes.values() \
-                    and "main" not in purposes.values():
-                errors.append("%s.instances.%s: no instance has purpose %s, nor main to fall back on; map one "
-                              "(instances: {%s: NAME}) or add an instance with purpose main"
-                              % (path, purpose, purpose, purpose))
-        workers.append(dict(worker, env_file=env_file, env_mode=worker_mode, service=worker.get("service") or "",
-                            queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
-    if not workers and not any("client_workers" in e for e in errors):
-        errors.append("client_workers: define at least one worker (name, queue_prefix)")
-    if (variables.get("client_env_backups") or 0) < 0:
-        errors.append("client_env_backups: must be 0 or more, got %r" % variables["client_env_backups"])
-    if (variables.get("client_ping_timeout") or 0) <= 0:
-        errors.append("client_ping_timeout: must be greater than 0")
-    return {
-        "workers": workers,
-        "env_dir": env_dir,
-        "owner": variables.get("client_env_owner"),
-        "group": variables.get("client_env_group"),
-        "mode": mode,
-        "ca_bundle": variables.get("client_ca_bundle") or "",
-        "verify": bool(variables.get("client_verify")),
-        "ping_timeout": variables.get("client_ping_timeout"),
-        "require_hosts_entries": bool(variables.get("client_require_hosts_entries")),
     }

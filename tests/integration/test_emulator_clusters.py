@@ -159,9 +159,9 @@ def test_primary_cluster_id_turns_a_cluster_into_a_group_with_its_data(aws, emul
     probes.statuses_until(aws, "available", "solo", cluster=True)
     node = probes.describe_cluster(aws, "solo")["CacheNodes"][0]["Endpoint"]["Address"]
     probes.redis(emulator, node, "SET", "written-before", "kept")
-    group = aws.elasticache.create_replication_group(
+    group = aws.elasticache.create_replication_group(  # the cluster's node type wins over the request's
         ReplicationGroupId="grown", ReplicationGroupDescription="from solo", PrimaryClusterId="solo",
-        NumCacheClusters=2)["ReplicationGroup"]
+        NumCacheClusters=2, CacheNodeType="cache.m6g.large")["ReplicationGroup"]
     assert group["MemberClusters"] == ["solo", "grown-002"]
     probes.statuses_until(aws, "available", "grown")
     group = probes.describe(aws, "grown")

@@ -10,6 +10,11 @@ from .common import error, page, request_tags, version_tuple
 from .model import Group
 
 
+# What a group made around a cache cluster (PrimaryClusterId) takes from the cluster, whatever the request says.
+FROM_PRIMARY_CLUSTER = ("CacheNodeType", "Engine", "EngineVersion", "CacheParameterGroupName", "CacheSubnetGroupName",
+                        "SecurityGroupIds", "TransitEncryptionEnabled", "TransitEncryptionMode",
+                        "AtRestEncryptionEnabled", "Port")
+
 class ReplicationGroups:
     """The op_* handlers of replication groups."""
 
@@ -49,7 +54,10 @@ class ReplicationGroups:
         primary = None
         if "PrimaryClusterId" in p:
             primary, inherited = self._cluster_settings(region, p["PrimaryClusterId"])
-            p = {**inherited, **p}
+            # "The settings of the cluster (parameter group, security group, node type, engine version, etc.) will be
+            # applied to all nodes" (User Guide, creating a replication group from an existing cluster): they win over
+            # the request; windows and retention may come from the request.
+            p = {**inherited, **p, **{k: v for k, v in inherited.items() if k in FROM_PRIMARY_CLUSTER}}
         cluster_mode = p.get("ClusterMode") == "enabled" or p.get("NumNodeGroups", 1) > 1
         if p.get("ClusterMode") == "compatible":
             raise rules.invalid("ClusterMode compatible is only valid when modifying a replication group.")

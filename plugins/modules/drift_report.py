@@ -17,7 +17,7 @@ description:
     diff mode (playbooks/drift.yml does this), and makes one row per difference between the inventory and
     AWS, with the resource, the field, what the inventory says and what AWS has. Secrets are masked.
   - Also the env files of the application hosts, as the client role's C(drift) entry point compared them with
-    M(funmagic.elasticache.env_file_drift): one row per variable that differs, with the host, the file, what the
+    M(funmagic.elasticache.env_file_drift); one row per variable that differs, with the host, the file, what the
     inventory says and what the file holds, tokens masked.
   - Security group rules are compared as M(funmagic.elasticache.security_group) spells them on both sides of its
     diff, one text per protocol, ports and source.

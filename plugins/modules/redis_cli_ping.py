@@ -72,7 +72,7 @@ answers:
       description: C(noauth), C(auth), C(noperm) or C(protocol) when there was no PONG, else null.
       type: str
     message:
-      description: C(<name>: PONG (redis-cli)), or what went wrong and what to check.
+      description: "C(<name>: PONG (redis-cli)), or what went wrong and what to check."
       type: str
 """
 

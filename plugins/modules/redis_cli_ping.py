@@ -37,7 +37,7 @@ options:
     description: Instance name to its AUTH token; an instance without one is PINGed without a token.
     type: dict
     default: {}
-  next_token_names:
+  rotating:
     description:
       - The instances whose token comes from C(cache_auth_tokens_next) (during a rotation), so that a message names
         the variable to check.
@@ -96,7 +96,7 @@ def main():
             cli=dict(type="str", default="redis-cli"),
             connections=dict(type="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),
-            next_token_names=dict(type="list", elements="str", default=[]),
+            rotating=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -104,7 +104,7 @@ def main():
     answers = []
     for name in [] if module.check_mode else sorted(params["connections"]):
         stdout, stderr = ping(module, params["connections"][name], params["tokens"].get(name))
-        variable = "cache_auth_tokens_next" if name in params["next_token_names"] else "cache_auth_tokens"
+        variable = "cache_auth_tokens_next" if name in params["rotating"] else "cache_auth_tokens"
         pong, cause, message = cli_answer(name, stdout, stderr, variable)
         answers.append({"name": name, "pong": pong, "cause": cause, "message": message})
     failures = [a["message"] for a in answers if not a["pong"]]

@@ -138,4 +138,3 @@ def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, p
     if password:
         lines += ["masteruser default", f"masterauth {password}"]
     return lines
-

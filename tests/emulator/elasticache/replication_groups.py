@@ -15,6 +15,7 @@ FROM_PRIMARY_CLUSTER = ("CacheNodeType", "Engine", "EngineVersion", "CacheParame
                         "SecurityGroupIds", "TransitEncryptionEnabled", "TransitEncryptionMode",
                         "AtRestEncryptionEnabled", "Port")
 
+
 class ReplicationGroups:
     """The op_* handlers of replication groups."""
 

@@ -28,8 +28,8 @@ def run(answers, **args):
 
 def test_every_instance_is_pinged_with_its_token_in_the_environment_only():
     failed, result, calls = run({"m.example": "PONG\n", "q.example": "PONG\n"}, tokens={"main": TOKEN})
-    assert not failed and [a["message"] for a in result["answers"]] == ["main: PONG (redis-cli)",
-                                                                       "queue: PONG (redis-cli)"]
+    messages = [a["message"] for a in result["answers"]]
+    assert not failed and messages == ["main: PONG (redis-cli)", "queue: PONG (redis-cli)"]
     assert calls == [(["redis-cli", "-h", "m.example", "-p", "6379", "--tls", "PING"], {"REDISCLI_AUTH": TOKEN}),
                      (["redis-cli", "-h", "q.example", "-p", "6380", "-c", "PING"], None)]
     assert TOKEN not in str(result)
@@ -37,7 +37,7 @@ def test_every_instance_is_pinged_with_its_token_in_the_environment_only():
 
 def test_every_failure_is_named_at_once_with_the_variable_to_check():
     failed, result, _calls = run({"m.example": "NOAUTH Authentication required.\n", "q.example": "PONG\n"},
-                                 next_token_names=["main"])
+                                 rotating=["main"])
     assert failed
     assert result["msg"] == ("main: redis-cli got no PONG (noauth): no token was sent and the server requires one "
                              "(NOAUTH Authentication required.). Pass the AUTH token: set cache_auth_tokens_next.main.")

@@ -13,7 +13,7 @@ short_description: Keep the newest backups that Ansible's backup option made of 
 version_added: 0.2.0
 description:
   - Runs on the host that holds the files, with Python's standard library only.
-  - A module run with C(backup=true) (M(ansible.builtin.copy), M(ansible.builtin.template), ...) leaves the file it
+  - A module run with C(backup=true) (C(ansible.builtin.copy), C(ansible.builtin.template), ...) leaves the file it
     replaced beside it, as C(<file>.<pid>.<YYYY-MM-DD@HH:MM:SS>~). For each file of I(paths), this keeps the newest
     I(keep) of those backups and removes the older ones. Other files are never touched.
   - An env file's backups hold the tokens it held before; the client role keeps C(client_env_backups) of them, and

@@ -27,6 +27,7 @@ ARTEFACTS = [
     "tests/.pytest_cache/README.md",
     "plugins/modules/__pycache__/replication_group.cpython-311.pyc",
     "tests/output/junit/sanity.xml",
+    "tests/node/node_modules/bullmq/package.json",
     "molecule/default/molecule.yml",
     "molecule/.state/instance_config.yml",
     "docs/_build/html/index.html",

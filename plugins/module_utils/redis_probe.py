@@ -28,7 +28,12 @@ HINTS = {
                   "transit encryption off. Use redis:// for a plain endpoint.",
     "tls_required": "the server closed the connection without answering: it probably requires TLS. Use rediss://.",
     "auth": "the server refused authentication: {detail}. Check the AUTH token (and user).",
+    "auth_user": "the server refused user {user} with this password: {detail}. The user does not exist in the "
+                 "replication group's user group, is off, or the password is not one of its passwords.",
     "noauth": "the server requires authentication: {detail}. Pass the AUTH token.",
+    "noauth_user": "the server requires authentication: {detail}. Pass user {user}'s password.",
+    "noperm": "user {user} has no permission to run PING: {detail}. Check the user's access string in the "
+              "replication group's user group.",
     "protocol": "unexpected answer from {host}:{port}: {detail}.",
     "cluster": "the cluster behind {host}:{port} is not healthy: {detail}. Check the shards in the console "
                "(a failover or resharding may be under way).",
@@ -36,15 +41,27 @@ HINTS = {
 CLUSTER_SLOTS = 16384
 
 
+# The error codes of Redis's refusals, which ProbeError.error names: a user or password refused (WRONGPASS), no
+# credentials sent where they are needed (NOAUTH), a user that may not run the command or reach the key (NOPERM).
+REFUSALS = ("WRONGPASS", "NOAUTH", "NOPERM")
+
+
 class ProbeError(Exception):
-    def __init__(self, cause, hint):
+    def __init__(self, cause, hint, error=None):
         super(ProbeError, self).__init__(hint)
         self.cause = cause
         self.hint = hint
+        self.error = error
+
+
+def _refusal(answer):
+    """WRONGPASS, NOAUTH or NOPERM when an error reply starts with it, else None."""
+    code = answer.lstrip("-").split(" ", 1)[0]
+    return code if code in REFUSALS else None
 
 
 def _fail(cause, values, key=None, detail=""):
-    raise ProbeError(cause, HINTS[key or cause].format(detail=detail, **values))
+    raise ProbeError(cause, HINTS[key or cause].format(detail=detail, **values), _refusal(detail))
 
 
 def _command(*args):
@@ -118,7 +135,7 @@ class Connection:
                  resolver=socket.getaddrinfo):
         self.host, self.port, self.tls, self.ca_file = host, port, tls, ca_file
         self.user, self.password, self.timeout, self.resolver = user, password, timeout, resolver
-        self.values = {"host": host, "port": port, "timeout": timeout}
+        self.values = {"host": host, "port": port, "timeout": timeout, "user": user or "default"}
         self.sock = self.stream = None
         self.answered = False  # whether this connection has answered: a later drop is no sign of a TLS port
         self.peer = {"tls_version": None, "peer_subject": None, "peer_not_after": None}
@@ -141,19 +158,24 @@ class Connection:
 
     def command(self, *args):
         """Send a command (connecting first if needed) and return its reply; an error reply is a ProbeError."""
+        answer = self.reply(*args)
+        if isinstance(answer, RedisError):
+            self.close()
+            _fail("protocol", self.values, detail="%s answered %s" % (" ".join(args[:2]), answer[:200]))
+        return answer
+
+    def reply(self, *args):
+        """Send a command (connecting first if needed) and return its reply, an error reply as a RedisError."""
         try:
             if self.sock is None:
                 self._connect()
             try:
                 self.sock.sendall(_command(*args))
-                answer = _read_reply(self.stream)
+                return _read_reply(self.stream)
             except socket.timeout:
                 _fail("timeout", self.values)
             except (EOFError, ConnectionError, OSError, ValueError):
                 _fail("protocol", self.values, detail="no complete answer to %s" % " ".join(args[:2]))
-            if isinstance(answer, RedisError):
-                _fail("protocol", self.values, detail="%s answered %s" % (" ".join(args[:2]), answer[:200]))
-            return answer
         except ProbeError:
             self.close()
             raise
@@ -205,10 +227,14 @@ class Connection:
             if not self.tls and not self.answered:
                 _fail("tls", values, "tls_required")
             _fail("protocol", values, detail="the connection was closed")
+        # NOAUTH stays cause auth (no credentials is an authentication failure); ProbeError.error tells it apart.
+        named = self.user and self.user != "default"
         if answer.startswith("-NOAUTH"):
-            _fail("auth", values, "noauth", detail=answer.lstrip("-"))
+            _fail("auth", values, "noauth_user" if named else "noauth", detail=answer.lstrip("-"))
         if answer.startswith(("-WRONGPASS", "-ERR invalid password")) or (expected == "+OK" and answer != "+OK"):
-            _fail("auth", values, detail=answer.lstrip("-"))
+            _fail("auth", values, "auth_user" if named else "auth", detail=answer.lstrip("-"))
+        if answer.startswith("-NOPERM"):
+            _fail("noperm", values, detail=answer.lstrip("-"))
         if answer != expected:
             _fail("protocol", values, detail=answer[:200])
         self.answered = True
@@ -254,6 +280,26 @@ def probe_series(ping_once, duration, interval, stop_file=None, clock=time.monot
         outages.append(dict(outage, seconds=round(end - since, 3), ended=False))
     return {"pings": attempts, "pings_failed": failed, "seconds": round(end - start, 3), "outages": outages,
             "longest_outage_seconds": max([o["seconds"] for o in outages] or [0.0]), "pong_at_end": pong}
+
+
+def refused(host, key, port=6379, tls=True, ca_file=None, user=None, password=None, timeout=5.0,
+            resolver=socket.getaddrinfo):
+    """Whether Redis refuses this user the key: sends `EXISTS key` (a read that returns no value, whatever the key
+    holds) and returns (True, the NOPERM answer) when Redis answers NOPERM, else (False, what it answered).
+
+    Authentication and connection failures raise ProbeError, as for ping(). In cluster mode, Redis checks the ACL
+    before it redirects, so a MOVED or ASK answer means the key is allowed.
+    """
+    connection = Connection(host, port, tls, ca_file, user, password, timeout, resolver)
+    try:
+        answer = connection.reply("EXISTS", key)
+    finally:
+        connection.close()
+    if isinstance(answer, RedisError):
+        if answer.startswith("NOPERM"):
+            return True, str(answer)
+        return False, "an error that is not NOPERM: %s" % answer[:200]
+    return False, "EXISTS answered %s" % answer
 
 
 def _pairs(flat):
@@ -305,28 +351,58 @@ def cluster_ping(host, port=6379, tls=True, ca_file=None, user=None, password=No
 # What redis-cli's answer to PING means. redis-cli exits 0 whatever the answer; it prints the reply to PING on stdout
 # (NOAUTH, NOPERM) and a refused AUTH (REDISCLI_AUTH) on stderr (WRONGPASS).
 CLI_HINTS = {
-    "auth": "a token was sent and the server refused it ({detail}). Check the AUTH token (and user): {variable}.{name} "
+    "auth": "a token was sent and the server refused it ({detail}). Check the AUTH token (and user): {where} "
             "must be a token the replication group accepts.",
-    "noauth": "no token was sent and the server requires one ({detail}). Pass the AUTH token: set {variable}.{name}.",
+    "noauth": "no token was sent and the server requires one ({detail}). Pass the AUTH token: set {where}.",
     "noperm": "the user has no permission to run PING ({detail}). Check the user's access string in the replication "
               "group's user group.",
     "protocol": "unexpected answer: {detail}",
 }
+# The same for an ACL user (access: rbac), whose password is in {where} (cache_user_passwords.INSTANCE.WORKER).
+CLI_USER_HINTS = dict(CLI_HINTS, **{
+    "auth": "user {user}'s password was sent and the server refused it ({detail}): the user is not in the replication "
+            "group's user group, is off, or {where} is not one of its passwords.",
+    "noauth": "no password was sent for user {user} and the server requires one ({detail}). Set {where}.",
+    "noperm": "user {user} has no permission to run PING ({detail}). Check its access string (the worker's "
+              "access_strings) in the replication group's user group.",
+})
 
 
-def cli_answer(name, stdout, stderr, variable="cache_auth_tokens"):
-    """(pong, cause, message) of redis-cli's answer to PING for instance `name`; `variable` holds its token."""
+def cli_answer(name, stdout, stderr, variable="cache_auth_tokens", user=None, where=None):
+    """(pong, cause, message) of redis-cli's answer to PING for instance `name`.
+
+    variable: the map that holds the instance's token; where: the full name of the variable that holds the secret
+    (by default variable.name). user: the ACL user redis-cli authenticated as (--user), None for the token.
+    """
     stdout, stderr = (stdout or "").strip(), (stderr or "").strip()
+    label = "%s as %s" % (name, user) if user else name
     if stdout == "PONG":
-        return True, None, "%s: PONG (redis-cli)" % name
-    refused = re.search(r"(WRONGPASS|ERR invalid password).*", stderr)  # after "AUTH failed: "
-    if refused:
-        cause, detail = "auth", refused.group(0)
+        return True, None, "%s: PONG (redis-cli)" % label
+    refused_auth = re.search(r"(WRONGPASS|ERR invalid password).*", stderr)  # after "AUTH failed: "
+    if refused_auth:
+        cause, detail = "auth", refused_auth.group(0)
     elif stdout.startswith("NOAUTH"):
         cause, detail = "noauth", stdout
     elif stdout.startswith("NOPERM"):
         cause, detail = "noperm", stdout
     else:
         cause, detail = "protocol", " ".join((stdout + " " + stderr).split()) or "nothing"
-    hint = CLI_HINTS[cause].format(detail=detail, variable=variable, name=name)
-    return False, cause, "%s: redis-cli got no PONG (%s): %s" % (name, cause, hint)
+    hint = (CLI_USER_HINTS if user else CLI_HINTS)[cause].format(detail=detail, where=where or "%s.%s" % (
+        variable, name), user=user)
+    return False, cause, "%s: redis-cli got no PONG (%s): %s" % (label, cause, hint)
+
+
+def cli_refusal(name, user, key, stdout, stderr):
+    """(refused, message) of redis-cli's answer to `EXISTS key` as `user` on instance `name`: refused only when Redis
+    answered NOPERM (the user may not reach that key, another worker's)."""
+    stdout, stderr = (stdout or "").strip(), (stderr or "").strip()
+    label = "%s as %s" % (name, user)
+    if stdout.startswith("NOPERM"):
+        return True, "%s: refused on %s, another worker's key (%s)" % (label, key, stdout)
+    if re.match(r"^-?\d+$", stdout):
+        return False, ("%s: can reach %s, another worker's key (EXISTS answered %s instead of NOPERM): the user's "
+                       "access string lets it reach another worker's keys. Check the worker's key_patterns and "
+                       "access_strings." % (label, key, stdout))
+    answer = " ".join((stdout + " " + stderr).split()) or "nothing"
+    return False, "%s: could not prove a refusal on %s, another worker's key: EXISTS answered %s, not NOPERM" % (
+        label, key, answer)

@@ -65,25 +65,44 @@ def _pick(instances, worker, purpose):
     raise ValueError("no instance with purpose main to fall back on for %s" % purpose)
 
 
-def redis_env(instances, worker=None, tokens=None):
+def _credentials(name, facts, worker, tokens, passwords):
+    """(user, secret) of a worker's URL to an instance: its own user and password (access: rbac), else the token."""
+    if facts.get("access", "token") != "rbac":
+        return None, tokens.get(name) or None
+    worker_name = worker.get("name")
+    if not worker_name:
+        raise ValueError("instance %s has access rbac: the worker needs a name, its user's" % name)
+    password = (passwords.get(name) or {}).get(worker_name)
+    if not password:
+        raise ValueError("cache_user_passwords.%s.%s is not set: instance %s has access rbac, and worker %s connects "
+                         "to it as its own user" % (name, worker_name, name, worker_name))
+    return (worker.get("users") or {}).get(name) or worker_name, password
+
+
+def redis_env(instances, worker=None, tokens=None, passwords=None):
     """The KEY=value lines of a worker's env file.
 
     instances: name -> {"purpose": main|queue|pubsub, "endpoint": host, "port": 6379, "tls": bool, "cluster": bool,
-                        "order": the instance's place in cache_instances}
-    worker: {"name": ..., "queue_prefix": "", "instances": {"main": name, "queue": name, "pubsub": name}}
+                        "order": the instance's place in cache_instances, "access": token|rbac}
+    worker: {"name": ..., "queue_prefix": "", "instances": {"main": name, "queue": name, "pubsub": name},
+             "users": {instance: user name} (access rbac; the worker's name when absent)}
     tokens: name -> AUTH token (cache_auth_tokens); an instance without one gets a URL without credentials.
+    passwords: name -> worker name -> password (cache_user_passwords): an instance with access rbac gets
+               rediss://USER:PASSWORD@host:port, the worker's own user; a missing password is a ValueError naming
+               cache_user_passwords.INSTANCE.WORKER.
     A purpose the worker does not map uses the first instance of that purpose (by order, then name), else the main one.
     An instance in cluster mode adds REDIS_CLUSTER (or REDIS_QUEUE_CLUSTER, REDIS_PUBSUB_CLUSTER)=true, and a
     cluster queue instance gets QUEUE_PREFIX in a hash tag ({prefix}, {bull} by default), so that all keys of a
     BullMQ queue land in one slot.
     """
-    worker, tokens = worker or {}, tokens or {}
+    worker, tokens, passwords = worker or {}, tokens or {}, passwords or {}
     if not instances:
         raise ValueError("redis_env needs at least one instance")
     lines, chosen = [], {}
     for purpose in PURPOSES:
         name, facts = chosen[purpose] = _pick(instances, worker, purpose)
-        url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), token=tokens.get(name) or None)
+        user, secret = _credentials(name, facts, worker, tokens, passwords)
+        url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), user=user, token=secret)
         lines.append("%s=%s" % (ENV_NAMES[purpose], url))
     lines.extend("%s=true" % CLUSTER_NAMES[p] for p in PURPOSES if chosen[p][1].get("cluster"))
     lines.append("REDIS_TLS=%s" % ("true" if chosen["main"][1].get("tls") else "false"))
@@ -113,8 +132,9 @@ def _shown(value):
 def env_differences(expected, actual):
     """[(variable, as the inventory wants it, as the file has it)] for every variable that differs, secrets masked.
 
-    A URL whose only difference is its token shows as the same masked URL on both sides, marked so; a missing file
-    (actual None) differs in every variable.
+    A URL whose only difference is its secret shows as the same masked URL on both sides, marked "(another token)"
+    for the default user's token, "(another password)" for an ACL user's; a missing file (actual None) differs in
+    every variable.
     """
     wanted, found = _variables(expected), _variables(actual)
     rows = []
@@ -123,6 +143,6 @@ def env_differences(expected, actual):
             continue
         inventory, host = _shown(wanted.get(name)), _shown(found.get(name))
         if inventory == host:
-            host += " (another token)"
+            host += " (another token)" if "://default:" in host else " (another password)"
         rows.append((name, inventory, host))
     return rows

@@ -115,9 +115,17 @@ def current_state(group, cluster):
         "at_rest_encryption": bool(group.get("AtRestEncryptionEnabled")),
         "kms_key_id": group.get("KmsKeyId"),
         "auth_token_enabled": bool(group.get("AuthTokenEnabled")),
+        "user_group_ids": user_group_ids(group),
         "port": (node_groups[0].get("PrimaryEndpoint") or group.get("ConfigurationEndpoint") or {}).get("Port"),
         "log_delivery_configurations": log_delivery_options(group.get("LogDeliveryConfigurations")),
     }
+
+
+def user_group_ids(group):
+    """The user groups of a group once its pending changes apply (PendingModifiedValues.UserGroups), sorted."""
+    pending = (group.get("PendingModifiedValues") or {}).get("UserGroups") or {}
+    ids = set(group.get("UserGroupIds") or []) | set(pending.get("UserGroupIdsToAdd") or [])
+    return sorted(ids - set(pending.get("UserGroupIdsToRemove") or []))
 
 
 def _same(option, wanted, current):
@@ -172,6 +180,8 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
         before["auth_token"], after["auth_token"] = "(unchanged)" if current["auth_token_enabled"] else None, \
             "(new token, %s)" % modify["AuthTokenUpdateStrategy"].lower()
 
+    _user_groups(desired.get("user_group_ids"), current, auth_token, modify, before, after)
+
     log_delivery = []
     if desired.get("log_delivery_configurations") is not None:
         wanted = log_delivery_options(desired["log_delivery_configurations"])
@@ -206,6 +216,24 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
         "before": before,
         "after": after,
     }
+
+
+def _user_groups(wanted, current, auth_token, modify, before, after):
+    """UserGroupIdsToAdd / UserGroupIdsToRemove. A group that has an AUTH token and gets its first user group moves
+    from AUTH to RBAC in the same call, as AWS documents the migration (AuthTokenUpdateStrategy DELETE): clients that
+    send the token keep working as the user group's default user, if that user has the token as its password."""
+    if wanted is None or sorted(wanted) == current["user_group_ids"]:
+        return
+    add = sorted(set(wanted) - set(current["user_group_ids"]))
+    remove = sorted(set(current["user_group_ids"]) - set(wanted))
+    if add:
+        modify["UserGroupIdsToAdd"] = add
+    if remove:
+        modify["UserGroupIdsToRemove"] = remove
+    before["user_group_ids"], after["user_group_ids"] = current["user_group_ids"], sorted(wanted)
+    if add and not current["user_group_ids"] and current["auth_token_enabled"] and auth_token is None:
+        modify["AuthTokenUpdateStrategy"] = "DELETE"
+        before["auth_token_enabled"], after["auth_token_enabled"] = True, False
 
 
 def shard_change(node_group_ids, count):
@@ -247,6 +275,8 @@ def create_parameters(desired, auth_token=None):
             params[parameter] = desired[option]
     if auth_token:
         params["AuthToken"] = auth_token
+    if desired.get("user_group_ids"):
+        params["UserGroupIds"] = list(desired["user_group_ids"])
     for option, parameter in CREATE_ONLY:
         if desired.get(option):
             params[parameter] = desired[option]

@@ -13,7 +13,7 @@ short_description: Turn the provisioning roles' check-mode results into a drift 
 version_added: 0.2.0
 description:
   - Runs on the controller (an action plugin); makes no AWS call.
-  - Reads the results the network, cache and monitoring roles publish when they run with check mode and
+  - Reads the results the network, access, cache and monitoring roles publish when they run with check mode and
     diff mode (playbooks/drift.yml does this), and makes one row per difference between the inventory and
     AWS, with the resource, the field, what the inventory says and what AWS has. Secrets are masked.
   - Also the env files of the application hosts, as the client role's C(drift) entry point compared them with
@@ -28,8 +28,9 @@ author:
 options:
   results:
     description:
-      - The registered results, by kind. Kinds are C(security_group), C(subnet_group), C(parameter_groups)
-        (a loop), C(replication_groups) (a loop), C(log_groups) (M(funmagic.elasticache.log_groups)), C(alarms)
+      - The registered results, by kind. Kinds are C(security_group), C(subnet_group), C(kms_key)
+        (C(amazon.aws.kms_key)), C(users) (M(funmagic.elasticache.users)), C(user_groups)
+        (M(funmagic.elasticache.user_groups)), C(parameter_groups) (a loop), C(replication_groups) (a loop), C(log_groups) (M(funmagic.elasticache.log_groups)), C(alarms)
         (M(funmagic.elasticache.metric_alarms)) and C(env_files) (C(results), one C(client_results) per host, as
         the client role publishes it).
     type: dict

@@ -14,7 +14,7 @@ version_added: 0.2.0
 description:
   - Read-only. For each worker, reads its env file on the host and compares it, variable by variable, with the text
     the client role writes (the same C(redis_env) text). Returns one difference per variable that differs, with the
-    tokens in URLs masked on both sides.
+    tokens and passwords in URLs masked on both sides.
   - The drift report (C(playbooks/drift.yml)) runs it on every application host through the client role's C(drift)
     entry point.
 author:
@@ -35,6 +35,14 @@ options:
     description: Instance name to its AUTH token (C(cache_auth_tokens)); the URLs are built with them and never shown.
     type: dict
     default: {}
+  passwords:
+    description:
+      - Instance name to worker name to the password of that worker's user (C(cache_user_passwords)), for the
+        instances with C(access=rbac); the URLs are built with them and never shown.
+      - A worker without a password on such an instance fails the task, naming the variable to set.
+    type: dict
+    default: {}
+    version_added: 0.3.0
 notes:
   - Supports check mode; it never changes anything.
 """
@@ -45,11 +53,15 @@ EXAMPLES = r"""
     connections: "{{ inputs.model.connections }}"
     workers: "{{ inputs.model.clients[inventory_hostname].workers }}"
     tokens: "{{ cache_auth_tokens }}"
+    passwords: "{{ cache_user_passwords }}"
 """
 
 RETURN = r"""
 differences:
-  description: One per variable that differs; URLs are shown with the token masked.
+  description:
+    - One per variable that differs; URLs are shown with the token or password masked. A URL that differs only in
+      its secret shows the same masked URL on both sides, the host's marked C((another token)) or
+      C((another password)).
   returned: always
   type: list
   elements: dict
@@ -74,7 +86,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url imp
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_env
 
 
-def differences(connections, workers, tokens):
+def differences(connections, workers, tokens, passwords=None):
     found = []
     for worker in workers:
         path = worker["env_file"]
@@ -84,8 +96,9 @@ def differences(connections, workers, tokens):
         except FileNotFoundError:
             found.append({"path": path, "variable": "(file)", "inventory": "present", "host": "(absent)"})
             continue
+        expected = redis_env(connections, worker, tokens, passwords)
         found.extend({"path": path, "variable": name, "inventory": inventory, "host": host}
-                     for name, inventory, host in env_differences(redis_env(connections, worker, tokens), actual))
+                     for name, inventory, host in env_differences(expected, actual))
     return found
 
 
@@ -95,14 +108,18 @@ def main():
             connections=dict(type="dict", required=True),
             workers=dict(type="list", elements="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),
+            passwords=dict(type="dict", default={}, no_log=True),
         ),
         supports_check_mode=True,
     )
     params = module.params
     try:
-        found = differences(params["connections"], params["workers"], params["tokens"])
+        found = differences(params["connections"], params["workers"], params["tokens"], params["passwords"])
     except OSError as e:
         module.fail_json(msg="Could not read an env file: %s" % e)
+    except ValueError as e:
+        # redis_env's messages name the variable to set, never a value.
+        module.fail_json(msg="Could not build the env files' text: %s" % e)
     module.exit_json(changed=False, differences=found)
 
 

@@ -159,6 +159,10 @@ model:
           description: The log deliveries to CloudWatch Logs, one per log type that is on.
           type: list
           elements: dict
+        user_group_ids:
+          description: C([<replication group id>]), its user group, with C(access=rbac); null (unmanaged) with C(token).
+          type: list
+          elements: str
         auth_strategy:
           description: C(rotate) for a group that exists without a token while the inventory has one.
           returned: with I(describe), the cache role checked, and such a group
@@ -190,6 +194,10 @@ model:
           description: The cache clusters of C(primary_cluster_id).
           type: list
           elements: str
+        kms_key_ids:
+          description: The KMS key of C(cache_kms_key), when it is an ARN (it must exist and be enabled).
+          type: list
+          elements: str
     cache:
       description: The cache role's settings for every instance.
       returned: always
@@ -213,6 +221,11 @@ model:
         log_retention_days:
           description: The retention of the log groups, days.
           type: int
+        kms_key:
+          description:
+            - C(cache_kms_key) resolved, a dict with C(mode) (C(none), C(create) or C(arn)), C(arn) (the given key's,
+              else null) and C(alias) (C(alias/<prefix>-elasticache), of the key the collection makes with C(create)).
+          type: dict
     parameter_groups:
       description: Every instance's parameter group, for M(funmagic.elasticache.parameter_group)'s I(parameter_groups).
       returned: always
@@ -332,6 +345,13 @@ model:
         skip_final_snapshot:
           description: C(destroy_skip_final_snapshot).
           type: bool
+        user_groups:
+          description: The user groups of the instances with C(access=rbac), as C({user_group_id}).
+          type: list
+          elements: dict
+        user_purge:
+          description: The pattern of their users' ids (empty when there is none).
+          type: str
     failover_drill:
       description: The failover drill's settings, checked.
       returned: when I(roles) has failover_drill
@@ -361,13 +381,85 @@ model:
         ca_file:
           description: C(failover_drill_ca_file); empty for the probe host's trust store.
           type: str
+    users:
+      description:
+        - The ElastiCache users of the instances with C(access=rbac) (no password), for M(funmagic.elasticache.users),
+          one per worker of every host's C(client_workers) and instance it uses, and each user group's C(default) user.
+      returned: when I(roles) has client
+      type: list
+      elements: dict
+      contains:
+        user_id:
+          description: C(<replication group id>-<worker>), or C(<replication group id>-default).
+          type: str
+        user_name:
+          description: The worker's name, or C(default).
+          type: str
+        engine:
+          description: The instance's engine.
+          type: str
+        access_string:
+          description:
+            - What the user may do, derived from what the worker does there (or the worker's C(access_strings)).
+            - The C(default) user's is C(off -@all), or full access while the instance still has an AUTH token
+              (its password is then the token, so clients that send it keep working during the move to RBAC).
+          type: str
+        instance:
+          description: The instance name.
+          type: str
+        worker:
+          description: The worker's name; null for the default user.
+          type: str
+        user_group_id:
+          description: The user group the user belongs to.
+          type: str
+        key_patterns:
+          description: The key patterns the user reaches.
+          type: list
+          elements: str
+        channels:
+          description: The pub/sub channel patterns the user reaches.
+          type: list
+          elements: str
+        default:
+          description: Whether this is the user group's C(default) user.
+          type: bool
+        no_password:
+          description: Whether the user has no password (the default user when it is off).
+          type: bool
+    user_purge:
+      description: The pattern of the ids of the managed user groups' users, to delete those whose worker is gone.
+      returned: when I(roles) has client
+      type: str
+    user_groups:
+      description: One user group per instance with C(access=rbac), for M(funmagic.elasticache.user_groups).
+      returned: when I(roles) has client
+      type: list
+      elements: dict
+      contains:
+        user_group_id:
+          description: The instance's replication group id.
+          type: str
+        engine:
+          description: The instance's engine.
+          type: str
+        instance:
+          description: The instance name.
+          type: str
+        user_ids:
+          description: Its users, the C(default) one included.
+          type: list
+          elements: str
     clients:
       description: Application host name to its client settings; each value has the keys below.
       returned: when I(roles) has client
       type: dict
       contains:
         workers:
-          description: The workers, each with its env file, mode, service, queue prefix and instances by purpose.
+          description:
+            - The workers, each with its env file, mode, service, queue prefix and instances by purpose.
+            - With RBAC, C(users) (instance name to the worker's user name there) and C(refused_keys) (instance name
+              to a key of another worker there, on which the worker's user must be refused).
           type: list
           elements: dict
         env_dir:
@@ -429,6 +521,9 @@ model:
         auth:
           description: Whether a token is used.
           type: bool
+        access:
+          description: C(token) or C(rbac) (each worker connects with its own user).
+          type: str
         cluster:
           description: Whether cluster mode is on.
           type: bool

@@ -58,6 +58,13 @@ options:
     description: Remove the tags of an existing group that are not in I(tags).
     type: bool
     default: true
+  kms_key_id:
+    description:
+      - The ARN of the KMS key that encrypts the log events. A missing group is created with it, an existing one whose
+        key differs gets it (C(AssociateKmsKey), IAM action C(logs:AssociateKmsKey)). Not set, the key is not managed.
+      - The key's policy must let the C(logs.<region>.amazonaws.com) service use it.
+    type: str
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -166,18 +173,27 @@ def read_tags(client, names, existing):
                 for name in names if name in existing)
 
 
-def plan_group(option, found, current_tags, tags, purge_tags):
-    """The calls that make one log group as `option` and `tags` ask: ([(method, params)], before, after).
+def plan_group(option, found, current_tags, tags, purge_tags, kms_key_id=None):
+    """The calls that make one log group as `option`, `tags` and `kms_key_id` ask: ([(method, params)], before, after).
 
-    before is None when the group is missing; before and after are {retention_days, tags}.
+    before is None when the group is missing; before and after are {retention_days, tags} (and kms_key_id when it is
+    managed: set).
     """
     name, days = option["name"], option["retention_days"]
     calls = []
     if found is None:
-        calls.append(("create_log_group", dict({"logGroupName": name}, **({"tags": tags} if tags else {}))))
+        request = dict({"logGroupName": name}, **({"tags": tags} if tags else {}))
+        if kms_key_id:
+            request["kmsKeyId"] = kms_key_id
+        calls.append(("create_log_group", request))
         if days is not None:
             calls.append(("put_retention_policy", {"logGroupName": name, "retentionInDays": days}))
-        return calls, None, {"retention_days": days, "tags": dict(tags)}
+        return calls, None, dict({"retention_days": days, "tags": dict(tags)},
+                                 **({"kms_key_id": kms_key_id} if kms_key_id else {}))
+    key_before, key_after = {}, {}
+    if kms_key_id and found.get("kmsKeyId") != kms_key_id:
+        calls.append(("associate_kms_key", {"logGroupName": name, "kmsKeyId": kms_key_id}))
+        key_before, key_after = {"kms_key_id": found.get("kmsKeyId")}, {"kms_key_id": kms_key_id}
     current_days = found.get("retentionInDays")
     if days != current_days:
         calls.append(("put_retention_policy", {"logGroupName": name, "retentionInDays": days}) if days is not None
@@ -189,17 +205,18 @@ def plan_group(option, found, current_tags, tags, purge_tags):
         calls.append(("tag_resource", {"resourceArn": arn_of(found), "tags": to_add}))
     after_tags = dict((k, v) for k, v in current_tags.items() if k not in to_remove)
     after_tags.update(to_add)
-    return calls, {"retention_days": current_days, "tags": current_tags}, {"retention_days": days, "tags": after_tags}
+    return calls, dict({"retention_days": current_days, "tags": current_tags}, **key_before), \
+        dict({"retention_days": days, "tags": after_tags}, **key_after)
 
 
-def plan(options, existing, current_tags, tags, purge_tags):
+def plan(options, existing, current_tags, tags, purge_tags, kms_key_id=None):
     """(calls, diff, log_groups) of state=present over every group."""
     calls, before, after, results = [], {}, {}, []
     for option in options:
         name = option["name"]
         found = existing.get(name)
         group_calls, group_before, group_after = plan_group(option, found, current_tags.get(name, {}), tags,
-                                                            purge_tags)
+                                                            purge_tags, kms_key_id)
         if group_calls:
             calls += group_calls
             before[name], after[name] = group_before, group_after
@@ -239,7 +256,7 @@ def ensure(module, client):
     else:
         tags = dict((to_text(k), to_text(v)) for k, v in params["tags"].items())
         calls, diff, results = plan(params["log_groups"], existing, read_tags(client, names, existing), tags,
-                                    params["purge_tags"])
+                                    params["purge_tags"], params["kms_key_id"])
     if not module.check_mode:
         for method, request in calls:
             getattr(client, method)(**request)
@@ -256,6 +273,7 @@ def main():
             )),
             tags=dict(type="dict", default={}),
             purge_tags=dict(type="bool", default=True),
+            kms_key_id=dict(type="str"),
         ),
         supports_check_mode=True,
     )

@@ -54,6 +54,12 @@ options:
     elements: str
     default: []
     version_added: 0.2.0
+  kms_key_ids:
+    description: KMS keys (ARNs, ids or C(alias/...) names) looked up (C(DescribeKey), one call each).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -104,6 +110,11 @@ cache_clusters:
   returned: always
   type: dict
   version_added: 0.2.0
+kms_keys:
+  description: KMS key (as asked) to C(arn) and C(state) (C(Enabled), C(Disabled), C(PendingDeletion), ...), or null.
+  returned: always
+  type: dict
+  version_added: 0.3.0
 replication_groups:
   description:
     - The groups of I(replication_group_ids) that exist, as M(funmagic.elasticache.replication_group_info) returns
@@ -148,11 +159,20 @@ def cache_cluster(elasticache, cluster_id):
             "replication_group_id": clusters[0].get("ReplicationGroupId")} if clusters else None
 
 
+def kms_key(kms, key_id):
+    """{arn, state} of a KMS key, or None when there is none by that id, ARN or alias."""
+    try:
+        metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    except is_ansible_aws_error_code("NotFoundException"):
+        return None
+    return {"arn": metadata["Arn"], "state": metadata.get("KeyState")}
+
+
 def lookup(module, ec2):
     """(changed, what was found): read-only."""
     params = module.params
     found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {},
-             "snapshots": {}, "cache_clusters": {}, "replication_groups": []}
+             "snapshots": {}, "cache_clusters": {}, "kms_keys": {}, "replication_groups": []}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
     vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
@@ -176,6 +196,9 @@ def lookup(module, ec2):
         or params["replication_group_ids"] else None
     found["snapshots"] = dict((name, snapshot_exists(elasticache, name)) for name in params["snapshot_names"])
     found["cache_clusters"] = dict((cid, cache_cluster(elasticache, cid)) for cid in params["cache_cluster_ids"])
+    if params["kms_key_ids"]:
+        kms = connect(module, "kms")
+        found["kms_keys"] = dict((key, kms_key(kms, key)) for key in params["kms_key_ids"])
     if params["replication_group_ids"]:
         ids = [i.lower() for i in params["replication_group_ids"]]
         found["replication_groups"] = [group_result(g, None) for g in describe_groups(elasticache, ids)]
@@ -192,6 +215,7 @@ def main():
             replication_group_ids=dict(type="list", elements="str"),
             snapshot_names=dict(type="list", elements="str", default=[]),
             cache_cluster_ids=dict(type="list", elements="str", default=[]),
+            kms_key_ids=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )

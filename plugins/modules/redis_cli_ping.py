@@ -12,12 +12,17 @@ module: redis_cli_ping
 short_description: PING every instance with the host's own redis-cli, and say why one did not answer PONG
 version_added: 0.2.0
 description:
-  - Runs the real C(redis-cli) (or C(redis6-cli)) on the host, once per instance, as an operator or a script on the
-    host would, and checks that each answers C(PONG).
-  - The token reaches redis-cli through C(REDISCLI_AUTH) in its environment, never on its command line.
+  - Runs the real C(redis-cli) (or C(redis6-cli)) on the host, as an operator or a script on the host would, and
+    checks that each instance answers C(PONG), all in one execution for every instance and every worker of the host.
+  - An instance with C(access=token) is PINGed once, with its token. An instance with C(access=rbac) is PINGed once
+    per worker that has a user there (the worker's C(users)), as that user (C(--user USER)) with its password.
+  - The token or password reaches redis-cli through C(REDISCLI_AUTH) in its environment, never on its command line.
   - redis-cli exits 0 whatever the answer, and prints a refused token on stderr; this module reads both and names
-    what went wrong, no token sent (C(noauth)), a token refused (C(auth)), a user without permission (C(noperm)), or
-    anything else (C(protocol)), with the variable to check. No token is in any message.
+    what went wrong, no token or password sent (C(noauth)), a token, user or password refused (C(auth)), a user
+    without permission (C(noperm)), or anything else (C(protocol)), with the variable to check. No token or password
+    is in any message.
+  - For a worker with C(refused_keys), after PONG it runs C(EXISTS KEY) as the worker's user (a read that returns no
+    value) and requires Redis to answer C(NOPERM), the proof that the user cannot reach another worker's keys.
   - The client role runs it on every application host; M(funmagic.elasticache.redis_ping) then checks the same
     endpoints with TLS verified in Python.
 author:
@@ -29,14 +34,30 @@ options:
     default: redis-cli
   connections:
     description:
-      - Instance name to its connection facts (C(endpoint), C(port), C(tls), C(cluster)), as
-        M(funmagic.elasticache.inputs) returns them in C(connections).
+      - Instance name to its connection facts (C(endpoint), C(port), C(tls), C(cluster), C(access)), as
+        M(funmagic.elasticache.inputs) returns them in C(connections). C(access) is C(token) when absent.
     type: dict
     required: true
   tokens:
     description: Instance name to its AUTH token; an instance without one is PINGed without a token.
     type: dict
     default: {}
+  workers:
+    description:
+      - The host's workers, as M(funmagic.elasticache.inputs) returns them in C(clients[host].workers); only C(name),
+        C(users) and C(refused_keys) are read.
+      - C(users) maps an instance with C(access=rbac) to the worker's user name there; C(refused_keys) maps it to a
+        key of another worker that this user must be refused (C(NOPERM)).
+      - An instance with C(access=rbac) that no worker has a user on is not PINGed (there is no user to PING as).
+    type: list
+    elements: dict
+    default: []
+    version_added: 0.3.0
+  passwords:
+    description: Instance name to worker name to the password of that worker's user (C(cache_user_passwords)).
+    type: dict
+    default: {}
+    version_added: 0.3.0
   rotating:
     description:
       - The instances whose token comes from C(cache_auth_tokens_next) (during a rotation), so that a message names
@@ -44,6 +65,13 @@ options:
     type: list
     elements: str
     default: []
+  rotating_users:
+    description:
+      - Instance name to the workers whose password comes from C(cache_user_passwords_next) (during a rotation), so
+        that a message names the variable to check.
+    type: dict
+    default: {}
+    version_added: 0.3.0
 notes:
   - Supports check mode; it changes nothing, and does not PING in check mode.
 """
@@ -53,11 +81,19 @@ EXAMPLES = r"""
   funmagic.elasticache.redis_cli_ping:
     connections: "{{ inputs.model.connections }}"
     tokens: "{{ cache_auth_tokens }}"
+
+- name: PING every instance, the rbac ones as each worker's user, and prove that each is refused on another's keys
+  funmagic.elasticache.redis_cli_ping:
+    connections: "{{ inputs.model.connections }}"
+    tokens: "{{ cache_auth_tokens }}"
+    workers: "{{ inputs.model.clients[inventory_hostname].workers }}"
+    passwords: "{{ cache_user_passwords }}"
 """
 
 RETURN = r"""
 answers:
-  description: One per instance, in name order.
+  description: One per instance with a token (or none), and one per (instance, worker) with access rbac; in instance
+    name order, then worker name order.
   returned: always
   type: list
   elements: dict
@@ -65,6 +101,14 @@ answers:
     name:
       description: The instance.
       type: str
+    worker:
+      description: The worker whose user was used, for an instance with access rbac; else null.
+      type: str
+      version_added: 0.3.0
+    user:
+      description: The user redis-cli authenticated as (C(--user)), for an instance with access rbac; else null.
+      type: str
+      version_added: 0.3.0
     pong:
       description: Whether redis-cli got PONG.
       type: bool
@@ -72,22 +116,76 @@ answers:
       description: C(noauth), C(auth), C(noperm) or C(protocol) when there was no PONG, else null.
       type: str
     message:
-      description: "C(<name>: PONG (redis-cli)), or what went wrong and what to check."
+      description: "C(<name>: PONG (redis-cli)) (C(<name> as <user>: ...) for a user), or what went wrong and what to
+        check."
       type: str
+    refused_key:
+      description: The key of another worker the user was tried on, when the worker has one there; else null.
+      type: str
+      version_added: 0.3.0
+    refused:
+      description: Whether Redis answered C(NOPERM) to C(EXISTS refused_key); null when not tried.
+      type: bool
+      version_added: 0.3.0
+    refusal:
+      description: What the NOPERM proof found, naming the user and the key; null when not tried.
+      type: str
+      version_added: 0.3.0
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_answer
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
 
 
-def ping(module, connection, token):
-    """(stdout, stderr) of one `redis-cli PING`; the token goes in the environment, never in argv."""
+def run(module, connection, secret, user, *command):
+    """(stdout, stderr) of one redis-cli command; the token or password goes in the environment, never in argv."""
     argv = [module.params["cli"], "-h", connection["endpoint"], "-p", str(connection["port"])]
     argv += ["--tls"] if connection.get("tls") else []
     argv += ["-c"] if connection.get("cluster") else []
-    _rc, stdout, stderr = module.run_command(argv + ["PING"], environ_update={"REDISCLI_AUTH": token} if token else None)
+    argv += ["--user", user] if user else []
+    _rc, stdout, stderr = module.run_command(argv + list(command),
+                                             environ_update={"REDISCLI_AUTH": secret} if secret else None)
     return stdout, stderr
+
+
+def identities(params):
+    """(instance, worker, user, secret, where, refused_key) of each PING: a token instance once, an rbac instance once
+    per worker that has a user there. where names the variable that holds the secret."""
+    found = []
+    for name in sorted(params["connections"]):
+        if params["connections"][name].get("access", "token") != "rbac":
+            variable = "cache_auth_tokens_next" if name in params["rotating"] else "cache_auth_tokens"
+            found.append((name, None, None, params["tokens"].get(name), "%s.%s" % (variable, name), None))
+            continue
+        for worker in sorted(params["workers"], key=lambda w: w["name"]):
+            user = (worker.get("users") or {}).get(name)
+            if user:
+                rotating = worker["name"] in (params["rotating_users"].get(name) or [])
+                variable = "cache_user_passwords_next" if rotating else "cache_user_passwords"
+                password = (params["passwords"].get(name) or {}).get(worker["name"])
+                refused_key = (worker.get("refused_keys") or {}).get(name)
+                found.append((name, worker["name"], user, password, "%s.%s.%s" % (variable, name, worker["name"]),
+                              refused_key))
+    return found
+
+
+def check(module, name, worker, user, secret, where, refused_key):
+    """One answer: PONG, then (for a user with a refused key) the NOPERM proof."""
+    answer = {"name": name, "worker": worker, "user": user, "refused_key": refused_key, "refused": None,
+              "refusal": None}
+    if user and not secret:
+        answer.update(pong=False, cause="noauth",
+                      message="%s as %s: no password to PING with: set %s." % (name, user, where))
+        return answer
+    connection = module.params["connections"][name]
+    stdout, stderr = run(module, connection, secret, user, "PING")
+    answer["pong"], answer["cause"], answer["message"] = cli_answer(name, stdout, stderr, user=user, where=where)
+    if answer["pong"] and refused_key:
+        stdout, stderr = run(module, connection, secret, user, "EXISTS", refused_key)
+        answer["refused"], answer["refusal"] = cli_refusal(name, user, refused_key, stdout, stderr)
+    return answer
 
 
 def main():
@@ -96,21 +194,20 @@ def main():
             cli=dict(type="str", default="redis-cli"),
             connections=dict(type="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),
+            workers=dict(type="list", elements="dict", default=[]),
+            passwords=dict(type="dict", default={}, no_log=True),
             rotating=dict(type="list", elements="str", default=[]),
+            rotating_users=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    answers = []
-    for name in [] if module.check_mode else sorted(params["connections"]):
-        stdout, stderr = ping(module, params["connections"][name], params["tokens"].get(name))
-        variable = "cache_auth_tokens_next" if name in params["rotating"] else "cache_auth_tokens"
-        pong, cause, message = cli_answer(name, stdout, stderr, variable)
-        answers.append({"name": name, "pong": pong, "cause": cause, "message": message})
+    answers = [] if module.check_mode else [check(module, *identity) for identity in identities(module.params)]
     failures = [a["message"] for a in answers if not a["pong"]]
+    failures += [a["refusal"] for a in answers if a["refused"] is False]
+    summary = [a["message"] for a in answers] + [a["refusal"] for a in answers if a["refused"]]
     if failures:
         module.fail_json(msg=" ".join(failures), answers=answers)
-    module.exit_json(changed=False, answers=answers, msg=", ".join(a["message"] for a in answers))
+    module.exit_json(changed=False, answers=answers, msg=", ".join(summary))
 
 
 if __name__ == "__main__":

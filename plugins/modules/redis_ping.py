@@ -14,7 +14,9 @@ version_added: 0.1.0
 description:
   - Runs on the host that will use Redis, with Python's standard library only.
   - Connects over TCP or TLS (certificate and host name verified, SNI set), authenticates if asked, sends PING.
-  - On failure it names the cause (C(dns), C(tcp), C(timeout), C(tls), C(auth) or C(protocol)) with a hint.
+  - On failure it names the cause (C(dns), C(tcp), C(timeout), C(tls), C(auth), C(noperm) or C(protocol)) with a
+    hint; I(error) tells Redis's refusals apart (C(WRONGPASS), C(NOAUTH), C(NOPERM)).
+  - With I(refused_key), it then proves that the user may not reach that key (another worker's, access rbac).
   - With I(duration), it keeps probing instead, as a client does, to measure an outage such as a failover
     (playbooks/failover_drill.yml runs it with C(async)).
     It holds one connection and sends PING every I(interval) seconds; when a PING fails, the connection is
@@ -39,12 +41,22 @@ options:
     description: CA bundle to verify the server certificate with. The system trust store when omitted.
     type: path
   user:
-    description: ACL user name. C(default) when omitted, as in the env files' URLs (C(AUTH default TOKEN)).
+    description:
+      - ACL user name. C(default) when omitted, as in the env files' URLs (C(AUTH default TOKEN)).
+      - With I(password), the module sends C(AUTH user password), as a worker does with its own user (access rbac).
     type: str
   password:
-    description: The AUTH token.
+    description: The AUTH token, or the password of I(user). Never returned nor shown in a message.
     type: str
     aliases: [auth_token]
+  refused_key:
+    description:
+      - After PONG, send C(EXISTS refused_key) as I(user) (a read that returns no value) and succeed only when Redis
+        answers C(NOPERM); when Redis answers anything else, the user can reach another worker's keys and the task
+        fails.
+      - For an instance with access rbac, a key of another worker (the model's C(refused_keys)). Not with I(duration).
+    type: str
+    version_added: 0.3.0
   timeout:
     description: Seconds to wait for the connection and for each answer.
     type: float
@@ -89,6 +101,13 @@ EXAMPLES = r"""
     host: master.app-queue.abc123.use1.cache.amazonaws.com
     password: "{{ vault_redis_token }}"
 
+- name: The web worker's user answers PONG and is refused on the admin worker's keys (access rbac)
+  funmagic.elasticache.redis_ping:
+    host: master.app-queue.abc123.use1.cache.amazonaws.com
+    user: web
+    password: "{{ cache_user_passwords['queue']['web'] }}"
+    refused_key: "admin:refused-proof"
+
 - name: Probe the primary endpoint every 100 ms for up to 10 minutes, in the background
   funmagic.elasticache.redis_ping:
     host: master.app-queue.abc123.use1.cache.amazonaws.com
@@ -125,9 +144,29 @@ peer_not_after:
   returned: when I(tls=true) and the handshake succeeded
   type: str
 cause:
-  description: Why there was no PONG; one of dns, tcp, timeout, tls, auth, protocol.
+  description:
+    - Why there was no PONG; one of dns, tcp, timeout, tls, auth, noperm, protocol (cluster with I(cluster)).
+    - C(auth) is a refused or missing authentication (I(error) says which), C(noperm) a user that may not run PING.
   returned: when I(pong=false)
   type: str
+error:
+  description:
+    - Redis's refusal, when there was one, C(WRONGPASS) (the user or password refused), C(NOAUTH) (no credentials
+      sent, the server requires them) or C(NOPERM) (the user may not run PING); else null.
+  returned: when I(pong=false)
+  type: str
+  version_added: 0.3.0
+refused:
+  description: Whether Redis answered C(NOPERM) to C(EXISTS refused_key), that is the user may not reach that key.
+  returned: with I(refused_key) and PONG
+  type: bool
+  version_added: 0.3.0
+refused_answer:
+  description: Redis's answer to C(EXISTS refused_key), for example C(NOPERM this user has no permissions to access
+    one of the keys used as arguments).
+  returned: with I(refused_key) and PONG
+  type: str
+  version_added: 0.3.0
 hint:
   description: What to check for that cause.
   returned: when I(pong=false)
@@ -193,16 +232,35 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cluster_ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import refused
+
+
+def _no_pong(p, e):
+    message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
+    return p["fail_on_error"], {"msg": message, "pong": False, "cause": e.cause, "hint": e.hint, "error": e.error}
 
 
 def probe(p):
-    """(failed, result) of one PING: failed only when there was no PONG and fail_on_error is set."""
+    """(failed, result) of one PING, and of the NOPERM proof on refused_key after PONG: failed only when there was no
+    PONG, or the key was not refused, and fail_on_error is set."""
     try:
-        return False, (cluster_ping if p["cluster"] else ping)(p["host"], p["port"], p["tls"], p["ca_file"], p["user"],
-                                                               p["password"], p["timeout"])
+        result = (cluster_ping if p["cluster"] else ping)(p["host"], p["port"], p["tls"], p["ca_file"], p["user"],
+                                                          p["password"], p["timeout"])
+        if p["refused_key"] is None:
+            return False, result
+        result["refused"], result["refused_answer"] = refused(p["host"], p["refused_key"], p["port"], p["tls"],
+                                                              p["ca_file"], p["user"], p["password"], p["timeout"])
     except ProbeError as e:
-        message = "No PONG from %s:%d (%s): %s" % (p["host"], p["port"], e.cause, e.hint)
-        return p["fail_on_error"], {"msg": message, "pong": False, "cause": e.cause, "hint": e.hint}
+        return _no_pong(p, e)
+    user = p["user"] or "default"
+    if result["refused"]:
+        result["msg"] = "PONG from %s:%d as %s, and %s is refused on %s (NOPERM)" % (
+            p["host"], p["port"], user, user, p["refused_key"])
+        return False, result
+    result["msg"] = ("%s can reach %s on %s:%d, a key it should be refused (%s): the user can reach another worker's "
+                     "keys. Check its access string (the worker's key_patterns and access_strings)." % (
+                         user, p["refused_key"], p["host"], p["port"], result["refused_answer"]))
+    return p["fail_on_error"], result
 
 
 def probe_for_a_while(p):
@@ -234,12 +292,15 @@ def main():
             duration=dict(type="float", default=0),
             interval=dict(type="float", default=0.1),
             stop_file=dict(type="path"),
+            refused_key=dict(type="str", no_log=False),
         ),
         supports_check_mode=True,
     )
     if module.params["cluster"] and module.params["duration"] > 0:
         module.fail_json(msg="cluster and duration cannot be used together: probe a shard's primary endpoint "
                              "for a while, or check the whole cluster once.")
+    if module.params["refused_key"] is not None and module.params["duration"] > 0:
+        module.fail_json(msg="refused_key and duration cannot be used together: prove the refusal once.")
     failed, result = (probe_for_a_while if module.params["duration"] > 0 else probe)(module.params)
     if failed:
         module.fail_json(**result)

@@ -132,6 +132,17 @@ options:
       - A rotation is an action, not a state. The task reports a change every time it runs with C(rotate) or C(set).
     type: str
     choices: [rotate, set, delete]
+  user_group_ids:
+    description:
+      - The ElastiCache user groups (RBAC) whose users may connect. Needs I(transit_encryption); not with I(auth_token).
+      - Compared with the group's user groups and changed in place (C(UserGroupIdsToAdd), C(UserGroupIdsToRemove)).
+        An empty list removes every user group. Not set, the user groups are not managed.
+      - A group with an AUTH token that gets its first user group moves from AUTH to RBAC in the same call
+        (C(AuthTokenUpdateStrategy=DELETE)), as AWS documents the migration; clients that send the token keep working
+        if the user group's C(default) user has the token as its password.
+    type: list
+    elements: str
+    version_added: 0.3.0
   snapshot_retention_limit:
     description: Days automatic backups are kept, 0 to 35. 0 turns backups off.
     type: int
@@ -326,6 +337,11 @@ replication_group:
     auth_token_enabled:
       description: Whether an AUTH token is set. The token itself is never returned.
       type: bool
+    user_group_ids:
+      description: The user groups (RBAC) of the group, as AWS describes them.
+      type: list
+      elements: str
+      sample: [app-queue]
     tags:
       description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict
@@ -363,7 +379,7 @@ def desired_options(params):
         "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id", "transit_encryption",
         "transit_encryption_mode", "snapshot_retention_limit", "snapshot_window", "maintenance_window",
         "auto_minor_version_upgrade", "notification_topic_arn", "snapshot_name", "snapshot_arns",
-        "primary_cluster_id", "log_delivery_configurations"))
+        "primary_cluster_id", "log_delivery_configurations", "user_group_ids"))
     desired["replication_group_id"] = params["replication_group_id"].lower()
     desired["replicas"] = replicas
     if params["cluster_mode"] is not None:
@@ -392,6 +408,11 @@ def validate(params, desired):
         errors.append("multi_az needs automatic_failover.")
     if params["auth_token"] and params["transit_encryption"] is False:
         errors.append("auth_token needs transit_encryption: ElastiCache only accepts a token over TLS.")
+    if params["user_group_ids"] and params["auth_token"]:
+        errors.append("user_group_ids and auth_token are two kinds of access control: give one (RBAC with user "
+                      "groups, or an AUTH token).")
+    if params["user_group_ids"] and params["transit_encryption"] is False:
+        errors.append("user_group_ids needs transit_encryption: ElastiCache accepts user groups over TLS only.")
     if params["auth_token_update_strategy"] in ("rotate", "set") and not params["auth_token"]:
         errors.append("auth_token_update_strategy %s needs auth_token." % params["auth_token_update_strategy"])
     log_types = [c["log_type"] for c in params["log_delivery_configurations"] or []]
@@ -612,6 +633,7 @@ def main():
         transit_encryption_mode=dict(type="str", choices=["preferred", "required"]),
         auth_token=dict(type="str", no_log=True),
         auth_token_update_strategy=dict(type="str", choices=["rotate", "set", "delete"], no_log=False),
+        user_group_ids=dict(type="list", elements="str"),
         snapshot_retention_limit=dict(type="int"),
         snapshot_window=dict(type="str"),
         maintenance_window=dict(type="str"),

@@ -46,7 +46,7 @@ def log_groups(model):
 def connections(specs, groups):
     """name -> connection facts from the specs and the described replication groups. No secret in them.
 
-    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, cluster, url_redacted, and
+    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, access, cluster, url_redacted, and
     order (the instance's place in cache_instances: a worker that maps no instance to a purpose gets the first).
     The URL with the token is built where it is written (redis_env with cache_auth_tokens).
     """
@@ -70,10 +70,12 @@ def connections(specs, groups):
             "reader_endpoint": (group.get("reader_endpoint") or {}).get("address"),
             "tls": tls,
             "auth": spec["auth"],
+            "access": spec.get("access") or "token",
             "cluster": bool(group.get("cluster_enabled")),
             "order": order,
             "url_redacted": redact_url(redis_url(endpoint["address"], endpoint["port"], tls,
-                                                 token="x" if spec["auth"] else None)),
+                                                 user="WORKER" if spec.get("access") == "rbac" else None,
+                                                 token="x" if spec["auth"] or spec.get("access") == "rbac" else None)),
         }
     return result
 

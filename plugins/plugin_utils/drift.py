@@ -136,6 +136,20 @@ def log_group_rows(result):
     return _keyed_rows("log group", result)
 
 
+def kms_key_rows(result):
+    """amazon.aws.kms_key in check mode: a change means the key or one of its settings is not as the inventory asks."""
+    aliases = result.get("aliases") or [((result.get("invocation") or {}).get("module_args") or {}).get("alias", "?")]
+    return [_row("KMS key %s" % aliases[0], "(key, rotation, policy or tags)", "as the inventory asks", "differs")]
+
+
+def user_rows(result):
+    return _keyed_rows("user", result)
+
+
+def user_group_rows(result):
+    return _keyed_rows("user group", result)
+
+
 def env_file_rows(result):
     """The differences the client role's drift entry point published for one host (client_results): values are
     masked by env_file_drift already."""
@@ -147,6 +161,9 @@ def env_file_rows(result):
 BUILDERS = {
     "security_group": security_group_rows,
     "subnet_group": subnet_group_rows,
+    "kms_key": kms_key_rows,
+    "users": user_rows,
+    "user_groups": user_group_rows,
     "parameter_groups": parameter_group_rows,
     "replication_groups": replication_group_rows,
     "log_groups": log_group_rows,

@@ -50,6 +50,12 @@ def check_prerequisites(model, found, replication_groups=None):
     for index, arn in enumerate((model.get("monitoring") or {}).get("actions") or []):
         if not (found.get("sns_topics") or {}).get(arn):
             errors.append("monitoring_alarm_actions[%d]: SNS topic %s does not exist; create it or remove it" % (index, arn))
+    for key_id in (model.get("named") or {}).get("kms_key_ids") or []:
+        key = (found.get("kms_keys") or {}).get(key_id)
+        if not key or key.get("state") != "Enabled":
+            errors.append("cache_kms_key: KMS key %s %s; set the ARN of an enabled key, create to have one made, or "
+                          "leave it empty for AWS-owned keys" % (key_id, "is %s" % key["state"] if key else
+                                                                 "does not exist in %s" % model.get("region")))
     if replication_groups is not None:
         errors.extend(_sources(model, found, set(g["replication_group_id"] for g in replication_groups)))
     if errors:

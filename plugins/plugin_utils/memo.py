@@ -26,9 +26,9 @@ import json
 
 FACT = "funmagic_elasticache_run"
 LOOKUP_KEY = ("region", "endpoint_url", "profile", "vpc_id", "app_security_group", "redis_security_group",
-              "sns_topic_arns", "snapshot_names", "cache_cluster_ids")
+              "sns_topic_arns", "snapshot_names", "cache_cluster_ids", "kms_key_ids")
 FOUND_KEYS = ("vpcs", "subnets", "app_security_groups", "redis_security_groups", "sns_topics", "snapshots",
-              "cache_clusters")
+              "cache_clusters", "kms_keys")
 _ENDPOINT_KEY = ("region", "endpoint_url", "profile")
 
 

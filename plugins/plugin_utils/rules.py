@@ -25,6 +25,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils import valida
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
@@ -41,6 +42,7 @@ DEFAULT_NAMES = {
     "network_subnet_group": "redis-subnet",
 }
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+_KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}$")
 _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 
@@ -82,6 +84,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         errors.append("cache_notification_topic_arn: %r is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME); "
                       "leave it empty for no event notifications" % topic)
     model["named"] = _named(values, model["instances"])
+    model["cache"]["kms_key"] = _kms_key(values, errors)
     model["cache"]["log_retention_days"] = log_delivery["retention_days"]
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
@@ -93,7 +96,8 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         if values.get("destroy_confirm") != prefix:
             errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
                           % (prefix, prefix))
-        model["destroy"] = {"skip_final_snapshot": bool(values.get("destroy_skip_final_snapshot"))}
+        model["destroy"] = dict(rbac.managed(model["instances"]),
+                                skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")))
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)
@@ -106,6 +110,9 @@ def check(variables, specs, roles, client_variables=None, removed=()):
             host_values = converted(client_variables[host], specs, client_names, host_errors)
             model["clients"][host] = host_rules.client(host_values, purposes, host_errors)
             errors.extend("host %s: %s" % (host, e) for e in host_errors)
+        model["users"], model["user_groups"] = rbac.model(model["instances"], model["clients"], values, errors,
+                                                          variables.get("_rotation"))
+        model["user_purge"] = rbac.managed(model["instances"])["user_purge"]
     if errors:
         raise InputError(_unique(errors))
     return model
@@ -119,7 +126,19 @@ def _named(values, instances):
         "sns_topic_arns": sorted(set(t for t in topics if isinstance(t, string_types) and _SNS_ARN.match(t))),
         "snapshot_names": sorted(set(s["restore_from_snapshot"] for s in instances if s.get("restore_from_snapshot"))),
         "cache_cluster_ids": sorted(set(s["primary_cluster_id"] for s in instances if s.get("primary_cluster_id"))),
+        "kms_key_ids": [values["cache_kms_key"]] if _KMS_KEY_ARN.match(values.get("cache_kms_key") or "") else [],
     }
+
+
+def _kms_key(values, errors):
+    """The KMS key: {mode: none|create|arn, arn (the given one, else null), alias (of the one the collection makes)}."""
+    key = values.get("cache_kms_key") or ""
+    alias = "alias/%s-elasticache" % (values.get("cache_name_prefix") or "")
+    if key and key != "create" and not _KMS_KEY_ARN.match(key):
+        errors.append("cache_kms_key: %r is neither create nor a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); leave it "
+                      "empty for AWS-owned keys" % key)
+    return {"mode": "create" if key == "create" else ("arn" if key else "none"),
+            "arn": key if key not in ("", "create") else None, "alias": alias}
 
 
 def _unique(items):
@@ -197,6 +216,9 @@ def _instance_specs(variables, specs, errors, log_delivery):
         spec["tags"] = dict(tags, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", spec["purpose"])
         spec["auth"] = bool(tokens.get(name))
+        spec["user_group_ids"] = [spec["replication_group_id"]] if spec["access"] == "rbac" else None
+        if spec["access"] == "rbac":
+            errors.extend(rbac.instance_errors(where, spec))
         if spec.get("restore_from_snapshot") and spec.get("primary_cluster_id"):
             errors.append("%s: restore_from_snapshot and primary_cluster_id both say where the data comes from; "
                           "choose one" % where)
@@ -225,7 +247,8 @@ def _instance_specs(variables, specs, errors, log_delivery):
         if production:
             for risk, present, fix in (("no_transit_encryption", not spec["transit_encryption"],
                                         "transit_encryption: true"),
-                                       ("no_auth_token", not spec["auth"], "a token in cache_auth_tokens.%s" % name),
+                                       ("no_auth_token", not spec["auth"] and spec["access"] != "rbac",
+                                        "access: rbac, or a token in cache_auth_tokens.%s" % name),
                                        ("no_replica", spec["replicas"] == 0, "replicas: 1")):
                 if present and risk not in risks:
                     errors.append("%s: %s in a production inventory (cache_production: true); set %s, or accept "
@@ -277,8 +300,9 @@ def _check_next_tokens(variables, names, tokens, errors):
             if not rotation:
                 errors.append("%s: a token rotation is pending; finish it with playbooks/rotate_auth.yml, then move "
                               "the new token to cache_auth_tokens.%s and remove cache_auth_tokens_next" % (path, name))
-    if rotation and not next_tokens:
-        errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault)")
+    if rotation and not next_tokens and not variables.get("cache_user_passwords_next"):
+        errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault), or "
+                      "cache_user_passwords_next the new passwords of the users (access: rbac)")
 
 
 def _network(variables, errors):

@@ -26,6 +26,7 @@ FOUND = {
     "sns_topics": {"arn:aws:sns:us-east-1:123456789012:alerts": True},
     "snapshots": {},
     "cache_clusters": {},
+    "kms_keys": {},
 }
 
 
@@ -79,8 +80,10 @@ ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy", "f
 def _keys_seen():
     """Every key of the model, and of its parts, over the calls that return the most and the least."""
     seen = {}
-    for args in (ALL_ROLES, {"roles": ["cache"]}):
-        model = run(args)["model"]
+    rbac = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue", "access": "rbac"}],
+            "cache_user_passwords": {"queue": {"app": TOKEN + "p"}}}
+    for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac)):
+        model = run(args, task_vars=task_vars)["model"]
         seen.setdefault("", set()).update(model)
         for key, value in model.items():
             if isinstance(value, list) and value and isinstance(value[0], dict):

@@ -90,3 +90,49 @@ def test_env_differences_mask_every_token_and_say_when_only_the_token_differs():
         ("REDIS_URL", "rediss://default:********@main.example:6379",
          "rediss://default:********@main.example:6379 (another token)")]
     assert "Tok" not in repr(env_differences(expected, actual))
+
+
+RBAC = {
+    "main": {"purpose": "main", "endpoint": "m", "port": 6379, "tls": True, "access": "token", "order": 0},
+    "queue": {"purpose": "queue", "endpoint": "q", "port": 6379, "tls": True, "access": "rbac", "order": 1},
+}
+WEB_PASSWORD = "Web:Pass/word#1%x-0123456789"
+
+
+def test_an_rbac_instance_gets_the_workers_own_user_and_password_percent_encoded():
+    worker = {"name": "web", "queue_prefix": "web", "users": {"queue": "web user"}}
+    env = redis_env(RBAC, worker, TOKENS, {"queue": {"web": WEB_PASSWORD, "admin": "Admin-Pass-0123456789"}})
+    assert env.splitlines()[:3] == ["REDIS_URL=rediss://default:Main-Token-0123456789@m:6379",
+                                    "REDIS_QUEUE_URL=rediss://web%20user:Web%3APass%2Fword%231%25x-0123456789@q:6379",
+                                    "REDIS_PUBSUB_URL=rediss://default:Main-Token-0123456789@m:6379"]
+
+
+def test_a_user_name_the_model_does_not_give_is_the_workers_name():
+    env = redis_env(RBAC, {"name": "admin"}, TOKENS, {"queue": {"admin": "Admin-Pass-0123456789"}})
+    assert "REDIS_QUEUE_URL=rediss://admin:Admin-Pass-0123456789@q:6379" in env.splitlines()
+
+
+@pytest.mark.parametrize("passwords", [None, {}, {"queue": {"admin": "Admin-Pass-0123456789"}}, {"queue": {"web": ""}}])
+def test_a_missing_password_names_the_variable_and_no_value(passwords):
+    with pytest.raises(ValueError) as excinfo:
+        redis_env(RBAC, {"name": "web"}, TOKENS, passwords)
+    assert str(excinfo.value).startswith("cache_user_passwords.queue.web is not set: instance queue has access rbac")
+    assert "Admin-Pass" not in str(excinfo.value) and "Main-Token" not in str(excinfo.value)
+
+
+def test_token_instances_ignore_the_passwords_and_a_token_on_an_rbac_instance_is_not_used():
+    env = redis_env(RBAC, {"name": "web"}, dict(TOKENS, queue="Queue-Token-0123456789"), {"queue": {"web": "pw"}})
+    assert "REDIS_QUEUE_URL=rediss://web:pw@q:6379" in env.splitlines() and "Queue-Token" not in env
+    without = redis_env(INSTANCES, {"name": "web"}, TOKENS)
+    assert redis_env(INSTANCES, {"name": "web"}, TOKENS, {"main": {"web": "pw"}}) == without
+
+
+def test_env_differences_mask_a_users_password_and_say_when_only_the_password_differs():
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import env_differences
+
+    expected = "REDIS_QUEUE_URL=rediss://web:%s@q:6379\n" % WEB_PASSWORD
+    assert env_differences(expected, "REDIS_QUEUE_URL=rediss://web:Old-Password@q:6379\n") == [
+        ("REDIS_QUEUE_URL", "rediss://web:********@q:6379", "rediss://web:********@q:6379 (another password)")]
+    assert env_differences(expected, "REDIS_QUEUE_URL=rediss://default:Tok@q:6379\n") == [
+        ("REDIS_QUEUE_URL", "rediss://web:********@q:6379", "rediss://default:********@q:6379")]
+    assert "Old-Password" not in repr(env_differences(expected, "REDIS_QUEUE_URL=rediss://web:Old-Password@q:6379\n"))

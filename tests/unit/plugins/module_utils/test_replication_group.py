@@ -134,3 +134,29 @@ def test_progress_names_groups_that_will_never_be_available():
     groups = [{"replication_group_id": "a", "status": "create-failed"}, {"replication_group_id": "b", "status": "deleting"}]
     result = progress(groups, ["a", "b", "c"])
     assert result["failed"] == ["a", "b", "c"] and result["summary"].endswith("c=missing")
+
+
+def test_user_groups_are_added_and_removed_in_place():
+    rbac = current_state(dict(GROUP, AuthTokenEnabled=False, UserGroupIds=["main-old"]), CLUSTER)
+    result = plan({"user_group_ids": ["main"]}, rbac)
+    assert result["modify"] == {"UserGroupIdsToAdd": ["main"], "UserGroupIdsToRemove": ["main-old"]}
+    assert plan({"user_group_ids": ["main-old"]}, rbac)["modify"] == {}
+    assert plan({}, rbac)["modify"] == {}
+
+
+def test_a_pending_user_group_change_counts_as_requested():
+    pending = {"UserGroups": {"UserGroupIdsToAdd": ["main"], "UserGroupIdsToRemove": []}}
+    group = dict(GROUP, AuthTokenEnabled=False, UserGroupIds=[], PendingModifiedValues=pending)
+    assert plan({"user_group_ids": ["main"]}, current_state(group, CLUSTER))["modify"] == {}
+
+
+def test_the_first_user_group_of_a_token_group_migrates_it_from_auth_to_rbac_in_one_call():
+    result = plan({"user_group_ids": ["main"]}, CURRENT)
+    assert result["modify"] == {"UserGroupIdsToAdd": ["main"], "AuthTokenUpdateStrategy": "DELETE"}
+    assert result["after"]["auth_token_enabled"] is False
+
+
+def test_create_parameters_with_user_groups():
+    params = create_parameters({"replication_group_id": "main", "node_type": "cache.t3.micro",
+                                "transit_encryption": True, "user_group_ids": ["main"]})
+    assert params["UserGroupIds"] == ["main"] and "AuthToken" not in params

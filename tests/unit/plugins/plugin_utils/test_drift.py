@@ -122,3 +122,15 @@ def test_env_files_give_one_row_per_variable_that_differs_on_each_host():
     assert [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in rows(results)] == [
         ("host app1: /etc/funmagic/web.env", "REDIS_QUEUE_URL", "rediss://default:********@queue.example:6379",
          "rediss://default:********@main.example:6379")]
+
+
+def test_users_and_user_groups_changed_by_hand_are_rows_without_passwords():
+    from ansible_collections.funmagic.elasticache.plugins.plugin_utils import drift as drift_rows
+    users = {"changed": True, "diff": {"before": {"funmagic-queue-web": {"access_string": "on ~* +@all"}},
+                                       "after": {"funmagic-queue-web": {"access_string": "on ~web:* +@all"}}}}
+    groups = {"changed": True, "diff": {"before": {}, "after": {"funmagic-queue": {"user_ids": ["a"]}}}}
+    found = drift_rows.rows({"users": users, "user_groups": groups})
+    assert found == [
+        {"resource": "user funmagic-queue-web", "field": "access_string", "inventory": "on ~web:* +@all",
+         "aws": "on ~* +@all"},
+        {"resource": "user group funmagic-queue", "field": "(resource)", "inventory": "present", "aws": "(absent)"}]

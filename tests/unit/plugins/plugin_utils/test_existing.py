@@ -67,7 +67,7 @@ def test_what_the_cache_role_names_must_exist_until_its_group_does():
         {"name": "pubsub", "purpose": "pubsub", "primary_cluster_id": "busy-node", "at_rest_encryption": False},
         {"name": "old", "primary_cluster_id": "member-node", "at_rest_encryption": False}])
     assert model["named"] == {"sns_topic_arns": [topic], "snapshot_names": ["nightly"],
-                              "cache_cluster_ids": ["busy-node", "member-node", "queue-node"]}
+                              "cache_cluster_ids": ["busy-node", "member-node", "queue-node"], "kms_key_ids": []}
     found = dict(FOUND, sns_topics={topic: False}, snapshots={"nightly": False},
                  cache_clusters={"queue-node": None, "busy-node": {"status": "modifying", "replication_group_id": None},
                                  "member-node": {"status": "available", "replication_group_id": "other"}})
@@ -84,3 +84,18 @@ def test_what_the_cache_role_names_must_exist_until_its_group_does():
     found["sns_topics"] = {topic: True}
     assert existing.check_prerequisites(model, found, made)["vpc_id"] == "vpc-0123abcd"
     assert existing.check_prerequisites(model, found)["vpc_id"] == "vpc-0123abcd"
+
+
+KMS_ARN = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+
+@pytest.mark.parametrize("found, expected", [
+    (None, "cache_kms_key: KMS key %s does not exist in us-east-1" % KMS_ARN),
+    ({"arn": KMS_ARN, "state": "PendingDeletion"}, "cache_kms_key: KMS key %s is PendingDeletion" % KMS_ARN),
+])
+def test_a_kms_key_that_is_missing_or_not_enabled_is_refused(found, expected):
+    with pytest.raises(InputError) as caught:
+        existing.check_prerequisites(check(cache_kms_key=KMS_ARN), dict(FOUND, kms_keys={KMS_ARN: found}))
+    assert caught.value.errors[0].startswith(expected), caught.value.errors
+    enabled = dict(FOUND, kms_keys={KMS_ARN: {"arn": KMS_ARN, "state": "Enabled"}})
+    assert existing.check_prerequisites(check(cache_kms_key=KMS_ARN), enabled)["vpc_id"] == "vpc-0123abcd"

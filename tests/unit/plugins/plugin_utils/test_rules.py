@@ -141,7 +141,8 @@ def test_client_modes_are_normalised_and_workers_resolved():
 def test_destroy_needs_the_prefix_as_confirmation():
     assert errors_of(roles=["destroy"]) == ["destroy_confirm: this deletes every funmagic-* cache; confirm with "
                                             "-e destroy_confirm=funmagic"]
-    assert check(roles=["destroy"], destroy_confirm="funmagic")["destroy"] == {"skip_final_snapshot": False}
+    assert check(roles=["destroy"], destroy_confirm="funmagic")["destroy"] == {
+        "skip_final_snapshot": False, "user_groups": [], "user_purge": ""}
 
 
 def test_data_comes_from_one_source_only():

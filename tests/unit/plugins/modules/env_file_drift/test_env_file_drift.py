@@ -27,3 +27,22 @@ def test_a_url_pointed_at_another_instance_is_one_masked_difference_and_a_missin
     assert TOKEN not in repr(found)
     (tmp_path / "web.env").write_text(text, encoding="utf-8")
     assert env_file_drift.differences(CONNECTIONS, [web], tokens) == []
+
+
+def test_an_rbac_url_with_another_password_is_masked_and_a_missing_password_names_the_variable(tmp_path):
+    import pytest  # pylint: disable=import-outside-toplevel
+
+    connections = dict(CONNECTIONS, queue=dict(CONNECTIONS["queue"], access="rbac"))
+    web = {"name": "web", "env_file": str(tmp_path / "web.env"), "queue_prefix": "web", "instances": {},
+           "users": {"queue": "web"}}
+    passwords = {"queue": {"web": "Web-Drift-Password-0123"}}
+    text = redis_env(connections, web, {"main": TOKEN}, passwords)
+    (tmp_path / "web.env").write_text(text.replace("Web-Drift-Password-0123", "Old-Drift-Password-99"),
+                                      encoding="utf-8")
+    found = env_file_drift.differences(connections, [web], {"main": TOKEN}, passwords)
+    assert found == [{"path": web["env_file"], "variable": "REDIS_QUEUE_URL",
+                      "inventory": "rediss://web:********@queue.example:6379",
+                      "host": "rediss://web:********@queue.example:6379 (another password)"}]
+    assert "Drift-Password" not in repr(found)
+    with pytest.raises(ValueError, match="^cache_user_passwords.queue.web is not set"):
+        env_file_drift.differences(connections, [web], {"main": TOKEN}, {})

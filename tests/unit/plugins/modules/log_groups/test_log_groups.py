@@ -247,3 +247,26 @@ def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
     aws, result = fail_one(log_groups.main, FAILURES, operation, error)
     if "logGroupName" in aws.calls[-1][1]:
         assert "logGroupName=%s" % aws.calls[-1][1]["logGroupName"] in result["msg"]
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+
+def test_a_kms_key_encrypts_new_groups_and_is_associated_with_existing_ones_once():
+    aws = fake({NAMES[0]: (14, TAGS)}, AssociateKmsKey={})
+    failed, result = aws.run(log_groups.main, present(names=NAMES[:2], kms_key_id=KEY))
+    assert not failed and result["changed"] is True
+    assert aws.params("AssociateKmsKey") == [{"logGroupName": NAMES[0], "kmsKeyId": KEY}]
+    assert aws.params("CreateLogGroup") == [{"logGroupName": NAMES[1], "tags": TAGS, "kmsKeyId": KEY}]
+    assert result["diff"]["before"][NAMES[0]]["kms_key_id"] is None
+    assert result["diff"]["after"][NAMES[0]]["kms_key_id"] == KEY
+
+
+def test_a_group_with_the_key_already_is_left_alone_and_without_the_option_the_key_is_not_managed():
+    def describe(params):
+        return {"logGroups": [dict(described(NAMES[0], 14), kmsKeyId=KEY)]}
+    aws = fake({NAMES[0]: (14, TAGS)}, DescribeLogGroups=describe)
+    for args in (present(names=NAMES[:1], kms_key_id=KEY), present(names=NAMES[:1])):
+        failed, result = aws.run(log_groups.main, args)
+        assert not failed and result["changed"] is False
+    assert "AssociateKmsKey" not in aws.operations()

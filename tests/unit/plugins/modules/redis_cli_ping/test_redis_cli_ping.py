@@ -48,3 +48,75 @@ def test_check_mode_pings_nothing():
     with mock.patch.object(AnsibleModule, "run_command") as run_command:
         failed, result = FakeAWS().run(redis_cli_ping.main, {"connections": CONNECTIONS}, check_mode=True, region=None)
     assert not failed and result["answers"] == [] and not run_command.called
+
+
+PASSWORD = "Web-Password-Cli-0123456"
+RBAC = {"queue": {"endpoint": "q.example", "port": 6379, "tls": True, "cluster": False, "access": "rbac"},
+        "main": {"endpoint": "m.example", "port": 6379, "tls": True, "cluster": False, "access": "token"}}
+WORKERS = [{"name": "web", "users": {"queue": "web"}, "refused_keys": {"queue": "admin:refused"}, "env_file": "/x"},
+           {"name": "admin", "users": {"queue": "admin"}, "refused_keys": {"queue": "web:refused"}},
+           {"name": "cron", "users": {}, "refused_keys": {}}]
+
+
+def run_users(answer, **args):
+    """Run with RBAC and WORKERS; answer(argv, password) -> stdout (stderr empty)."""
+    calls = []
+
+    def run_command(_module, argv, environ_update=None, **_kwargs):
+        calls.append((argv, environ_update))
+        return 0, answer(argv, (environ_update or {}).get("REDISCLI_AUTH")), ""
+
+    with mock.patch.object(AnsibleModule, "run_command", run_command):
+        failed, result = FakeAWS().run(redis_cli_ping.main, dict({"connections": RBAC, "workers": WORKERS,
+                                                                  "tokens": {"main": TOKEN}}, **args), region=None)
+    return failed, result, calls
+
+
+def acl(argv, password):
+    """A queue instance where each user reaches its own keys only."""
+    if argv[-1] == "PING":
+        return "PONG\n" if password else "NOAUTH Authentication required.\n"
+    return "NOPERM this user has no permissions to access one of the keys used as arguments\n"
+
+
+def test_each_worker_pings_an_rbac_instance_as_its_user_with_the_password_in_the_environment_only():
+    passwords = {"queue": {"web": PASSWORD, "admin": "Admin-Password-Cli-0123"}}
+    failed, result, calls = run_users(acl, passwords=passwords)
+    assert not failed, result["msg"]
+    assert [(a["name"], a["worker"], a["user"], a["pong"], a["refused"]) for a in result["answers"]] == [
+        ("main", None, None, True, None), ("queue", "admin", "admin", True, True), ("queue", "web", "web", True, True)]
+    assert (["redis-cli", "-h", "q.example", "-p", "6379", "--tls", "--user", "web", "PING"],
+            {"REDISCLI_AUTH": PASSWORD}) in calls
+    assert (["redis-cli", "-h", "q.example", "-p", "6379", "--tls", "--user", "web", "EXISTS", "admin:refused"],
+            {"REDISCLI_AUTH": PASSWORD}) in calls
+    assert all(PASSWORD not in argv for argv, _env in calls) and PASSWORD not in str(result)
+    assert "queue as web: refused on admin:refused, another worker's key (NOPERM" in result["msg"]
+
+
+def test_a_missing_password_is_named_without_running_redis_cli_and_other_users_still_answer():
+    failed, result, calls = run_users(acl, passwords={"queue": {"admin": "Admin-Password-Cli-0123"}},
+                                      rotating_users={"queue": ["web"]})
+    assert failed
+    assert result["msg"] == "queue as web: no password to PING with: set cache_user_passwords_next.queue.web."
+    assert not any("web" in argv for argv, _env in calls)
+    assert [a["pong"] for a in result["answers"]] == [True, True, False]
+
+
+def test_a_user_that_reaches_another_workers_key_fails_the_task():
+    def allowed(argv, _password):
+        return "PONG\n" if argv[-1] == "PING" else "0\n"
+
+    failed, result, _calls = run_users(allowed, passwords={"queue": {"web": PASSWORD, "admin": "Admin-Pw-012345"}})
+    assert failed and all(a["pong"] for a in result["answers"])
+    assert "queue as web: can reach admin:refused, another worker's key (EXISTS answered 0 instead of NOPERM)" \
+        in result["msg"]
+
+
+def test_no_refusal_is_tried_without_pong_nor_for_a_worker_without_refused_key():
+    def refused_password(argv, _password):
+        return "NOAUTH Authentication required.\n"
+
+    workers = [{"name": "web", "users": {"queue": "web"}}]
+    failed, result, calls = run_users(refused_password, workers=workers, passwords={"queue": {"web": PASSWORD}})
+    assert failed and [argv[-1] for argv, _env in calls] == ["PING", "PING"]
+    assert result["answers"][1]["refused"] is None and result["answers"][1]["cause"] == "noauth"

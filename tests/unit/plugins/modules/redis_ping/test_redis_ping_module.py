@@ -54,3 +54,49 @@ def test_a_series_whose_last_ping_failed_fails_the_task():
     with mock.patch.object(redis_ping, "probe_series", return_value=dict(series)):
         failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "duration": 0.3}, region=None)
     assert failed and "3 of 3 failed" in result["msg"]
+
+
+PONG = {"pong": True, "latency_ms": 1.5, "tls_version": "TLSv1.3", "peer_subject": "CN=h", "peer_not_after": "x"}
+NOPERM = "NOPERM this user has no permissions to access one of the keys used as arguments"
+
+
+def _refused_key_run(answer, **args):
+    with mock.patch.object(redis_ping, "ping", return_value=dict(PONG)), \
+            mock.patch.object(redis_ping, "refused", return_value=answer) as refused:
+        failed, result = FakeAWS().run(redis_ping.main, dict({"host": "h.example", "user": "web", "password": TOKEN,
+                                                              "refused_key": "admin:x"}, **args), region=None)
+    return failed, result, refused
+
+
+def test_after_pong_a_refused_key_must_be_noperm():
+    failed, result, refused = _refused_key_run((True, NOPERM))
+    assert not failed and result["pong"] is True and result["refused"] is True and result["refused_answer"] == NOPERM
+    assert result["msg"] == "PONG from h.example:6379 as web, and web is refused on admin:x (NOPERM)"
+    assert refused.call_args[0] == ("h.example", "admin:x", 6379, True, None, "web", TOKEN, 5.0)
+    assert TOKEN not in str(result)
+
+
+@pytest.mark.parametrize("fail_on_error", [True, False])
+def test_a_key_the_user_can_reach_fails_naming_user_and_key(fail_on_error):
+    failed, result, _refused = _refused_key_run((False, "EXISTS answered 1"), fail_on_error=fail_on_error)
+    assert failed is fail_on_error and result["refused"] is False
+    assert result["msg"].startswith("web can reach admin:x on h.example:6379, a key it should be refused (EXISTS "
+                                    "answered 1): the user can reach another worker's keys.")
+    assert TOKEN not in str(result)
+
+
+def test_no_pong_skips_the_refusal_and_names_the_redis_error():
+    def noperm(*_args):
+        raise ProbeError("noperm", "user web has no permission to run PING: NOPERM ...", "NOPERM")
+
+    with mock.patch.object(redis_ping, "ping", noperm), mock.patch.object(redis_ping, "refused") as refused:
+        failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "user": "web", "password": TOKEN,
+                                                         "refused_key": "admin:x"}, region=None)
+    assert failed and (result["cause"], result["error"]) == ("noperm", "NOPERM") and not refused.called
+    assert "refused" not in result
+
+
+def test_refused_key_and_duration_are_refused_together():
+    failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "refused_key": "k", "duration": 1},
+                                   region=None)
+    assert failed and result["msg"] == "refused_key and duration cannot be used together: prove the refusal once."

@@ -5,6 +5,11 @@
   ec2_security_group reads `Return` and fails with KeyError) and, for a rule whose source is a security group, finds
   no rule (its lookup compares the new description too), so the description never changes and every rerun of
   ec2_security_group would report a change. Both matter when the collection adopts a security group made by hand.
+- UpdateSecretVersionStage (Secrets Manager API reference): moving AWSCURRENT makes that version the secret's current
+  one, so GetSecretValue without VersionId or VersionStage returns it (AWSCURRENT is the default stage). moto 5.2.5
+  moves the label but keeps the old version as its default: GetSecretValue without a stage returns the old value, and
+  a later PutSecretValue marks that old version AWSPREVIOUS while the promoted one keeps AWSCURRENT (two versions
+  labelled AWSCURRENT). The generated_secrets module's promotion moves AWSCURRENT this way.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from moto.core.responses import ActionResult
 from moto.ec2.exceptions import InvalidSecurityGroupNotFoundError
 from moto.ec2.models.security_groups import SecurityGroupBackend
 from moto.ec2.responses.security_groups import SecurityGroups
+from moto.secretsmanager.models import SecretsManagerBackend
 
 
 def _same_ports(rule, ip_protocol, from_port, to_port):
@@ -65,6 +71,19 @@ def _response_method(name):
     return answer
 
 
+def _secret_stage_follows_current(original):
+    """UpdateSecretVersionStage, then the version labelled AWSCURRENT is the one GetSecretValue returns by default."""
+    def update_secret_version_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id):
+        answer = original(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
+        if version_stage == "AWSCURRENT":
+            secret = self.secrets[secret_id]
+            current = [v for v, version in secret.versions.items() if "AWSCURRENT" in version["version_stages"]]
+            if current:
+                secret.default_version_id = current[0]
+        return answer
+    return update_secret_version_stage
+
+
 def apply():
     if getattr(SecurityGroups, "_funmagic_patched", False):
         return
@@ -72,4 +91,6 @@ def apply():
         name = "update_security_group_rule_descriptions_" + direction
         setattr(SecurityGroupBackend, name, _backend_method(egress))
         setattr(SecurityGroups, name, _response_method(name))
+    SecretsManagerBackend.update_secret_version_stage = _secret_stage_follows_current(
+        SecretsManagerBackend.update_secret_version_stage)
     SecurityGroups._funmagic_patched = True

@@ -49,7 +49,7 @@ def redact_url(url):
     return "%s://%s:%s@%s" % (scheme, user, REDACTED, location)
 
 
-def _pick(instances, worker, purpose):
+def instance_for(instances, worker, purpose):
     """(name, facts) of the instance a worker uses for a purpose."""
     wanted = (worker.get("instances") or {}).get(purpose)
     if wanted:
@@ -100,7 +100,7 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
         raise ValueError("redis_env needs at least one instance")
     lines, chosen = [], {}
     for purpose in PURPOSES:
-        name, facts = chosen[purpose] = _pick(instances, worker, purpose)
+        name, facts = chosen[purpose] = instance_for(instances, worker, purpose)
         user, secret = _credentials(name, facts, worker, tokens, passwords)
         url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), user=user, token=secret)
         lines.append("%s=%s" % (ENV_NAMES[purpose], url))

@@ -22,7 +22,7 @@ from ansible.module_utils.six import string_types
 from ansible_collections.funmagic.elasticache.plugins.module_utils import access
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
-from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import _pick as instance_for
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
 
 # What a worker's user depends on: the same worker on two hosts must say the same.
 _WORKER_FIELDS = ("queue_prefix", "key_patterns", "channels", "access_strings", "instances")
@@ -68,7 +68,6 @@ def model(instances, clients, values, errors, rotation=False):
     production = bool(values.get("cache_production"))
     accepted = "broad_access_string" in (values.get("cache_production_accepted_risks") or [])
     tokens = values.get("cache_auth_tokens") or {}
-    secrets_manager = values.get("cache_secrets") == "secretsmanager"
     for spec in rbac:
         name, group_id = spec["name"], spec["replication_group_id"]
         members = []
@@ -84,8 +83,7 @@ def model(instances, clients, values, errors, rotation=False):
                               "it, or accept the risk with cache_production_accepted_risks: [broad_access_string]"
                               % (worker_name, name, user["access_string"],
                                  " and ".join(access.risks(user["access_string"]))))
-            if not secrets_manager:
-                _check_password(passwords, name, worker_name, "cache_user_passwords", errors)
+            _check_password(passwords, name, worker_name, "cache_user_passwords", errors)
             members.append(user)
         migrating = bool(tokens.get(name))
         members.append({
@@ -153,8 +151,8 @@ def _check_password(passwords, instance, worker, variable, errors):
     path = "%s.%s.%s" % (variable, instance, worker)
     value = (passwords.get(instance) or {}).get(worker) if isinstance(passwords.get(instance), dict) else None
     if not value:
-        errors.append("%s: is not set; the RBAC user of worker %s on instance %s needs a password (from vault), or "
-                      "set cache_secrets: secretsmanager to have it generated" % (path, worker, instance))
+        errors.append("%s: is not set; the RBAC user of worker %s on instance %s needs a password (from vault)"
+                      % (path, worker, instance))
     elif not isinstance(value, string_types):
         errors.append("%s: must be a string (quote it)" % path)
     else:

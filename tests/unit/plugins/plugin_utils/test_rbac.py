@@ -70,10 +70,6 @@ def test_passwords_are_checked_where_they_live_without_showing_them():
     assert not any("short" in e for e in errors)
 
 
-def test_generated_secrets_need_no_password_in_the_inventory():
-    assert rbac_model(cache_secrets="secretsmanager", cache_user_passwords={})["users"]
-
-
 def test_a_broad_access_string_is_refused_in_production_unless_accepted():
     hosts = {"client_workers": [{"name": "web", "queue_prefix": "web", "access_strings": {"queue": "on ~* +@all"}},
                                 {"name": "admin", "queue_prefix": "admin"}]}

@@ -9,8 +9,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# The roles whose inputs the action checks; without `roles`, all but the failover drill's (its instance is required).
-ROLES = ("network", "cache", "monitoring", "client", "destroy", "failover_drill")
+# The roles whose inputs the action checks; without `roles`, all but the failover drill's (its instance is required)
+# and the compliance report's (read-only, run on its own).
+ROLES = ("network", "cache", "monitoring", "client", "destroy", "failover_drill", "compliance")
 DEFAULT_ROLES = ("network", "cache", "monitoring", "client", "destroy")
 
 ARGUMENT_SPEC = dict(

@@ -27,7 +27,7 @@ options:
     description: The roles whose inputs are checked.
     type: list
     elements: str
-    choices: [network, cache, monitoring, client, destroy, failover_drill]
+    choices: [network, cache, monitoring, client, destroy, failover_drill, compliance]
     default: [network, cache, monitoring, client, destroy]
   client_hosts:
     description: The application hosts whose C(client_*) variables are checked. The current host when omitted.
@@ -352,6 +352,20 @@ model:
         user_purge:
           description: The pattern of their users' ids (empty when there is none).
           type: str
+    compliance:
+      description: The compliance report's settings, checked.
+      returned: when I(roles) has compliance
+      type: dict
+      contains:
+        accepted_exceptions:
+          description:
+            - C(compliance_accepted_exceptions), each with C(control) (a control id), C(instance) (a name in
+              C(cache_instances), or null for every instance) and C(reason).
+          type: list
+          elements: dict
+        min_snapshot_retention:
+          description: C(compliance_min_snapshot_retention), days.
+          type: int
     failover_drill:
       description: The failover drill's settings, checked.
       returned: when I(roles) has failover_drill

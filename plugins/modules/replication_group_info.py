@@ -45,6 +45,16 @@ options:
     type: bool
     default: true
     version_added: 0.2.0
+  all_members:
+    description:
+      - Also read every member cluster of each group (not only the first) and return them as I(members), with the
+        settings AWS keeps per cache cluster, which the compliance controls on cache clusters score (automatic minor
+        version upgrades, the subnet group).
+      - One paginated DescribeCacheClusters walk (100 cache clusters per call), shared with I(member_details).
+      - C(false) leaves I(members) out of each group.
+    type: bool
+    default: false
+    version_added: 0.3.0
   wait_seconds:
     description:
       - Seconds to sleep before describing, so that each iteration of a C(loop) is one poll (see the examples).
@@ -94,6 +104,42 @@ replication_groups:
   returned: always
   type: list
   elements: dict
+  contains:
+    members:
+      description:
+        - Every member cluster of the group, in the order of I(member_clusters), with the settings AWS keeps per
+          cache cluster. A member that DescribeCacheClusters does not list (being created or deleted) is left out.
+      returned: with I(all_members)
+      type: list
+      elements: dict
+      version_added: 0.3.0
+      contains:
+        cache_cluster_id:
+          description: The member cluster's id.
+          type: str
+          sample: app-main-001
+        cache_cluster_status:
+          description: Its status.
+          type: str
+          sample: available
+        engine_version:
+          description: Its engine version.
+          type: str
+          sample: 7.1.0
+        auto_minor_version_upgrade:
+          description: Whether AWS applies minor engine upgrades to it automatically.
+          type: bool
+        cache_subnet_group_name:
+          description: Its cache subnet group; C(default) is the one AWS makes in the default VPC.
+          type: str
+          sample: app-redis-subnet
+        snapshot_retention_limit:
+          description: Days of automatic backups kept, as DescribeCacheClusters reports it for this member.
+          type: int
+        preferred_availability_zone:
+          description: Its availability zone.
+          type: str
+          sample: us-east-1a
 missing:
   description: The requested ids that do not exist.
   returned: always
@@ -122,6 +168,8 @@ progress:
 
 import time
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
@@ -132,12 +180,30 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_g
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
 
 
-def first_members(client, groups):
-    """group id -> its first member cluster: one call for one group, one paginated walk for several."""
-    if len(groups) == 1:
+# The settings AWS keeps per member cluster that `members` returns (all_members).
+MEMBER_KEYS = ("CacheClusterId", "CacheClusterStatus", "EngineVersion", "AutoMinorVersionUpgrade",
+               "CacheSubnetGroupName", "SnapshotRetentionLimit", "PreferredAvailabilityZone")
+
+
+def all_clusters(client):
+    """cache cluster id -> cluster: one paginated walk (100 clusters per call)."""
+    return dict((c["CacheClusterId"], c) for c in client.paginate("describe_cache_clusters", "CacheClusters"))
+
+
+def first_members(client, groups, clusters=None):
+    """group id -> its first member cluster: one call for one group, one paginated walk for several (none when
+    `clusters`, the walk's answer, is given)."""
+    if clusters is None and len(groups) == 1:
         return {groups[0]["ReplicationGroupId"]: describe_member_cluster(client, groups[0])}
-    clusters = dict((c["CacheClusterId"], c) for c in client.paginate("describe_cache_clusters", "CacheClusters"))
+    if clusters is None:
+        clusters = all_clusters(client)
     return dict((g["ReplicationGroupId"], clusters.get((g.get("MemberClusters") or [None])[0])) for g in groups)
+
+
+def members_of(group, clusters):
+    """Every member cluster of the group that `clusters` lists, in MemberClusters order, as `members` returns it."""
+    return [camel_dict_to_snake_dict(dict((k, clusters[m][k]) for k in MEMBER_KEYS if k in clusters[m]))
+            for m in group.get("MemberClusters") or [] if m in clusters]
 
 
 def describe(module, client):
@@ -150,9 +216,13 @@ def describe(module, client):
         ids = [params["replication_group_id"]]
     ids = [i.lower() for i in ids] if ids is not None else None
     groups = describe_groups(client, ids)
-    members = first_members(client, groups) if params["member_details"] and groups else {}
+    clusters = all_clusters(client) if params["all_members"] and groups else None
+    members = first_members(client, groups, clusters) if params["member_details"] and groups else {}
     results = [group_result(g, members.get(g["ReplicationGroupId"]),
                             get_tags(client, g["ARN"]) if params["tags"] else None) for g in groups]
+    if clusters is not None:
+        for group, result in zip(groups, results):
+            result["members"] = members_of(group, clusters)
     found = set(g["replication_group_id"] for g in results)
     return False, {
         "replication_groups": results,
@@ -168,6 +238,7 @@ def main():
             replication_group_ids=dict(type="list", elements="str"),
             tags=dict(type="bool", default=True),
             member_details=dict(type="bool", default=True),
+            all_members=dict(type="bool", default=False),
             wait_seconds=dict(type="int", default=0),
         ),
         mutually_exclusive=[["replication_group_id", "replication_group_ids"]],

@@ -23,6 +23,7 @@ from ansible.module_utils.six import string_types
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compliance
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
@@ -101,6 +102,8 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)
+    if "compliance" in roles:
+        model["compliance"] = _compliance(values, [spec["name"] for spec in model["instances"]], errors)
     if "client" in roles:
         purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
@@ -326,6 +329,21 @@ def _network(variables, errors):
         "subnet_group": names["network_subnet_group"],
         "tags": dict(variables.get("network_tags") or {}),
     }
+
+
+def _compliance(variables, names, errors):
+    """The compliance report's settings: the exceptions (controls and instances that exist, a reason each) and
+    Security Hub's snapshotRetentionPeriod."""
+    exceptions = variables.get("compliance_accepted_exceptions") or []
+    errors.extend(compliance.exception_errors(exceptions, names))
+    retention = variables.get("compliance_min_snapshot_retention")
+    low, high = compliance.RETENTION_RANGE
+    if retention is not None and not low <= retention <= high:
+        errors.append("compliance_min_snapshot_retention: Security Hub takes %d to %d days, got %r"
+                      % (low, high, retention))
+    return {"accepted_exceptions": [dict((k, e.get(k) or None) for k in ("control", "instance", "reason"))
+                                    for e in exceptions if isinstance(e, dict)],
+            "min_snapshot_retention": retention}
 
 
 def _monitoring(variables, errors):

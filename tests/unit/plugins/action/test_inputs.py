@@ -73,7 +73,8 @@ def run(args, task_vars=None, calls=None):
     return action.run(task_vars=variables)
 
 
-ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy", "failover_drill"], "client_hosts": ["app1"],
+ALL_ROLES = {"roles": ["network", "cache", "monitoring", "client", "destroy", "failover_drill", "compliance"],
+             "client_hosts": ["app1"],
              "discover": True, "describe": True, "remember": True}
 
 
@@ -135,7 +136,8 @@ def test_the_preflight_remembers_the_lookups_the_groups_and_the_checked_roles():
     facts = run(ALL_ROLES, calls=calls)["ansible_facts"]
     assert list(facts) == [memo.FACT] and calls == ["funmagic.elasticache.prerequisites_info"]
     remembered = facts[memo.FACT]
-    assert remembered["checked_roles"] == ["cache", "client", "destroy", "failover_drill", "monitoring", "network"]
+    assert remembered["checked_roles"] == [
+        "cache", "client", "compliance", "destroy", "failover_drill", "monitoring", "network"]
     assert [g["replication_group_id"] for g in remembered["groups"]["replication_groups"]] == \
         ["funmagic-main", "funmagic-queue"]
     assert TOKEN not in repr(remembered)

@@ -25,6 +25,8 @@ OK_INSTANCES = [{"name": "main", "purpose": "main"}, {"name": "queue", "purpose"
 # With OK_INSTANCES, every instance the local inventory has a token for.
 PUBSUB = [{"name": "pubsub", "purpose": "pubsub"}]
 MISSING_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-made-this"
+MISSING_KEY = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+RBAC_PASSWORD = "Bad-Input-Rbac-Password-7"
 
 # (id, playbook, extra vars, the variable path the message must name, extra ansible-playbook arguments)
 CASES = [
@@ -142,6 +144,46 @@ CASES = [
      "cache_auth_tokens.main: is not valid", []),
     ("failover-drill-bad-input", "failover_drill", {"failover_drill_instance": "main", "cache_defaults": {"replicas": 9}},
      "cache_instances[0] (main).replicas: must be between 0 and 5, got 9", []),
+    # RBAC: users, access strings, passwords, the default user, engines and TLS (plugin_utils/rbac.py).
+    ("rbac-without-tls", "redis", {"cache_defaults": {"access": "rbac", "transit_encryption": False},
+                                   "cache_auth_tokens": {}},
+     "cache_instances[0] (main).access: rbac needs transit_encryption: true", []),
+    ("rbac-old-engine", "provision", {"cache_instances": [{"name": "main", "access": "rbac", "engine_version": "5.0.6"}]},
+     "cache_instances[0] (main).access: rbac needs Redis OSS 6.0 or later", []),
+    ("rbac-access-choice", "redis", {"cache_defaults": {"access": "acl"}},
+     "cache_defaults.access: must be one of token, rbac, got 'acl'", []),
+    ("rbac-password-missing", "redis", {"cache_instances": [{"name": "main", "access": "rbac"}]},
+     "cache_user_passwords.main.admin: is not set", []),
+    ("rbac-password-short", "redis", {"cache_instances": [{"name": "main", "access": "rbac"}], "cache_user_passwords": {
+        "main": {"web": "short", "admin": RBAC_PASSWORD}}}, "cache_user_passwords.main.web: is not valid", []),
+    ("rbac-password-unknown-worker", "configure_hosts", {"cache_instances": [{"name": "main", "access": "rbac"}],
+                                                         "cache_user_passwords": {"main": {
+                                                             "web": RBAC_PASSWORD, "admin": RBAC_PASSWORD,
+                                                             "amdin": RBAC_PASSWORD}}},
+     "cache_user_passwords.main.amdin: there is no worker named 'amdin' in client_workers", []),
+    ("rbac-password-unknown-instance", "redis", {"cache_user_passwords": {"main": {"web": RBAC_PASSWORD}}},
+     "cache_user_passwords.main: there is no instance with access: rbac named 'main'", []),
+    ("rbac-worker-named-default", "redis", {"cache_instances": [{"name": "main", "access": "rbac"}],
+                                            "client_workers": [{"name": "default"}]},
+     "client_workers (default).name: 'default' is the user group's default user of instance main", []),
+    ("rbac-worker-invalid-user-id", "redis", {"cache_instances": [{"name": "main", "access": "rbac"}],
+                                              "client_workers": [{"name": "web_1"}],
+                                              "cache_user_passwords": {"main": {"web_1": RBAC_PASSWORD}}},
+     "'funmagic-main-web_1' is not valid", []),
+    ("rbac-broad-access-in-production", "redis", {
+        "cache_production": True, "cache_defaults": {"replicas": 1, "access": "rbac"},
+        "cache_instances": [{"name": "main"}], "cache_auth_tokens": {},
+        "client_workers": [{"name": "web", "access_strings": {"main": "on ~* +@all"}}],
+        "cache_user_passwords": {"main": {"web": RBAC_PASSWORD}}},
+     "client_workers (web).access_strings.main: 'on ~* +@all' grants", []),
+    ("rbac-password-rotation-pending", "provision", {"cache_instances": [{"name": "main", "access": "rbac"}],
+                                                     "cache_user_passwords": {"main": {"web": RBAC_PASSWORD,
+                                                                                       "admin": RBAC_PASSWORD}},
+                                                     "cache_user_passwords_next": {"main": {"web": RBAC_PASSWORD + "n"}}},
+     "cache_user_passwords_next.main.web: a password rotation is pending", []),
+    ("kms-key-not-arn", "redis", {"cache_kms_key": "my-key"}, "cache_kms_key: 'my-key' is neither create nor a KMS key ARN", []),
+    ("kms-key-missing", "provision", {"cache_kms_key": MISSING_KEY},
+     "cache_kms_key: KMS key %s does not exist in us-east-1" % MISSING_KEY, []),
     # What must already exist in AWS (read-only lookups).
     ("vpc-not-found", "redis", {"network_vpc_id": "vpc-0123456789abcdef0"},
      "network_vpc_id: VPC vpc-0123456789abcdef0 was not found in us-east-1", []),
@@ -255,7 +297,7 @@ def test_no_mutating_call_in_any_service(results):
     assert [(r["service"], r["operation"]) for r in requests if r["mutating"]] == []
 
 
-def test_no_token_in_any_output(results):
+def test_no_token_or_password_in_any_output(results):
     for _rc, output in results[0].values():
-        assert TOKEN not in output
+        assert TOKEN not in output and RBAC_PASSWORD not in output
         assert "Local-Test-Token-0123" not in output  # the inventory's own tokens

@@ -14,17 +14,16 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 import urllib.parse
 
 import pytest
-import redis
 
 from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT, environment
 from tests.integration import run_ansible
 from tests.integration.bed import Bed
+from tests.integration.prober import EnvFileClient
 
 pytestmark = pytest.mark.chroot
 OLD, NEW, NEWER = "Rotate-Old-Token-0001", "Rotate-New-Token-0002", "Rotate-Newer-Token-0003"
@@ -32,29 +31,9 @@ WRONG = "Rotate-Wrong-Token-0004"
 PLAYBOOKS = os.path.join(ROOT, "playbooks")
 
 
-class Client(threading.Thread):
-    """PING through a new connection every 50 ms with the env file's URL; counts answers by kind."""
-
-    def __init__(self, bed):
-        super().__init__(daemon=True)
-        self.bed, self.stop, self.counts, self.errors = bed, threading.Event(), {"pong": 0, "auth": 0, "other": 0}, []
-
-    def run(self):
-        while not self.stop.is_set():
-            url = self.bed.env_file()["REDIS_URL"]
-            hosts.assert_mapped(url.rsplit("@", 1)[1].split(":")[0])
-            try:
-                client = redis.Redis.from_url(url, ssl_ca_certs=self.bed.ca_file, socket_timeout=2)
-                kind = "pong" if client.ping() else "other"
-                client.close()
-            except redis.AuthenticationError as e:
-                kind = "auth"
-                self.errors.append(str(e))
-            except redis.RedisError as e:
-                kind = "other"
-                self.errors.append(str(e))
-            self.counts[kind] += 1
-            time.sleep(0.05)
+def Client(bed):  # pylint: disable=invalid-name
+    """PING through a new connection every 50 ms with the env file's REDIS_URL."""
+    return EnvFileClient(bed, interval=0.05)
 
 
 def _cli(bed, token, *command):

@@ -273,7 +273,7 @@ def _messages(output):
 
 
 # Playbooks that change nothing, and so need no preflight.
-READ_ONLY = {"preflight", "verify", "cost_report", "drift"}
+READ_ONLY = {"preflight", "verify", "cost_report", "drift", "compliance"}
 
 
 def test_there_are_at_least_forty_cases_across_every_playbook_that_changes_something():

@@ -123,9 +123,10 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 names = group.hostnames()
                 params = self.elasticache.effective_parameters(region, group.parameter_group)
                 passwords = [] if group.token_allows_none else list(group.tokens)
+                users = self.elasticache.acl_users(region, getattr(group, "user_group_ids", []))
                 wanted[group.server_key] = {
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
-                    "passwords": passwords, "parameters": params, "disconnects": group.disconnects,
+                    "passwords": passwords, "users": users, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
                 }
             for key in set(self.servers.pids()) - set(wanted):

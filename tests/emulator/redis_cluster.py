@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 import redis
 from . import hosts
 from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, AdminNames, CertificateAuthority, _die_with_parent,
-                            _terminate, _wait_listening, _write, render_config)
+                            _terminate, _wait_listening, _write, acl_commands, render_config)
 from .redis_cluster_layout import (BUS_PORT, SLOTS, aws_slot_ranges, cluster_conf_lines, format_ranges,
                                    parse_cluster_nodes, parse_slots, plan_moves)
 
@@ -96,7 +96,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
                  replicas: int, passwords=(), tls: bool = True, configuration_hostname: str | None = None,
                  name: str = "cluster", hosts_files=("/etc/hosts",), parameters: dict | None = None,
                  redis_server: str = "/usr/bin/redis-server", timeout: float = 30.0,
-                 configuration_address: str | None = None, admin_names: AdminNames | None = None):
+                 configuration_address: str | None = None, admin_names: AdminNames | None = None, users=()):
         if shards < 1 or replicas < 0:
             raise ValueError("a cluster needs at least one shard and zero or more replicas per shard")
         if len(nodes) != shards * (1 + replicas):
@@ -109,6 +109,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         self.tls = tls
         self.replicas = replicas
         self.passwords = list(passwords)
+        self.users = list(users)  # the ACL users of user groups: (name, passwords, access string)
         self.configuration_hostname = configuration_hostname
         self.configuration_address = configuration_address
         self.name = name
@@ -198,16 +199,18 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
 
     def set_passwords(self, passwords) -> None:
         """Make `passwords` the default user's passwords on every node (the last one is current)."""
-        passwords = list(passwords)
+        self.set_access(passwords, self.users)
+
+    def set_access(self, passwords, users) -> None:
+        """The default user's passwords (AUTH token) and the users of the user groups, on every node."""
+        commands = acl_commands({"passwords": self.passwords, "users": self.users},
+                                {"passwords": list(passwords), "users": list(users)})
         for node in self._nodes():
-            admin, config = self._admin(node), self.admin_names["CONFIG"]
-            admin.execute_command("ACL", "SETUSER", "default", "resetpass",
-                                  *([f">{p}" for p in passwords] or ["nopass"]))
-            admin.execute_command(config, "SET", "masteruser", "default" if passwords else "")
-            admin.execute_command(config, "SET", "masterauth", passwords[-1] if passwords else "")
-        self.passwords = passwords
+            admin = self._admin(node)
+            for command in commands:
+                admin.execute_command(*command)
+        self.passwords, self.users = list(passwords), list(users)
         for node in self._nodes():
-            self._close(node)
             self._write_config(node)
 
     def configure(self, parameters: dict) -> None:
@@ -268,9 +271,9 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         addresses = [node.address]
         if node is self._shards[0][0] and self.configuration_address not in (None, node.address):
             addresses.append(self.configuration_address)  # the first primary also answers the configuration endpoint
-        spec = {"addresses": addresses, "passwords": self.passwords, "parameters": self.parameters}
+        spec = {"addresses": addresses, "passwords": self.passwords, "users": self.users, "parameters": self.parameters}
         text = render_config(spec, node.directory, tls_files, self.admin_names) + "\n".join(cluster_conf_lines(
-            node.hostname, node.address, node.directory, self.tls, self.passwords[-1] if self.passwords else None))
+            node.hostname, node.address, node.directory, self.tls, self.admin_names.password, self.admin_names.user))
         conf = os.path.join(node.directory, "redis.conf")
         _write(conf, (text + "\n").encode(), 0o600)
         return conf
@@ -292,7 +295,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
     def _admin(self, node: Node) -> redis.Redis:
         if node.client is None:
             options = {"host": node.address, "port": PORT, "socket_timeout": 10, "decode_responses": True,
-                       "password": self.passwords[-1] if self.passwords else None}
+                       "username": self.admin_names.user, "password": self.admin_names.password}
             if self.tls:
                 options.update(ssl=True, ssl_ca_certs=self.ca.cert_path)
             node.client = redis.Redis(**options)
@@ -401,7 +404,7 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         self._each(dst, [("CLUSTER", "SETSLOT", s, "IMPORTING", source.node_id) for s in slots])
         self._each(src, [("CLUSTER", "SETSLOT", s, "MIGRATING", destination.node_id) for s in slots])
         counts = self._each(src, [("CLUSTER", "COUNTKEYSINSLOT", s) for s in slots])
-        auth = ("AUTH2", "default", self.passwords[-1]) if self.passwords else ()
+        auth = ("AUTH2", self.admin_names.user, self.admin_names.password)
         for slot in (s for s, c in zip(slots, counts) if c):
             while keys := src.execute_command("CLUSTER", "GETKEYSINSLOT", slot, KEYS_PER_MIGRATE):
                 src.execute_command(self.admin_names["MIGRATE"], destination.address, PORT, "", 0, MIGRATE_TIMEOUT_MS,

@@ -115,8 +115,10 @@ def parse_cluster_nodes(text: str) -> dict[str, dict]:
     return nodes
 
 
-def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, password: str | None) -> list[str]:
-    """The redis.conf lines that make a node a cluster node announcing `hostname` at `address`."""
+def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, password: str | None,
+                       user: str = "default") -> list[str]:
+    """The redis.conf lines that make a node a cluster node announcing `hostname` at `address`; a replica
+    authenticates to its primary as `user` with `password`."""
     lines = [
         "cluster-enabled yes",
         f"cluster-config-file {os.path.join(directory, 'nodes.conf')}",
@@ -136,5 +138,5 @@ def cluster_conf_lines(hostname: str, address: str, directory: str, tls: bool, p
         # The node's certificate (serverAuth and clientAuth) also serves its outgoing connections.
         lines += ["tls-cluster yes", "tls-replication yes"]
     if password:
-        lines += ["masteruser default", f"masterauth {password}"]
+        lines += [f"masteruser {user}", f"masterauth {password}"]
     return lines

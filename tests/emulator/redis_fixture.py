@@ -140,14 +140,43 @@ class AdminNames:
 
     def __init__(self):
         self._suffix = secrets.token_hex(8)
+        # The emulator's own ACL user: its connections (parameters, passwords, users, resharding, replication in
+        # cluster mode) never depend on the default user, which a user group may turn off.
+        self.user = f"emulator-{self._suffix}"
+        self.password = secrets.token_hex(24)
 
     def __getitem__(self, command: str) -> str:
         return f"{command}-{self._suffix}"
 
     def config_lines(self) -> list[str]:
-        """rename-command lines: the commands the emulator needs get their secret name, the others none ("")."""
+        """rename-command lines: the commands the emulator needs get their secret name, the others none (""); and
+        the emulator's own user."""
         return [f"rename-command {c} {self[c]}" if c in _ADMIN_COMMANDS else f'rename-command {c} ""'
-                for c in RESTRICTED_COMMANDS]
+                for c in RESTRICTED_COMMANDS] + [f"user {self.user} on >{self.password} ~* &* +@all"]
+
+
+def acl_rules(spec: dict) -> dict[str, list[str]]:
+    """user name -> its ACL SETUSER rules, for the clients of a group: with user groups (spec["users"], from
+    ElastiCache users: name, passwords, access string) each user and the `default` one as the users say (a user group
+    without a default user is refused by the API; here the default user is then off); else the default user with the
+    AUTH token's passwords (none: no password needed)."""
+    users = spec.get("users") or []
+    if not users:
+        passwords = spec.get("passwords") or []
+        return {"default": ["on", *([f">{p}" for p in passwords] or ["nopass"]), "~*", "&*", "+@all"]}
+    rules = {"default": ["off", "-@all"]}
+    for name, passwords, access in users:
+        words = access.split()
+        rules[name] = [*words, *([f">{p}" for p in passwords] or (["nopass"] if words[0] == "on" else []))]
+    return rules
+
+
+def acl_commands(old: dict | None, new: dict) -> list[list[str]]:
+    """The ACL SETUSER / DELUSER commands that take a server from `old`'s users to `new`'s."""
+    before, after = acl_rules(old) if old else {}, acl_rules(new)
+    commands = [["ACL", "SETUSER", name, "reset", *rules] for name, rules in sorted(after.items())
+                if before.get(name) != rules]
+    return commands + [["ACL", "DELUSER", name] for name in sorted(set(before) - set(after))]
 
 
 def _write(path: str, data: bytes, mode: int) -> None:
@@ -182,11 +211,7 @@ def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | 
                   f"tls-ca-cert-file {ca}", "tls-auth-clients no"]
     else:
         lines.append(f"port {PORT}")
-    passwords = spec.get("passwords") or []
-    if passwords:
-        lines.append("user default on " + " ".join(f">{p}" for p in passwords) + " ~* &* +@all")
-    else:
-        lines.append("user default on nopass ~* &* +@all")
+    lines += [f"user {name} reset {' '.join(rules)}" for name, rules in sorted(acl_rules(spec).items())]
     params = spec.get("parameters", {})
     for name in sorted(REDIS_CONF_PARAMETERS & set(params)):
         value = params[name]
@@ -267,6 +292,7 @@ class RedisServers:
         if current is None:
             cluster = RedisCluster(self.directory, self.ca, {n: a for s in shards for n, a in s.items()},
                                    shards=len(shards), replicas=len(shards[0]) - 1, passwords=spec["passwords"],
+                                   users=spec.get("users") or (),
                                    tls=spec["tls"], configuration_hostname=configuration[0],
                                    configuration_address=configuration[1], name=key, hosts_files=(),
                                    parameters=spec["parameters"], redis_server=self.redis_server,
@@ -286,8 +312,8 @@ class RedisServers:
             for shard in shards:
                 if list(shard) not in running:
                     cluster.add_shard(shard)
-            if old["passwords"] != spec["passwords"]:
-                cluster.set_passwords(spec["passwords"])
+            if old["passwords"] != spec["passwords"] or old.get("users") != spec.get("users"):
+                cluster.set_access(spec["passwords"], spec.get("users") or ())
             if old["parameters"] != spec["parameters"]:
                 cluster.configure(spec["parameters"])
         except Exception:
@@ -300,17 +326,16 @@ class RedisServers:
         config = self.admin_names["CONFIG"]
         commands = [[config, "SET", name, value] for name, value in sorted(new["parameters"].items())
                     if name in REDIS_CONF_PARAMETERS and old["parameters"].get(name) != value]
-        if old["passwords"] != new["passwords"]:
-            # The default user keeps working for the connection that makes the change.
-            passwords = [f">{p}" for p in new["passwords"]] or ["nopass"]
-            commands.append(["ACL", "SETUSER", "default", "resetpass", *passwords])
+        # The AUTH token (the default user's passwords) and the users of the user groups, changed in place: the
+        # connections that are open stay, new ones get the new rules (as ElastiCache applies them).
+        commands += acl_commands(old, new)
         directory = os.path.join(self.directory, "redis", key)
         for command in commands:
-            self._cli(new, old["passwords"], directory, command)
+            self._cli(new, directory, command)
         if old.get("disconnects") != new.get("disconnects"):
             # A failover or a node reboot: every client sees its connection drop and reconnects.
             for client_type in ("normal", "pubsub"):
-                self._cli(new, new["passwords"], directory, ["CLIENT", "KILL", "TYPE", client_type], expect=None)
+                self._cli(new, directory, ["CLIENT", "KILL", "TYPE", client_type], expect=None)
         _write(os.path.join(directory, "redis.conf"), render_config(
             new, directory, self._tls_files(directory) if new["tls"] else None, self.admin_names).encode(), 0o600)
 
@@ -320,20 +345,18 @@ class RedisServers:
         if not current or current[1].poll() is not None:
             return None
         directory = os.path.join(self.directory, "redis", key)
-        self._cli(current[0], current[0]["passwords"], directory, [self.admin_names["SAVE"]])
+        self._cli(current[0], directory, [self.admin_names["SAVE"]])
         source = os.path.join(directory, "dump.rdb")
         if os.path.abspath(source) != os.path.abspath(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             shutil.copyfile(source, path)
         return path
 
-    def _cli(self, spec, passwords, directory, command, expect="OK"):  # pylint: disable=too-many-arguments
-        argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT)]
+    def _cli(self, spec, directory, command, expect="OK"):
+        argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT), "--user", self.admin_names.user]
         if spec["tls"]:
             argv += ["--tls", "--cacert", self.ca.cert_path]
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        if passwords:
-            env["REDISCLI_AUTH"] = passwords[-1]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REDISCLI_AUTH": self.admin_names.password}
         answer = subprocess.run(argv + command, env=env, capture_output=True, text=True, timeout=10, check=False)
         if expect is not None and answer.stdout.strip() != expect:
             raise RuntimeError(f"redis-server in {directory} refused {command[:3]}: {answer.stdout.strip()}")

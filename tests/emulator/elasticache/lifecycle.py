@@ -95,6 +95,13 @@ class Lifecycle:
             if not transit:
                 raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
             tokens = [rules.auth_token(p["AuthToken"])]
+        user_group_ids = list(p.get("UserGroupIds") or [])
+        if user_group_ids:
+            if not transit:
+                raise rules.invalid("User groups are only supported when encryption-in-transit is enabled.")
+            if tokens:
+                raise rules.combination("AuthToken and UserGroupIds cannot both be given.")
+            self.check_user_groups(region, user_group_ids, engine, version)
         at_rest = p.get("AtRestEncryptionEnabled", False)
         if "KmsKeyId" in p and not at_rest:
             raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
@@ -107,7 +114,7 @@ class Lifecycle:
             "region": region.name, "hash": region.hash, "engine": engine, "engine_version": version,
             "node_type": node_type, "port": p.get("Port", 6379), "transit": transit,
             "transit_mode": p.get("TransitEncryptionMode", "required"), "tokens": tokens, "token_allows_none": False,
-            "token_modified": now(), "at_rest": at_rest, "kms_key_id": p.get("KmsKeyId"), "retention": retention,
+            "token_modified": now(), "user_group_ids": user_group_ids, "at_rest": at_rest, "kms_key_id": p.get("KmsKeyId"), "retention": retention,
             "snapshot_window": self._snapshot_window_for(p, maintenance_window),
             "maintenance_window": maintenance_window, "auto_minor": p.get("AutoMinorVersionUpgrade", True),
             "notification_arn": p.get("NotificationTopicArn"), "notification_status": "active",
@@ -152,7 +159,8 @@ class Lifecycle:
                 pending["CacheNodeType"] = node_type
         return changes, pending
 
-    def _token_change(self, group, token, strategy):
+    def _token_change(self, group, token, strategy, to_rbac=False):
+        """to_rbac: the same request adds user groups (AWS's migration from AUTH to RBAC deletes the token so)."""
         transit = group.transit
         if not transit:
             raise rules.invalid("The AUTH token is only supported when encryption-in-transit is enabled")
@@ -161,7 +169,7 @@ class Lifecycle:
                 raise rules.combination("AuthToken must not be given with AuthTokenUpdateStrategy DELETE.")
             if not group.tokens:
                 raise rules.combination("The replication group has no AUTH token to delete.")
-            if group.transit_mode != "preferred":
+            if group.transit_mode != "preferred" and not to_rbac:
                 raise rules.combination("An AUTH token can only be deleted when TransitEncryptionMode is preferred.")
             return {"tokens": [], "token_allows_none": False, "token_modified": now()}
         if token is None:

@@ -144,7 +144,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
             "DataTiering": "disabled",
             "NetworkType": "ipv4",
             "IpDiscovery": "ipv4",
-            "UserGroupIds": [],
+            "UserGroupIds": list(getattr(self, "user_group_ids", [])),
             "LogDeliveryConfigurations": self.render_log_delivery(),
         }
         if self.retention > 0:

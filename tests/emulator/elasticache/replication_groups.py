@@ -101,6 +101,7 @@ class ReplicationGroups:
             **settings,
         )
         self._start(region, group, request_tags(p), f"Replication group {group_id} created")
+        self.attach_user_groups(region, group_id, [], group.user_group_ids)
         return {"ReplicationGroup": group.render()}
 
     def op_DescribeReplicationGroups(self, region, p):  # pylint: disable=invalid-name
@@ -113,8 +114,7 @@ class ReplicationGroups:
     def op_ModifyReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-branches,too-many-statements
         group = self._group(region, p["ReplicationGroupId"])
         self._require_available(group, "modify it")
-        unsupported = {"PrimaryClusterId", "NodeGroupId", "UserGroupIdsToAdd", "UserGroupIdsToRemove",
-                       "RemoveUserGroups", "CacheSecurityGroupNames"} & set(p)
+        unsupported = {"PrimaryClusterId", "NodeGroupId", "RemoveUserGroups", "CacheSecurityGroupNames"} & set(p)
         if unsupported:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
         changes, pending = self._engine_and_node_type(region, group, p)
@@ -175,9 +175,12 @@ class ReplicationGroups:
                 changes["transit"] = transit
                 changes["transit_mode"] = p.get("TransitEncryptionMode", "preferred" if transit else "required")
 
+        adding, removing = p.get("UserGroupIdsToAdd") or [], p.get("UserGroupIdsToRemove") or []
+        if adding or removing:
+            changes["user_group_ids"] = self._user_group_change(region, group, adding, removing, p)
         strategy = p.get("AuthTokenUpdateStrategy")
         if "AuthToken" in p or strategy:
-            changes.update(self._token_change(group, p.get("AuthToken"), strategy or "ROTATE"))
+            changes.update(self._token_change(group, p.get("AuthToken"), strategy or "ROTATE", to_rbac=bool(adding)))
         if "LogDeliveryConfigurations" in p:
             log_delivery = self._log_delivery_change(group, p)
             if log_delivery != group.log_delivery:
@@ -188,6 +191,25 @@ class ReplicationGroups:
         if changes:
             self._modify(region, group, changes)
         return {"ReplicationGroup": group.render()}
+
+    def _user_group_change(self, region, group, adding, removing, p):
+        """The group's user groups after UserGroupIdsToAdd / UserGroupIdsToRemove, checked."""
+        if set(adding) & set(removing):
+            raise rules.combination("A user group cannot be both added and removed.")
+        if not group.transit:
+            raise rules.invalid("User groups are only supported when encryption-in-transit is enabled.")
+        if adding and group.tokens and p.get("AuthTokenUpdateStrategy") != "DELETE":
+            raise rules.combination("Delete the AUTH token (AuthTokenUpdateStrategy DELETE) in the request that adds "
+                                    "the first user group.")
+        self.check_user_groups(region, adding, group.engine, group.engine_version)
+        wanted = [g for g in group.user_group_ids if g not in removing] + [g for g in adding
+                                                                           if g not in group.user_group_ids]
+        if removing and not wanted and not p.get("AuthToken") and not group.tokens:
+            raise rules.combination("Removing the last user group needs an AuthToken, or the group has no access "
+                                    "control.")
+        self.attach_user_groups(region, group.id, group.user_group_ids, wanted)
+        group.pending["UserGroups"] = {"UserGroupIdsToAdd": list(adding), "UserGroupIdsToRemove": list(removing)}
+        return wanted
 
     def _replica_count(self, region, p, increase):
         group = self._group(region, p["ReplicationGroupId"])
@@ -288,6 +310,7 @@ class ReplicationGroups:
                 raise rules.combination("RetainPrimaryCluster is not valid for a cluster mode enabled group.")
             retained = self._retained_primary(region, group)
         self._delete(region, group, region.groups, f"Replication group {group.id} deleted", retained)
+        self.attach_user_groups(region, group.id, group.user_group_ids, [])
         return {"ReplicationGroup": group.render()}
 
     def _retained_primary(self, region, group):

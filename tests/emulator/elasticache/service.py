@@ -22,6 +22,7 @@ from .replication_groups import ReplicationGroups
 from .snapshots import Snapshots
 from .subnet_groups import SubnetGroups
 from .tags import Tags
+from .users import Users
 
 
 class EmulatorConfig:
@@ -79,7 +80,7 @@ class EC2View:
 # A resource family is a mixin of op_<Action>(self, region, params) handlers in a module of its own;
 # handle() finds them by name, so a new family is one more base class here.
 class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, ParameterGroups, EngineVersions, Events,
-                  Tags, Lifecycle):  # pylint: disable=too-many-ancestors
+                  Tags, Users, Lifecycle):  # pylint: disable=too-many-ancestors
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
     def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",

@@ -20,13 +20,15 @@ class Tags:
             "subnetgroup": lambda: name in region.subnet_groups,
             "parametergroup": lambda: name in region.parameter_groups,
             "snapshot": lambda: name in region.snapshots,
+            "user": lambda: name in self._users(region),
+            "usergroup": lambda: name in self._user_groups(region),
         }.get(kind)
         if exists is None:
             raise error("InvalidARN", f"The ARN {arn} is not valid.")
         if not exists():
             code = {"replicationgroup": "ReplicationGroupNotFoundFault", "subnetgroup": "CacheSubnetGroupNotFoundFault",
                     "parametergroup": "CacheParameterGroupNotFound", "snapshot": "SnapshotNotFoundFault",
-                    "cluster": "CacheClusterNotFound"}[kind]
+                    "cluster": "CacheClusterNotFound", "user": "UserNotFound", "usergroup": "UserGroupNotFound"}[kind]
             raise error(code, f"The resource {arn} was not found.")
         return region.tags.setdefault(arn, [])
 

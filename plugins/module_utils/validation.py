@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import string
 
 # CloudWatch Logs PutRetentionPolicy accepts these values only.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
@@ -103,3 +104,38 @@ def _overlap(snapshot, maintenance):
     busy = set((maintenance[0] + i) % _WEEK for i in range((maintenance[1] - maintenance[0]) % _WEEK))
     length = (snapshot[1] - snapshot[0]) % 1440
     return any((day * 1440 + snapshot[0] + i) % _WEEK in busy for day in range(7) for i in range(length))
+
+
+# ElastiCache user guide, RBAC ("Creating users and user groups"): a user's password is 16 to 128 printable characters,
+# and , " / @ are refused. Whitespace is refused too: the collection's choice, as redis-cli and URLs split on it.
+_USER_PASSWORD = re.compile(r"^[A-Za-z0-9%s]{16,128}$" % re.escape("".join(
+    c for c in string.punctuation if c not in ',"/@')))
+# Redis ACL user names are one word (ACL SETUSER <username>); ElastiCache asks for at least one character.
+_USER_NAME = re.compile(r"^[!-~]+$")
+
+
+def user_name(value, option):
+    if value is None:
+        return ["%s: is required." % option]
+    if _USER_NAME.match(value):
+        return []
+    return ["%s: %r is not valid: a user name is one word of printable ASCII characters, without spaces."
+            % (option, value)]
+
+
+def access_string(value, option):
+    if value and value.strip():
+        return []
+    return ["%s: is empty; an access string such as 'on ~app:* +@read' or 'off -@all' is required." % option]
+
+
+def user_passwords(values, option):
+    """One or two passwords of a user (the two-password window of a rotation). Never echoes a password."""
+    if not isinstance(values, list) or not 1 <= len(values) <= 2:
+        return ["%s: must be a list of 1 or 2 passwords (ElastiCache keeps at most two per user)." % option]
+    errors = []
+    for index, value in enumerate(values):
+        if not isinstance(value, str) or not _USER_PASSWORD.match(value):
+            errors.append("%s[%d]: is not valid: a password is 16 to 128 printable ASCII characters, without spaces "
+                          "and without , \" / @ (ElastiCache refuses them)." % (option, index))
+    return errors

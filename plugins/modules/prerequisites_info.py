@@ -215,7 +215,7 @@ def main():
             replication_group_ids=dict(type="list", elements="str"),
             snapshot_names=dict(type="list", elements="str", default=[]),
             cache_cluster_ids=dict(type="list", elements="str", default=[]),
-            kms_key_ids=dict(type="list", elements="str", default=[]),
+            kms_key_ids=dict(type="list", elements="str", default=[], no_log=False),
         ),
         supports_check_mode=True,
     )

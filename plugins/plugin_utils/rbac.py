@@ -36,7 +36,7 @@ def instance_errors(where, spec):
     if not spec["transit_encryption"]:
         errors.append("%s.access: rbac needs transit_encryption: true; ElastiCache accepts user groups over TLS only"
                       % where)
-    major = str(spec.get("engine_version") or "").split(".")[0]
+    major = str(spec.get("engine_version") or "").split(".", maxsplit=1)[0]
     if spec["engine"] == "redis" and major.isdigit() and int(major) < _MIN_MAJOR:
         errors.append("%s.access: rbac needs Redis OSS 6.0 or later (engine_version is %s); upgrade, or keep access: "
                       "token" % (where, spec["engine_version"]))

@@ -17,16 +17,16 @@ CMK = {"control": "CKV_AWS_191", "reason": "Queue data only; the AWS owned key i
 RBAC = {"control": "elasticache-rbac-auth-enabled", "instance": "main", "reason": "Moves to RBAC next quarter"}
 
 
-def _inventory(tmp_path, exceptions):
+def _inventory(tmp_path, exceptions, **settings):
     inventory = tmp_path / "inventory"
     (inventory / "group_vars").mkdir(parents=True, exist_ok=True)
-    (inventory / "group_vars" / "all.yml").write_text(yaml.safe_dump({
+    (inventory / "group_vars" / "all.yml").write_text(yaml.safe_dump(dict({
         "aws_region": "us-east-1", "cache_name_prefix": "comply",
         "cache_instances": [{"name": "main", "purpose": "main", "replicas": 1}],
         "cache_auth_tokens": {"main": TOKEN}, "cache_wait_delay": 1,
         "network_app_security_group": "funmagic-ec2-sg", "monitoring_enabled": False,
         "compliance_accepted_exceptions": exceptions,
-    }))
+    }, **settings)))
     (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
         "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
     return ["-i", str(inventory)]
@@ -80,3 +80,19 @@ def test_compliance_scores_a_converged_group_and_names_what_to_change(aws, emula
     assert ("ElastiCache.1 FAIL on main (comply-main): change cache_instances[0] (main).snapshot_retention_limit: "
             "1 or more; SnapshotRetentionLimit 0, less than 1") in output
     assert "the inventory says snapshot_retention_limit: 1, so playbooks/redis.yml sets it back" in output
+
+
+def test_the_production_settings_with_rbac_and_a_customer_managed_key_pass_every_control(emulator, tmp_path):
+    """cache_kms_key: create makes the environment's key (access role), the new group is encrypted with it, and the
+    group's user group (its default user off) satisfies the Config rule: no failure, no exception needed."""
+    seed(emulator.endpoint)
+    args = _inventory(tmp_path, [], cache_name_prefix="strict", cache_auth_tokens={}, cache_kms_key="create",
+                      cache_instances=[{"name": "main", "purpose": "main", "replicas": 1, "access": "rbac"}])
+    run_ansible.playbook(os.path.join(ROOT, "playbooks", "provision.yml"), emulator, *args)
+    rc, output, scored, accepted = _report(emulator, args)
+    assert rc == 0, output[-5000:]
+    assert accepted == []
+    assert {key: result for key, (result, _field) in scored.items()} == dict(
+        [(("ElastiCache.%d" % n, "main"), "PASS") for n in (1, 2, 3, 4, 5, 7)] +
+        [(("ElastiCache.6", "main"), "NOT_APPLICABLE"), (("elasticache-rbac-auth-enabled", "main"), "PASS"),
+         (("CKV_AWS_191", "main"), "PASS")])

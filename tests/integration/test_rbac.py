@@ -114,6 +114,17 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     assert bed.emulator.requests(mutating_only=True) == []
 
 
+def test_verify_names_a_refused_user_password_without_showing_it(bed):
+    wrong = "Rbac-Wrong-Password-0009"
+    rc, output = run_ansible.playbook(os.path.join(PLAYBOOKS, "verify.yml"), bed.emulator, *bed.args(), "-e",
+                                      json.dumps({"cache_user_passwords": {"queue": {"web": wrong, "admin": PASSWORDS[
+                                          "queue"]["admin"]}}}), check=False)
+    assert rc != 0
+    assert "queue as web: redis-cli got no PONG (auth)" in output and "WRONGPASS" in output
+    for secret in SECRETS + [wrong]:
+        assert secret not in output
+
+
 def test_a_user_password_rotation_is_not_noticed_and_ends_with_only_the_new_password(bed):
     prober = EnvFileClient(bed, "web", "REDIS_QUEUE_URL")
     prober.start()

@@ -241,7 +241,7 @@ class Users:
                 raise error("InvalidUserGroupState", f"User group {group_id} is {group['Status']}, not active.")
             if engine == "redis" and group["Engine"] != "redis":
                 raise rules.invalid(f"User group {group_id} is for {group['Engine']}, not redis.")
-        if group_ids and engine == "redis" and int(str(version).split(".")[0]) < 6:
+        if group_ids and engine == "redis" and int(str(version).split(".", maxsplit=1)[0]) < 6:
             raise rules.invalid("User groups need Redis OSS 6.0 or later.")
 
     def attach_user_groups(self, region, replication_group_id, before, after):

@@ -15,10 +15,10 @@ description:
   - Creates, updates and deletes ElastiCache user groups (C(CreateUserGroup), C(ModifyUserGroup) with
     C(UserIdsToAdd) and C(UserIdsToRemove), C(DeleteUserGroup)), reading every group with one paginated
     C(DescribeUserGroups) and, for I(state=present), every user with one paginated C(DescribeUsers).
-  - ElastiCache requires a user named C(default) in every group. The module reads the names of the listed users and
-    refuses, naming the group, a group without one, a group with two users of the same name, and a group that lists
-    a user that does not exist (in check mode such a user may be one that the C(users) module would create, so it
-    is reported as a warning).
+  - ElastiCache requires a user named C(default) in every redis group (a valkey group needs none, its default user
+    is off). The module reads the names of the listed users and refuses, naming the group, a redis group without
+    one, a group with two users of the same name, and a group that lists a user that does not exist (in check mode
+    such a user may be one that the C(users) module would create, so it is reported as a warning).
   - A group used by a replication group or serverless cache is not deleted; the module refuses and names them.
   - Check mode and diff mode.
 author:
@@ -163,7 +163,8 @@ def check_inputs(groups):
 
 
 def check_members(group, users, check_mode):
-    """(problems, warnings) of a group's users as AWS names them: one named default, no name twice, none missing."""
+    """(problems, warnings) of a group's users as AWS names them: one named default (redis groups), no name twice,
+    none missing."""
     gid, problems, warnings = group["user_group_id"], [], []
     missing = [u for u in group["user_ids"] if u not in users]
     if missing and not check_mode:
@@ -173,7 +174,7 @@ def check_members(group, users, check_mode):
         warnings.append("user group %s: users %s do not exist yet; in check mode they are taken as users that the "
                         "users module would create, and their names are not checked" % (gid, ", ".join(missing)))
     names = [users[u]["UserName"] for u in group["user_ids"] if u in users]
-    if "default" not in names and not missing:
+    if "default" not in names and not missing and group.get("engine", "redis") == "redis":
         problems.append("user group %s: none of its users (%s) is named default; ElastiCache requires one (a user "
                         "with user_name default, e.g. access string 'off -@all' and no_password: true)"
                         % (gid, ", ".join(group["user_ids"]) or "none"))

@@ -86,19 +86,27 @@ def model(instances, clients, values, errors, rotation=False):
             _check_password(passwords, name, worker_name, "cache_user_passwords", errors)
             members.append(user)
         migrating = bool(tokens.get(name))
-        members.append({
-            "user_id": "%s-default" % group_id, "user_name": "default", "engine": spec["engine"], "instance": name,
-            "worker": None, "user_group_id": group_id, "key_patterns": [], "channels": [], "default": True,
-            "access_string": access.MIGRATION_DEFAULT if migrating else access.DEFAULT_USER_OFF,
-            "no_password": not migrating})
+        # A Valkey user group needs no default user (ElastiCache turns it off) and a Valkey user cannot be without a
+        # password: unless it carries the token during a move, the group holds the workers' users only.
+        if spec["engine"] != "valkey" or migrating:
+            members.append({
+                "user_id": "%s-default" % group_id, "user_name": "default", "engine": spec["engine"],
+                "instance": name, "worker": None, "user_group_id": group_id, "key_patterns": [], "channels": [],
+                "default": True, "access_string": access.MIGRATION_DEFAULT if migrating else access.DEFAULT_USER_OFF,
+                "no_password": not migrating})
         for user in members:
             errors.extend(validation.identifier(user["user_id"], "client_workers (%s): the user id of instance %s "
                                                 "(<cache_name_prefix>-<instance>-<worker>)" % (user["worker"], name)))
-        users.extend(members)
-        groups.append({"user_group_id": group_id, "engine": spec["engine"], "instance": name,
-                       "user_ids": sorted(u["user_id"] for u in members)})
+        _add(users, groups, spec, members)
     _annotate(clients, users)
     return users, groups
+
+
+def _add(users, groups, spec, members):
+    """The instance's users and its user group, into the model's lists."""
+    users.extend(members)
+    groups.append({"user_group_id": spec["replication_group_id"], "engine": spec["engine"], "instance": spec["name"],
+                   "user_ids": sorted(u["user_id"] for u in members)})
 
 
 def managed(instances):

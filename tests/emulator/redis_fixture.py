@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from . import acl
 from .redis_cluster_layout import cluster_layout
 
 # Parameters whose ElastiCache name and meaning are those of redis.conf.
@@ -157,17 +158,17 @@ class AdminNames:
 
 def acl_rules(spec: dict) -> dict[str, list[str]]:
     """user name -> its ACL SETUSER rules, for the clients of a group: with user groups (spec["users"], from
-    ElastiCache users: name, passwords, access string) each user and the `default` one as the users say (a user group
-    without a default user is refused by the API; here the default user is then off); else the default user with the
-    AUTH token's passwords (none: no password needed)."""
+    ElastiCache users: name, passwords, access string) each user and the `default` one as the users say (a valkey user
+    group needs no default user: the default user is then off, as ElastiCache turns it off); else the default user
+    with the AUTH token's passwords (none: no password needed)."""
     users = spec.get("users") or []
     if not users:
         passwords = spec.get("passwords") or []
         return {"default": ["on", *([f">{p}" for p in passwords] or ["nopass"]), "~*", "&*", "+@all"]}
     rules = {"default": ["off", "-@all"]}
     for name, passwords, access in users:
-        words = access.split()
-        rules[name] = [*words, *([f">{p}" for p in passwords] or (["nopass"] if words[0] == "on" else []))]
+        # No on/off in the access string: the user is off (ACL SETUSER's reset leaves it so).
+        rules[name] = [*acl.rules(access), *([f">{p}" for p in passwords] or ["nopass"])]
     return rules
 
 

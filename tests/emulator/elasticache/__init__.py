@@ -15,8 +15,10 @@ service.ElastiCache composes; ElastiCache.handle() calls the handler named after
     engine_versions.py     DescribeCacheEngineVersions and engine/version checks
     events.py              DescribeEvents
     tags.py                ListTagsForResource, AddTagsToResource, RemoveTagsFromResource
+    users.py               CreateUser ... DescribeUsers, and the ACL users a replication group's nodes enforce
+    user_groups.py         CreateUserGroup ... DescribeUserGroups, and the user groups of replication groups
 
-A new resource family (users, user groups, serverless caches, global datastores) is a new module
+A new resource family (serverless caches, global datastores) is a new module
 with its mixin, added to ElastiCache's bases; its state goes in model.Region.
 """
 

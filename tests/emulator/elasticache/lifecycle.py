@@ -101,10 +101,9 @@ class Lifecycle:
                 raise rules.invalid("User groups are only supported when encryption-in-transit is enabled.")
             if tokens:
                 raise rules.combination("AuthToken and UserGroupIds cannot both be given.")
-            self.check_user_groups(region, user_group_ids, engine, version)
+            user_group_ids = self.check_user_groups(region, user_group_ids, engine, version)
         at_rest = p.get("AtRestEncryptionEnabled", False)
-        if "KmsKeyId" in p and not at_rest:
-            raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
+        kms_key_id = self._kms_key(region, p["KmsKeyId"], at_rest) if "KmsKeyId" in p else None
         retention = rules.retention(p.get("SnapshotRetentionLimit", 0))
         maintenance_window = p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30")
         self._check_windows(p.get("SnapshotWindow"), maintenance_window)
@@ -114,7 +113,8 @@ class Lifecycle:
             "region": region.name, "hash": region.hash, "engine": engine, "engine_version": version,
             "node_type": node_type, "port": p.get("Port", 6379), "transit": transit,
             "transit_mode": p.get("TransitEncryptionMode", "required"), "tokens": tokens, "token_allows_none": False,
-            "token_modified": now(), "user_group_ids": user_group_ids, "at_rest": at_rest, "kms_key_id": p.get("KmsKeyId"), "retention": retention,
+            "token_modified": now(), "user_group_ids": user_group_ids, "at_rest": at_rest, "kms_key_id": kms_key_id,
+            "retention": retention,
             "snapshot_window": self._snapshot_window_for(p, maintenance_window),
             "maintenance_window": maintenance_window, "auto_minor": p.get("AutoMinorVersionUpgrade", True),
             "notification_arn": p.get("NotificationTopicArn"), "notification_status": "active",
@@ -126,6 +126,17 @@ class Lifecycle:
             "restore_from": restore_from,
             "log_delivery": self._log_delivery(p.get("LogDeliveryConfigurations", []), engine, version),
         }
+
+    def _kms_key(self, region, key_id, at_rest):
+        """KmsKeyId: only with at-rest encryption, a key of this account and region that is enabled; its ARN."""
+        if not at_rest:
+            raise rules.combination("KmsKeyId requires AtRestEncryptionEnabled.")
+        found = self._kms_view(ACCOUNT, region.name).key(key_id)
+        if found is None:
+            raise rules.invalid(f"KmsKeyId {key_id} is not a KMS key of this account in {region.name}.")
+        if found[1] != "Enabled":
+            raise rules.invalid(f"The KMS key {key_id} is {found[1]}, not Enabled.")
+        return found[0]
 
     def _engine_and_node_type(self, region, group, p):
         """Engine (Redis OSS to Valkey only), EngineVersion and CacheNodeType of a modify request, checked.

@@ -114,7 +114,7 @@ class ReplicationGroups:
     def op_ModifyReplicationGroup(self, region, p):  # pylint: disable=invalid-name,too-many-branches,too-many-statements
         group = self._group(region, p["ReplicationGroupId"])
         self._require_available(group, "modify it")
-        unsupported = {"PrimaryClusterId", "NodeGroupId", "RemoveUserGroups", "CacheSecurityGroupNames"} & set(p)
+        unsupported = {"PrimaryClusterId", "NodeGroupId", "CacheSecurityGroupNames"} & set(p)
         if unsupported:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
         changes, pending = self._engine_and_node_type(region, group, p)
@@ -175,7 +175,16 @@ class ReplicationGroups:
                 changes["transit"] = transit
                 changes["transit_mode"] = p.get("TransitEncryptionMode", "preferred" if transit else "required")
 
-        adding, removing = p.get("UserGroupIdsToAdd") or [], p.get("UserGroupIdsToRemove") or []
+        adding = [g.lower() for g in p.get("UserGroupIdsToAdd") or []]
+        removing = [g.lower() for g in p.get("UserGroupIdsToRemove") or []]
+        if p.get("RemoveUserGroups"):
+            # "Removes the user group associated with this replication group" (the RBAC-to-AUTH move).
+            if adding or removing:
+                raise rules.combination("RemoveUserGroups cannot be given with UserGroupIdsToAdd or "
+                                        "UserGroupIdsToRemove.")
+            if not group.user_group_ids:
+                raise rules.combination(f"Replication group {group.id} has no user group to remove.")
+            removing = list(group.user_group_ids)
         if adding or removing:
             changes["user_group_ids"] = self._user_group_change(region, group, adding, removing, p)
         strategy = p.get("AuthTokenUpdateStrategy")
@@ -198,9 +207,15 @@ class ReplicationGroups:
             raise rules.combination("A user group cannot be both added and removed.")
         if not group.transit:
             raise rules.invalid("User groups are only supported when encryption-in-transit is enabled.")
+        if adding and "AuthToken" in p:
+            raise rules.combination("AuthToken cannot be given with UserGroupIdsToAdd: a group uses an AUTH token or "
+                                    "user groups.")
         if adding and group.tokens and p.get("AuthTokenUpdateStrategy") != "DELETE":
             raise rules.combination("Delete the AUTH token (AuthTokenUpdateStrategy DELETE) in the request that adds "
                                     "the first user group.")
+        unknown = [g for g in removing if g not in group.user_group_ids]
+        if unknown:
+            raise error("UserGroupNotFound", f"User group {unknown[0]} is not associated with {group.id}.")
         self.check_user_groups(region, adding, group.engine, group.engine_version)
         wanted = [g for g in group.user_group_ids if g not in removing] + [g for g in adding
                                                                            if g not in group.user_group_ids]

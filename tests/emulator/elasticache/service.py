@@ -22,6 +22,7 @@ from .replication_groups import ReplicationGroups
 from .snapshots import Snapshots
 from .subnet_groups import SubnetGroups
 from .tags import Tags
+from .user_groups import UserGroups
 from .users import Users
 
 
@@ -77,14 +78,31 @@ class EC2View:
         return [s.id for s in self._ec2.describe_subnets() if vpcs and s.vpc_id == vpcs[0]]
 
 
+class KMSView:
+    """Read-only KMS facts from moto's KMS backend: the key a KmsKeyId names (key id, key ARN, alias, alias ARN)."""
+
+    def __init__(self, account, region):
+        from moto.kms.models import kms_backends  # pylint: disable=import-outside-toplevel
+
+        self._kms = kms_backends[account][region]
+
+    def key(self, key_id):
+        """(key ARN, key state) of the key, or None when there is no such key."""
+        try:
+            key = self._kms.describe_key(key_id)
+        except Exception:  # pylint: disable=broad-except
+            return None
+        return key.arn, key.key_state
+
+
 # A resource family is a mixin of op_<Action>(self, region, params) handlers in a module of its own;
 # handle() finds them by name, so a new family is one more base class here.
 class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, ParameterGroups, EngineVersions, Events,
-                  Tags, Users, Lifecycle):  # pylint: disable=too-many-ancestors
+                  Tags, Users, UserGroups, Lifecycle):  # pylint: disable=too-many-ancestors
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
     def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",
-                 dumps=None):  # pylint: disable=too-many-arguments
+                 dumps=None, kms_view=None):  # pylint: disable=too-many-arguments
         self.config = config or EmulatorConfig()
         self._dumps = dumps or NoDumps()
         self.hash_salt = hash_salt
@@ -92,6 +110,7 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
         self.regions: dict[str, Region] = {}
         self._on_change = on_change or (lambda: None)
         self._ec2_view = ec2_view
+        self._kms_view = kms_view or KMSView
 
     def reset(self):
         with self.lock:

@@ -1,10 +1,12 @@
-"""ElastiCache users and user groups (RBAC), as the ElastiCache API reference and user guide document them.
+"""ElastiCache users (RBAC), as the API reference and the user guide's "Role-Based Access Control (RBAC)" document them.
 
-Users: active at once on create (as AWS answers CreateUser), modifying for modify_seconds after a change, deleting
-then gone. User groups: creating -> active, modifying -> active, deleting -> gone, on the same clock. A user group
-holds a user named `default`, user names are unique in a group, a user or group in use cannot be deleted. What a
-replication group's nodes enforce follows from its user groups (acl_users): the redis-servers get one ACL user per
-user, the `default` one included, so NOPERM and WRONGPASS come from Redis itself.
+A user is active at once on create (as AWS answers CreateUser), modifying for modify_seconds after ModifyUser, then
+active; deleting then gone. What its user groups' replication groups enforce (the `_acl` snapshot: passwords and
+access string) changes when the modification ends, so a client sees a new password or access string on the nodes
+once the user is active again. The account's own `default` user (no password, every key and command) can be neither
+modified nor deleted. Valkey users need a password (or IAM). DeleteUser takes the user out of every user group
+("The user will be removed from all user groups and in turn removed from all replication groups"), except a user
+named `default` that a group holds (DefaultUserAssociatedToUserGroup).
 """
 
 from __future__ import annotations
@@ -12,72 +14,83 @@ from __future__ import annotations
 import re
 import time
 
-from .. import rules
+from .. import acl, rules
 from ..protocol import AWSError
 from .common import error, page, request_tags
 
-# CreateUser UserName and UserId: a letter first, then letters, digits, hyphens (as the console and CLI refuse others).
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,39}$")
-# User passwords: 16 to 128 printable characters, none of , " / @ and no space (ElastiCache user guide, RBAC).
+# User passwords: 16 to 128 printable characters, none of , " / @ (user guide, RBAC); no space (Redis splits on it).
 _PASSWORD = re.compile(r'^[\x21-\x7e]{16,128}$')
 _PASSWORD_FORBIDDEN = set(',"/@')
-# Access strings: ElastiCache refuses passwords and resets inside them (the user guide's "Specifying Permissions").
-_FORBIDDEN_RULES = re.compile(r"(^|\s)([><#!]\S*|nopass|resetpass|reset)(?=\s|$)", re.IGNORECASE)
+# User names: one word of printable ASCII (ACL SETUSER <username>); the API model asks for at least one character.
+_NAME = re.compile(r"^[\x21-\x7e]{1,128}$")
+USER_QUOTA = 1000  # the user guide's RBAC limits: 1000 users, 100 user groups, 100 users per group
 
 
 def _settle(item):
-    """Finish an item's transition whose time has come: its next status, or None when it is gone."""
+    """Finish an item's transition whose time has come: its next status and the changes it was waiting for."""
     until = item.get("_until")
     if until is not None and until <= time.monotonic():
-        item["Status"], item["_until"] = item.pop("_next"), None
+        item["Status"], item["_until"] = item.pop("_next", item["Status"]), None
+        for key, value in item.pop("_apply", {}).items():
+            if value is None:
+                item.pop(key, None)
+            else:
+                item[key] = value
     return item
 
 
+def settled(found):
+    """`found` (id -> user or user group) with every due transition finished and the items gone removed."""
+    for key in [k for k, v in found.items() if _settle(v)["Status"] == "gone"]:
+        del found[key]
+    return found
+
+
+def engine_name(value):
+    """A user's or user group's Engine, lowercase: "The options are valkey or redis"."""
+    if value.lower() not in ("redis", "valkey"):
+        raise rules.invalid(f"Invalid Engine {value}: the options are valkey or redis.")
+    return value.lower()
+
+
+def minimum_version(engine):
+    return "7.2" if engine == "valkey" else "6.0"
+
+
 class Users:
-    """The op_* handlers of users and user groups, and what the redis-servers need of them."""
+    """The op_* handlers of users."""
 
     def _users(self, region):
         if "users" not in region.__dict__:
-            # Every account has AWS's own user `default` (no password, every key and command), which cannot be deleted.
             region.users = {"default": {
                 "UserId": "default", "UserName": "default", "Engine": "redis", "AccessString": "on ~* +@all",
                 "Status": "active", "Authentication": {"Type": "no-password"}, "_passwords": [],
-                "ARN": region.arn("user", "default")}}
-        found = region.users
-        for key in [k for k, v in found.items() if _settle(v)["Status"] == "gone"]:
-            del found[key]
-        return found
-
-    def _user_groups(self, region):
-        found = region.__dict__.setdefault("user_groups", {})
-        for key in [k for k, v in found.items() if _settle(v)["Status"] == "gone"]:
-            del found[key]
-        return found
+                "_acl": ((), "on ~* +@all"), "ARN": region.arn("user", "default")}}
+        return settled(region.users)
 
     def _user(self, region, user_id):
-        user = self._users(region).get(user_id)
+        user = self._users(region).get((user_id or "").lower())
         if user is None:
             raise error("UserNotFound", f"User {user_id} not found.")
         return user
 
-    def _user_group(self, region, group_id):
-        group = self._user_groups(region).get(group_id)
-        if group is None:
-            raise error("UserGroupNotFound", f"User group {group_id} not found.")
-        return group
-
-    def _transition(self, item, status, final, seconds=None):
+    def _transition(self, item, status, final, seconds=None, apply=None):  # pylint: disable=too-many-arguments
         item["Status"], item["_next"] = status, final
         item["_until"] = time.monotonic() + (self.config.modify_seconds if seconds is None else seconds)
+        item["_apply"] = {**item.get("_apply", {}), **(apply or {})}
 
     @staticmethod
-    def _authentication(p, current=None):
+    def _authentication(p, engine, current=None):
         """(passwords, Authentication) from NoPasswordRequired, Passwords and AuthenticationMode."""
         mode = (p.get("AuthenticationMode") or {}).get("Type")
         passwords = p.get("Passwords") or (p.get("AuthenticationMode") or {}).get("Passwords")
+        if p.get("Passwords") and (p.get("AuthenticationMode") or {}).get("Passwords"):
+            raise rules.combination("Passwords and AuthenticationMode.Passwords cannot both be given.")
         if p.get("NoPasswordRequired") or mode == "no-password-required":
             if passwords:
                 raise rules.combination("Passwords cannot be given with NoPasswordRequired.")
+            if engine == "valkey":
+                raise rules.invalid("Valkey users must use password protection or IAM authentication.")
             return [], {"Type": "no-password"}
         if mode == "iam":
             raise AWSError("InvalidParameterValue", "IAM authentication is not implemented by the funmagic emulator.")
@@ -94,174 +107,88 @@ class Users:
 
     @staticmethod
     def _access_string(value):
-        if not value or _FORBIDDEN_RULES.search(value) or not value.split()[0] in ("on", "off"):
-            raise rules.invalid(f"Invalid access string {value!r}: it must start with on or off and hold no "
-                                "password or reset rule.")
-        return " ".join(value.split())
+        try:
+            return acl.check(value)
+        except acl.AccessStringError as exc:
+            raise rules.invalid(f"Invalid access string: {exc}.") from None
 
     def _render_user(self, region, user):
         groups = sorted(g["UserGroupId"] for g in self._user_groups(region).values() if user["UserId"] in g["UserIds"])
         return {"UserId": user["UserId"], "UserName": user["UserName"], "Status": user["Status"],
-                "Engine": user["Engine"], "MinimumEngineVersion": "6.0", "AccessString": user["AccessString"],
-                "UserGroupIds": groups, "Authentication": dict(user["Authentication"]), "ARN": user["ARN"]}
+                "Engine": user["Engine"], "MinimumEngineVersion": minimum_version(user["Engine"]),
+                "AccessString": user["AccessString"], "UserGroupIds": groups,
+                "Authentication": dict(user["Authentication"]), "ARN": user["ARN"]}
 
     def op_CreateUser(self, region, p):  # pylint: disable=invalid-name
         users = self._users(region)
         user_id = rules.identifier(p["UserId"], "UserId")
         if not _NAME.match(p["UserName"]):
-            raise rules.invalid(f"Invalid UserName {p['UserName']!r}.")
+            raise rules.invalid(f"Invalid UserName {p['UserName']!r}: one word of printable ASCII characters.")
         if user_id in users:
             raise error("UserAlreadyExists", f"User {user_id} already exists.")
-        passwords, authentication = self._authentication(p)
+        if len(users) >= USER_QUOTA:
+            raise error("UserQuotaExceeded", f"The account already has {USER_QUOTA} users.")
+        engine = engine_name(p["Engine"])
+        passwords, authentication = self._authentication(p, engine)
+        access = self._access_string(p["AccessString"])
         arn = region.arn("user", user_id)
-        users[user_id] = {"UserId": user_id, "UserName": p["UserName"], "Engine": p["Engine"].lower(),
-                          "AccessString": self._access_string(p["AccessString"]), "Status": "active",
-                          "Authentication": authentication, "_passwords": passwords, "ARN": arn}
+        users[user_id] = {"UserId": user_id, "UserName": p["UserName"], "Engine": engine, "AccessString": access,
+                          "Status": "active", "Authentication": authentication, "_passwords": passwords,
+                          "_acl": (tuple(passwords), access), "ARN": arn}
         region.tags[arn] = request_tags(p)
         return self._render_user(region, users[user_id])
 
     def op_ModifyUser(self, region, p):  # pylint: disable=invalid-name
         user = self._user(region, p["UserId"])
+        if user["UserId"] == "default":
+            raise rules.invalid("The default user cannot be modified: create a user named default instead.")
         if user["Status"] != "active":
             raise error("InvalidUserState", f"User {user['UserId']} is {user['Status']}, not active.")
         if "AccessString" in p and "AppendAccessString" in p:
             raise rules.combination("AccessString and AppendAccessString cannot both be given.")
+        engine = engine_name(p.get("Engine", user["Engine"]))
+        access = user["AccessString"]
         if "AccessString" in p:
-            user["AccessString"] = self._access_string(p["AccessString"])
+            access = self._access_string(p["AccessString"])
         if "AppendAccessString" in p:
-            user["AccessString"] = self._access_string(user["AccessString"] + " " + p["AppendAccessString"])
+            access = self._access_string(access + " " + p["AppendAccessString"])
+        passwords, authentication = user["_passwords"], user["Authentication"]
         if any(k in p for k in ("Passwords", "NoPasswordRequired", "AuthenticationMode")):
-            user["_passwords"], authentication = self._authentication(p, user["_passwords"])
-            if authentication is not None:
-                user["Authentication"] = authentication
-        if "Engine" in p:
-            user["Engine"] = p["Engine"].lower()
-        self._transition(user, "modifying", "active")
+            passwords, changed = self._authentication(p, engine, user["_passwords"])
+            authentication = changed or authentication
+        if engine == "valkey" and authentication["Type"] == "no-password":
+            raise rules.invalid("Valkey users must use password protection or IAM authentication.")
+        for group in self._user_groups(region).values():
+            if user["UserId"] in group["UserIds"]:
+                self.check_member(group["Engine"], {**user, "Engine": engine, "Authentication": authentication})
+        user.update(AccessString=access, Engine=engine, Authentication=authentication, _passwords=passwords)
+        self._transition(user, "modifying", "active", apply={"_acl": (tuple(passwords), access)})
         return self._render_user(region, user)
 
     def op_DeleteUser(self, region, p):  # pylint: disable=invalid-name
         user = self._user(region, p["UserId"])
         if user["UserId"] == "default":
             raise rules.invalid("The default user cannot be deleted.")
-        groups = [g for g in self._user_groups(region).values() if user["UserId"] in g["UserIds"]]
+        if user["Status"] != "active":
+            raise error("InvalidUserState", f"User {user['UserId']} is {user['Status']}, not active.")
+        groups = [g for g in self._user_groups(region).values() if g["Status"] != "deleting" and (
+            user["UserId"] in g["UserIds"] or user["UserId"] in g.get("_apply", {}).get("UserIds", []))]
         if user["UserName"] == "default" and groups:
-            raise error("DefaultUserAssociatedToUserGroup", f"User {user['UserId']} is the default user of "
-                        f"user group {groups[0]['UserGroupId']}.")
-        if any(g["ReplicationGroups"] for g in groups):
-            raise error("InvalidUserState", f"User {user['UserId']} belongs to a user group in use.")
+            raise error("DefaultUserAssociatedToUserGroup", f"User {user['UserId']} is the default user of user "
+                        f"group {groups[0]['UserGroupId']}; add another default user to it first.")
         for group in groups:
-            group["UserIds"].remove(user["UserId"])
+            self.change_members(group, [], [user["UserId"]])
         self._transition(user, "deleting", "gone", self.config.delete_seconds)
         region.tags.pop(user["ARN"], None)
         return self._render_user(region, user)
 
     def op_DescribeUsers(self, region, p):  # pylint: disable=invalid-name
         users = self._users(region)
-        if p.get("UserId"):
-            found = [self._user(region, p["UserId"])]
-        else:
-            found = [users[k] for k in sorted(users)]
+        found = [self._user(region, p["UserId"])] if p.get("UserId") else [users[k] for k in sorted(users)]
         if p.get("Engine"):
             found = [u for u in found if u["Engine"] == p["Engine"].lower()]
+        for item in p.get("Filters") or []:
+            if item["Name"] != "user-id":
+                raise rules.invalid(f"Invalid filter name {item['Name']}: the only filter is user-id.")
+            found = [u for u in found if u["UserId"] in item["Values"]]
         return page([self._render_user(region, u) for u in found], p, "Users")
-
-    # --- user groups ---------------------------------------------------------------------------------
-
-    def _members(self, region, engine, user_ids):
-        users = [self._user(region, user_id) for user_id in user_ids]
-        names = [u["UserName"] for u in users]
-        duplicates = sorted(set(n for n in names if names.count(n) > 1))
-        if duplicates:
-            raise error("DuplicateUserName", f"User names must be unique in a user group: {', '.join(duplicates)}.")
-        if "default" not in names:
-            raise error("DefaultUserRequired", "A user group needs a user named default.")
-        if engine == "redis" and any(u["Engine"] == "valkey" for u in users):
-            raise rules.invalid("A redis user group cannot hold valkey users.")
-        return users
-
-    @staticmethod
-    def _render_user_group(group):
-        result = {key: (list(value) if isinstance(value, list) else value) for key, value in group.items()
-                  if not key.startswith("_")}
-        result["ServerlessCaches"] = []
-        return result
-
-    def op_CreateUserGroup(self, region, p):  # pylint: disable=invalid-name
-        groups = self._user_groups(region)
-        group_id = rules.identifier(p["UserGroupId"], "UserGroupId")
-        if group_id in groups:
-            raise error("UserGroupAlreadyExists", f"User group {group_id} already exists.")
-        engine = p["Engine"].lower()
-        self._members(region, engine, p.get("UserIds") or [])
-        arn = region.arn("usergroup", group_id)
-        groups[group_id] = {"UserGroupId": group_id, "Engine": engine, "UserIds": list(p.get("UserIds") or []),
-                            "MinimumEngineVersion": "6.0", "ReplicationGroups": [], "ARN": arn}
-        self._transition(groups[group_id], "creating", "active", self.config.create_seconds)
-        region.tags[arn] = request_tags(p)
-        return self._render_user_group(groups[group_id])
-
-    def op_ModifyUserGroup(self, region, p):  # pylint: disable=invalid-name
-        group = self._user_group(region, p["UserGroupId"])
-        if group["Status"] != "active":
-            raise error("InvalidUserGroupState", f"User group {group['UserGroupId']} is {group['Status']}.")
-        adding, removing = p.get("UserIdsToAdd") or [], p.get("UserIdsToRemove") or []
-        if set(adding) & set(removing):
-            raise rules.combination("A user cannot be both added and removed.")
-        for user_id in removing:
-            if user_id not in group["UserIds"]:
-                raise error("UserNotFound", f"User {user_id} is not in user group {group['UserGroupId']}.")
-        wanted = [u for u in group["UserIds"] if u not in removing] + [u for u in adding if u not in group["UserIds"]]
-        self._members(region, p.get("Engine", group["Engine"]).lower(), wanted)
-        group["UserIds"] = wanted
-        self._transition(group, "modifying", "active")
-        return self._render_user_group(group)
-
-    def op_DeleteUserGroup(self, region, p):  # pylint: disable=invalid-name
-        group = self._user_group(region, p["UserGroupId"])
-        if group["ReplicationGroups"]:
-            raise error("InvalidUserGroupState", f"User group {group['UserGroupId']} is used by "
-                        f"{', '.join(group['ReplicationGroups'])}.")
-        self._transition(group, "deleting", "gone", self.config.delete_seconds)
-        region.tags.pop(group["ARN"], None)
-        return self._render_user_group(group)
-
-    def op_DescribeUserGroups(self, region, p):  # pylint: disable=invalid-name
-        groups = self._user_groups(region)
-        found = [self._user_group(region, p["UserGroupId"])] if p.get("UserGroupId") else \
-            [groups[k] for k in sorted(groups)]
-        return page([self._render_user_group(g) for g in found], p, "UserGroups")
-
-    # --- what replication groups need --------------------------------------------------------------
-
-    def check_user_groups(self, region, group_ids, engine, version):
-        """The user groups a replication group asks for must exist, be active, match its engine, Redis 6+."""
-        for group_id in group_ids:
-            group = self._user_group(region, group_id)
-            if group["Status"] != "active":
-                raise error("InvalidUserGroupState", f"User group {group_id} is {group['Status']}, not active.")
-            if engine == "redis" and group["Engine"] != "redis":
-                raise rules.invalid(f"User group {group_id} is for {group['Engine']}, not redis.")
-        if group_ids and engine == "redis" and int(str(version).split(".", maxsplit=1)[0]) < 6:
-            raise rules.invalid("User groups need Redis OSS 6.0 or later.")
-
-    def attach_user_groups(self, region, replication_group_id, before, after):
-        for group_id in set(before) - set(after):
-            group = self._user_groups(region).get(group_id)
-            if group and replication_group_id in group["ReplicationGroups"]:
-                group["ReplicationGroups"].remove(replication_group_id)
-        for group_id in set(after) - set(before):
-            group = self._user_groups(region).get(group_id)
-            if group and replication_group_id not in group["ReplicationGroups"]:
-                group["ReplicationGroups"].append(replication_group_id)
-
-    def acl_users(self, region, group_ids):
-        """[(user name, passwords, access string)] the nodes of a group with these user groups enforce, sorted."""
-        users = self._users(region)
-        found = {}
-        for group_id in group_ids:
-            group = self._user_groups(region).get(group_id)
-            for user_id in (group or {}).get("UserIds") or []:
-                user = users.get(user_id)
-                if user is not None:
-                    found[user["UserName"]] = (user["UserName"], tuple(user["_passwords"]), user["AccessString"])
-        return [found[name] for name in sorted(found)]

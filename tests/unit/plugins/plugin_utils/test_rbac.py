@@ -142,3 +142,14 @@ def test_the_kms_key_is_create_or_an_arn():
     assert model["cache"]["kms_key"]["mode"] == "arn" and model["named"]["kms_key_ids"] == [arn]
     assert any(e.startswith("cache_kms_key: 'my-key' is neither create nor a KMS key ARN")
                for e in errors_of(cache_kms_key="my-key"))
+
+
+def test_a_valkey_user_group_has_no_default_user_unless_it_carries_the_token_during_a_move():
+    valkey = [{"name": "main", "purpose": "main"},
+              {"name": "queue", "purpose": "queue", "access": "rbac", "engine": "valkey", "engine_version": "8.0"}]
+    model = rbac_model(cache_instances=valkey)
+    assert [u["user_name"] for u in model["users"]] == ["admin", "web"]
+    assert model["user_groups"][0]["user_ids"] == ["funmagic-queue-admin", "funmagic-queue-web"]
+    moving = rbac_model(cache_instances=valkey, cache_auth_tokens={"queue": TOKEN})
+    default = [u for u in moving["users"] if u["default"]][0]
+    assert (default["engine"], default["no_password"]) == ("valkey", False)

@@ -93,13 +93,17 @@ class ActionModule(ActionBase):
         """rules.check() on the variables of the play, the client_* ones per application host."""
         roles = args["roles"]
         declared, defaults = role_specs.role_declarations()
+        # The secret maps: where the play has not loaded the cache role's defaults, the same lookups (empty maps with
+        # cache_secrets: vault, the secrets that exist in Secrets Manager otherwise).
+        defaults.update(role_specs.secret_map_templates())
 
         def value(name, source):
-            return self._templar.template(source[name]) if name in source else defaults.get(name)
+            return self._templar.template(source[name] if name in source else defaults.get(name))
 
         variables = dict((name, value(name, task_vars)) for name in declared if not name.startswith(HOST_PREFIX))
         variables["aws_region"] = args.get("region") or task_vars.get("aws_region")
         variables["_rotation"] = args["rotation"]
+        variables["_batch_size"] = task_vars.get("redis_batch_size")
         variables["_inventory"] = {"hosts": sorted(task_vars.get("hostvars") or {}), "groups": task_vars.get("groups") or {}}
         removed = set(name for name in role_specs.REMOVED if name in task_vars)
         client_variables = None

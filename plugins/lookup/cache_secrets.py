@@ -24,14 +24,28 @@ description:
   - A secret that does not exist, or that is scheduled for deletion, is an error that names it (never a value).
   - The result holds secrets. Use it only in tasks with C(no_log) (or in a variable they read) and never copy it into
     a fact.
+  - "With a term (C(auth_tokens) or C(user_passwords)) the lookup finds the secrets itself: it lists those of
+    O(prefix) (C(ListSecrets), leaving out the ones scheduled for deletion) and returns that one map. With
+    O(stage=AWSPENDING) it returns only the secrets that have a pending value (a rotation under way). With
+    O(source=vault) it returns an empty map without any call: this is how the roles' defaults of
+    C(cache_auth_tokens), C(cache_user_passwords) and their C(_next) maps read Secrets Manager when the inventory
+    says C(cache_secrets: secretsmanager)."
 options:
   _terms:
-    description: Not used.
+    description: Not used, or one of C(auth_tokens) and C(user_passwords) to find the secrets by listing them.
     required: false
   prefix:
-    description: The name prefix of the environment (C(cache_name_prefix)).
+    description: The name prefix of the environment. Omitted, the variable C(cache_name_prefix).
     type: str
-    required: true
+    vars:
+      - name: cache_name_prefix
+  source:
+    description: Where the inventory keeps its secrets (C(cache_secrets)); with C(vault) a term gives an empty map.
+    type: str
+    choices: [vault, secretsmanager]
+    default: vault
+    vars:
+      - name: cache_secrets
   instances:
     description: The instances whose AUTH token to read.
     type: list
@@ -124,9 +138,44 @@ def collect(manager, prefix, instances, users, stage):
     return found
 
 
+def discover(manager, prefix, term, stage):
+    """The one map of `term` (auth_tokens or user_passwords) from the secrets of `prefix` that exist; with stage
+    AWSPENDING only those with a pending value."""
+    try:
+        names = sm.discovered_names(prefix, manager.listed(prefix), stage)
+    except ValueError as e:
+        raise AnsibleLookupError(str(e))
+    instances = [instance for _, instance, worker in names if worker is None]
+    users = {}
+    for _, instance, worker in names:
+        if worker is not None:
+            users.setdefault(instance, []).append(worker)
+    return collect(manager, prefix, instances if term == "auth_tokens" else [],
+                   users if term == "user_passwords" else {}, stage)[term]
+
+
+# The connection, when not given: the inventory's variables that the roles' module_defaults use.
+_CONNECTION_VARIABLES = (("region", "aws_region"), ("endpoint_url", "aws_endpoint_url"))
+
+
 class LookupModule(AWSLookupBase):
     def run(self, terms, variables=None, **kwargs):
+        for option, variable in _CONNECTION_VARIABLES:
+            if option not in kwargs and (variables or {}).get(variable):
+                kwargs[option] = self._templar.template(variables[variable])
+        term = terms[0] if terms else None
+        if term not in (None, "auth_tokens", "user_passwords") or len(terms or []) > 1:
+            raise AnsibleLookupError("cache_secrets: the term must be auth_tokens or user_passwords, got %r" % terms)
         super().run(terms, variables, **kwargs)
+        if term and self.get_option("source") != "secretsmanager":
+            return [{}]
+        if not self.get_option("prefix"):
+            raise AnsibleLookupError("cache_secrets: prefix is not set (nor cache_name_prefix)")
         manager = sm.SecretsManager(self.client("secretsmanager", AWSRetry.jittered_backoff()))
+        if term:
+            try:
+                return [discover(manager, self.get_option("prefix"), term, self.get_option("stage"))]
+            except sm.SecretsError as e:
+                raise AnsibleLookupError("%s: %s" % (e.message, e.exception) if e.exception else e.message)
         return [collect(manager, self.get_option("prefix"), self.get_option("instances"), self.get_option("users"),
                         self.get_option("stage"))]

@@ -81,6 +81,35 @@ def cache_secret_names(prefix, instances, users):
     return names
 
 
+def parse_name(prefix, name):
+    """(instance, worker or None) of a secret name of the set of `prefix`, or None for any other name."""
+    head = "%s/elasticache/" % prefix
+    if not name.startswith(head):
+        return None
+    parts = name[len(head):].split("/")
+    if len(parts) == 2 and parts[1] == "auth-token" and _NAME_PART.match(parts[0]):
+        return parts[0], None
+    if len(parts) == 3 and parts[1] == "users" and _NAME_PART.match(parts[0]) and _NAME_PART.match(parts[2]):
+        return parts[0], parts[2]
+    return None
+
+
+def discovered_names(prefix, listed, stage):
+    """The secrets of `prefix` among ListSecrets entries, as cache_secret_names gives them: (name, instance, worker or
+    None). Secrets scheduled for deletion are left out; with stage AWSPENDING, so is every secret without a pending
+    version (the values of a rotation that is under way)."""
+    names = []
+    for entry in listed:
+        found = parse_name(prefix, entry.get("Name") or "")
+        if found is None or entry.get("DeletedDate"):
+            continue
+        if stage == PENDING and not any(PENDING in stages for stages in
+                                        (entry.get("SecretVersionsToStages") or {}).values()):
+            continue
+        names.append((entry["Name"],) + found)
+    return sorted(names)
+
+
 # --- checks on the inputs -------------------------------------------------------------------------------------------
 
 def option_errors(names, length, recovery_window_days):
@@ -183,6 +212,18 @@ class SecretsManager:
                                        "(it must be %d letters, digits and %s); nothing was stored"
                                        % (name, length, " ".join(ELASTICACHE_PUNCTUATION)))
         return value
+
+    def listed(self, prefix):
+        """ListSecrets of the names that start with `<prefix>/elasticache/` (AWS matches the name filter as a prefix,
+        without case: discovered_names keeps the exact ones)."""
+        head = "%s/elasticache/" % _part(prefix, "prefix")
+        entries, params = [], dict(Filters=[{"Key": "name", "Values": [head]}])
+        while True:
+            answer = self._call("list_secrets", head + "*", **params)
+            entries.extend(answer.get("SecretList") or [])
+            if not answer.get("NextToken"):
+                return entries
+            params["NextToken"] = answer["NextToken"]
 
     def value(self, name, stage):
         """GetSecretValue by stage, or None when the secret has no version with that stage (or no such secret)."""

@@ -226,6 +226,9 @@ model:
             - C(cache_kms_key) resolved, a dict with C(mode) (C(none), C(create) or C(arn)), C(arn) (the given key's,
               else null) and C(alias) (C(alias/<prefix>-elasticache), of the key the collection makes with C(create)).
           type: dict
+        secrets:
+          description: C(cache_secrets), where the tokens and passwords live (C(vault) or C(secretsmanager)).
+          type: str
     parameter_groups:
       description: Every instance's parameter group, for M(funmagic.elasticache.parameter_group)'s I(parameter_groups).
       returned: always
@@ -445,6 +448,20 @@ model:
       description: The pattern of the ids of the managed user groups' users, to delete those whose worker is gone.
       returned: when I(roles) has client
       type: str
+    secrets:
+      description:
+        - Where the tokens and passwords live, and with C(cache_secrets=secretsmanager) each secret to generate, for
+          M(funmagic.elasticache.generated_secrets) (names and descriptions, never a value).
+      returned: when I(roles) has client
+      type: dict
+      contains:
+        source:
+          description: C(vault) or C(secretsmanager).
+          type: str
+        secrets:
+          description: The secrets (C(name), C(description)); empty with C(vault).
+          type: list
+          elements: dict
     user_groups:
       description: One user group per instance with C(access=rbac), for M(funmagic.elasticache.user_groups).
       returned: when I(roles) has client

@@ -49,6 +49,19 @@ def failover_drill(variables, instance_names, inventory, errors):
                 ca_file=variables.get("failover_drill_ca_file") or "")
 
 
+def batch_size(value):
+    """redis_batch_size, the hosts a day-2 playbook moves at a time (its plays' serial, so an extra variable: -e
+    redis_batch_size=4): a whole number of hosts, 1 or more, or a share of them, 1% to 100%. None is the default, 1."""
+    if value is None:
+        return []
+    text = str(value).strip()
+    number = text[:-1] if text.endswith("%") else text
+    if not number.isdigit() or not (1 <= int(number) <= 100 if text.endswith("%") else int(number) >= 1):
+        return ["redis_batch_size: must be a number of hosts (1 or more) or a share of them (1%% to 100%%), got %r; "
+                "0 would not move the hosts in batches" % (value,)]
+    return []
+
+
 def file_mode(value, path):
     """The mode as an int, or an error when it is not octal or lets "other" users in (the file holds a token)."""
     if isinstance(value, int) and not isinstance(value, bool):

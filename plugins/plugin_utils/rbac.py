@@ -49,9 +49,12 @@ def model(instances, clients, values, errors, rotation=False):
     playbooks/rotate_auth.yml (cache_user_passwords_next is refused elsewhere)."""
     rbac = [spec for spec in instances if spec.get("access") == "rbac"]
     passwords = values.get("cache_user_passwords") or {}
-    _check_password_names(passwords, "cache_user_passwords", rbac, clients, errors)
-    _check_password_names(values.get("cache_user_passwords_next") or {}, "cache_user_passwords_next", rbac, clients,
-                          errors, rotation)
+    # Generated into Secrets Manager (cache_secrets: secretsmanager), the maps are what exists so far: not checked.
+    generated = values.get("cache_secrets") == "secretsmanager"
+    if not generated:
+        _check_password_names(passwords, "cache_user_passwords", rbac, clients, errors)
+        _check_password_names(values.get("cache_user_passwords_next") or {}, "cache_user_passwords_next", rbac,
+                              clients, errors, rotation)
     if not rbac:
         return [], []
     facts = dict((spec["name"], {"purpose": spec["purpose"], "order": order}) for order, spec in enumerate(instances))
@@ -83,7 +86,8 @@ def model(instances, clients, values, errors, rotation=False):
                               "it, or accept the risk with cache_production_accepted_risks: [broad_access_string]"
                               % (worker_name, name, user["access_string"],
                                  " and ".join(access.risks(user["access_string"]))))
-            _check_password(passwords, name, worker_name, "cache_user_passwords", errors)
+            if not generated:
+                _check_password(passwords, name, worker_name, "cache_user_passwords", errors)
             members.append(user)
         migrating = bool(tokens.get(name))
         # A Valkey user group needs no default user (ElastiCache turns it off) and a Valkey user cannot be without a

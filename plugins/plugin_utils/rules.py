@@ -27,6 +27,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compli
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import secret_store
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
@@ -86,6 +87,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
                       "leave it empty for no event notifications" % topic)
     model["named"] = _named(values, model["instances"])
     model["cache"]["kms_key"] = _kms_key(values, errors)
+    model["cache"]["secrets"] = values.get("cache_secrets") or "vault"
     model["cache"]["log_retention_days"] = log_delivery["retention_days"]
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
@@ -105,6 +107,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     if "compliance" in roles:
         model["compliance"] = _compliance(values, [spec["name"] for spec in model["instances"]], errors)
     if "client" in roles:
+        errors.extend(host_rules.batch_size(variables.get("_batch_size")))
         purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
         model["clients"] = {}
@@ -116,6 +119,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         model["users"], model["user_groups"] = rbac.model(model["instances"], model["clients"], values, errors,
                                                           variables.get("_rotation"))
         model["user_purge"] = rbac.managed(model["instances"])["user_purge"]
+        model["secrets"] = secret_store.model(values, prefix, model["instances"], model["users"])
     if errors:
         raise InputError(_unique(errors))
     return model
@@ -191,6 +195,7 @@ def _instance_specs(variables, specs, errors, log_delivery):
     options = specs["cache_defaults"]["options"]
     defaults = merge_defaults(options, variables.get("cache_defaults"))
     tokens = variables.get("cache_auth_tokens") or {}
+    generated = secret_store.generated(variables)
     risks = set(variables.get("cache_production_accepted_risks") or [])
     production = bool(variables.get("cache_production"))
     tags = variables.get("cache_tags") or {}
@@ -218,7 +223,7 @@ def _instance_specs(variables, specs, errors, log_delivery):
         errors.extend(_shard_errors(where, spec))
         spec["tags"] = dict(tags, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", spec["purpose"])
-        spec["auth"] = bool(tokens.get(name))
+        spec["auth"] = bool(tokens.get(name)) or (generated and secret_store.gets_token(spec))
         spec["user_group_ids"] = [spec["replication_group_id"]] if spec["access"] == "rbac" else None
         if spec["access"] == "rbac":
             errors.extend(rbac.instance_errors(where, spec))
@@ -258,7 +263,7 @@ def _instance_specs(variables, specs, errors, log_delivery):
                                   "the risk with cache_production_accepted_risks: [%s]" % (where, risk.replace(
                                       "_", " "), fix, risk))
         resolved.append(spec)
-    for name in sorted(set(tokens) - set(names)):
+    for name in sorted(set(tokens) - set(names) if not generated else ()):
         errors.append("cache_auth_tokens.%s: there is no instance named %r%s" % (name, name, suggestion(name, names)))
     _check_next_tokens(variables, names, tokens, errors)
     for name in sorted(tokens):
@@ -303,7 +308,8 @@ def _check_next_tokens(variables, names, tokens, errors):
             if not rotation:
                 errors.append("%s: a token rotation is pending; finish it with playbooks/rotate_auth.yml, then move "
                               "the new token to cache_auth_tokens.%s and remove cache_auth_tokens_next" % (path, name))
-    if rotation and not next_tokens and not variables.get("cache_user_passwords_next"):
+    if rotation and not next_tokens and not variables.get("cache_user_passwords_next") \
+            and not secret_store.generated(variables):
         errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault), or "
                       "cache_user_passwords_next the new passwords of the users (access: rbac)")
 

@@ -27,6 +27,12 @@ from ansible.module_utils.common.validation import check_type_int
 from ansible.module_utils.common.validation import check_type_list
 from ansible.module_utils.six import string_types
 
+try:
+    from ansible.template import trust_as_template  # ansible-core 2.19: only trusted strings are templated
+except ImportError:  # 2.18 templates every string
+    def trust_as_template(value):
+        return value
+
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 _CHECKERS = {
     "int": check_type_int,
@@ -63,6 +69,12 @@ def removed(names):
             for name in sorted(names) if name in REMOVED]
 
 
+# The only defaults that are templates: the secret maps, which read Secrets Manager through the cache_secrets lookup
+# when cache_secrets is secretsmanager (plugin_utils/secret_store.py) and are empty otherwise. Where a role runs, the
+# preflight reads them templated from the play; elsewhere it takes their argument spec default, the empty map.
+SECRET_MAPS = ("cache_auth_tokens", "cache_auth_tokens_next", "cache_user_passwords", "cache_user_passwords_next")
+
+
 def role_declarations(roles_dir=ROLES_DIR):
     """(specs, defaults) of every role input, from the roles' meta/argument_specs.yml and defaults/main.yml."""
     specs, defaults = {}, {}
@@ -74,7 +86,16 @@ def role_declarations(roles_dir=ROLES_DIR):
             specs.update(yaml.safe_load(handle)["argument_specs"]["main"]["options"])
         with open(os.path.join(roles_dir, role, "defaults", "main.yml"), encoding="utf-8") as handle:
             defaults.update(yaml.safe_load(handle) or {})
+    defaults.update((name, specs[name].get("default")) for name in SECRET_MAPS if name in specs)
     return specs, defaults
+
+
+def secret_map_templates(roles_dir=ROLES_DIR):
+    """The cache role's defaults of the secret maps as written (lookup templates), for the preflight to template
+    where the play does not have them."""
+    with open(os.path.join(roles_dir, "cache", "defaults", "main.yml"), encoding="utf-8") as handle:
+        written = yaml.safe_load(handle) or {}
+    return dict((name, trust_as_template(written[name])) for name in SECRET_MAPS if name in written)
 
 
 class InputError(ValueError):

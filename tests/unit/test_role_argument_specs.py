@@ -2,13 +2,16 @@
 (a required input, such as failover_drill_instance, has no default).
 
 funmagic.elasticache.inputs reads both files to check an inventory before the roles run, so they must
-hold plain values (no Jinja) and the same defaults.
+hold plain values (no Jinja) and the same defaults; the one exception is the secret maps, whose default reads
+Secrets Manager through the cache_secrets lookup (empty with cache_secrets: vault, the argument spec's default).
 """
 
 import os
 
 import pytest
 import yaml
+
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import SECRET_MAPS
 
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -37,6 +40,11 @@ def test_defaults_and_argument_specs_agree(role):
     assert not any("default" in options[name] for name in required)
     assert all(name.startswith(role + "_") for name in options)
     for name, value in defaults.items():
+        if name in SECRET_MAPS:
+            assert options[name].get("default") == {}, name
+            assert value == "{{ lookup('funmagic.elasticache.cache_secrets', '%s'%s) }}" % (
+                name[len("cache_"):].replace("_next", ""), ", stage='AWSPENDING'" if name.endswith("_next") else ""), name
+            continue
         assert options[name].get("default") == value, name
         assert "{{" not in repr(value), "%s: a default must be a plain value" % name
 

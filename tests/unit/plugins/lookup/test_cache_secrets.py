@@ -3,6 +3,7 @@ and never a value; and the plugin's documentation blocks are YAML."""
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -95,3 +96,42 @@ def test_values_read_are_handed_to_hide_first():
 @pytest.mark.parametrize("path", sorted(p for p in os.listdir(LOOKUPS) if p.endswith(".py")))
 def test_the_documentation_blocks_are_yaml(path):
     blocks_are_yaml(os.path.join(LOOKUPS, path))
+
+
+def listed(*entries):
+    """ListSecrets answering `entries`: (name, stages of its versions, deleted)."""
+    return {"ListSecrets": {"SecretList": [
+        dict({"Name": name, "SecretVersionsToStages": dict(("%d" % i * 36, [s]) for i, s in enumerate(stages))},
+             **({"DeletedDate": datetime.datetime(2026, 12, 4)} if deleted else {}))
+        for name, stages, deleted in entries]}}
+
+
+FOUND = listed(("app/elasticache/main/auth-token", ["AWSCURRENT", "AWSPENDING"], False),
+               ("app/elasticache/queue/users/web", ["AWSCURRENT"], False),
+               ("app/elasticache/gone/auth-token", ["AWSCURRENT"], True),
+               ("app/elasticache-other/x/auth-token", ["AWSCURRENT"], False),
+               ("App/elasticache/main/auth-token", ["AWSCURRENT"], False),
+               ("app/elasticache/main/users/web/extra", ["AWSCURRENT"], False))
+
+
+def test_a_term_finds_the_prefixs_secrets_by_listing_them_and_leaves_out_deleted_and_foreign_ones():
+    values = {**CURRENT, ("app/elasticache/main/auth-token", "AWSPENDING"): "token-next",
+              ("app/elasticache/queue/users/web", "AWSCURRENT"): "web-current"}
+    aws, manager = fake(values, **FOUND)
+    assert cache_secrets.discover(manager, "app", "auth_tokens", "AWSCURRENT") == {"main": "token-current"}
+    assert aws.params("ListSecrets")[0]["Filters"] == [{"Key": "name", "Values": ["app/elasticache/"]}]
+    assert cache_secrets.discover(manager, "app", "user_passwords", "AWSCURRENT") == {"queue": {"web": "web-current"}}
+
+
+def test_with_awspending_a_term_gives_only_the_secrets_of_a_rotation_under_way():
+    _, manager = fake({**CURRENT, ("app/elasticache/main/auth-token", "AWSPENDING"): "token-next"}, **FOUND)
+    assert cache_secrets.discover(manager, "app", "auth_tokens", "AWSPENDING") == {"main": "token-next"}
+    assert cache_secrets.discover(manager, "app", "user_passwords", "AWSPENDING") == {}
+
+
+def test_names_outside_the_sets_shape_are_not_the_prefixs():
+    assert secrets.parse_name("app", "app/elasticache/main/auth-token") == ("main", None)
+    assert secrets.parse_name("app", "app/elasticache/q/users/web") == ("q", "web")
+    for name in ("app/elasticache/main", "app/elasticache/main/users/web/x", "app/elasticache//auth-token",
+                 "other/elasticache/main/auth-token", "app/elasticache/main/token"):
+        assert secrets.parse_name("app", name) is None, name

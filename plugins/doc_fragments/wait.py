@@ -8,7 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
-    """How long the modules that wait for a replication group wait, and how often they look."""
+    """How long the modules with a `wait` option wait, and how often they look. Each module documents `wait` itself,
+    as what it waits for differs (a replication group available, users active, a failover done)."""
 
     DOCUMENTATION = r"""
 options:

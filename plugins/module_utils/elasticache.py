@@ -42,11 +42,16 @@ TRANSITIONAL_STATES = {
     # In use by a replication group that is still being deleted.
     "DeleteCacheParameterGroup": ("InvalidCacheParameterGroupState",),
     "DeleteCacheSubnetGroup": ("CacheSubnetGroupInUse",),
+    # A user or user group that is creating or modifying takes no other change until it is active.
+    "ModifyUser": ("InvalidUserState",),
+    "DeleteUser": ("InvalidUserState",),
+    "ModifyUserGroup": ("InvalidUserGroupState",),
+    "DeleteUserGroup": ("InvalidUserGroupState",),
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
 _IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
-                "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
-                "resourceArn")
+                "UserId", "UserGroupId", "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName",
+                "logGroupName", "resourceArn")
 
 
 class ElastiCacheError(AnsibleAWSError):

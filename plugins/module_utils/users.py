@@ -1,79 +1,26 @@
 # -*- coding: utf-8 -*-
 # Copyright: funmagic.elasticache contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the users and user_groups modules share: a client that waits out busy users and user groups, the
-paginated describes, tags, waiting by polling, the result, and the user that a purge must never touch."""
+"""What the users and user_groups modules share: the paginated describes, what a plan records, carrying a plan out
+(tags, calls, waiting by polling, the result), and the user that a purge must never touch.
+
+elasticache.Client retries a user or user group that is busy (InvalidUserState, InvalidUserGroupState)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import functools
 import time
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ensure_tags
 
 # AWS's own user: every account has it, no purge may delete it.
 AWS_DEFAULT_USER_ID = "default"
-# "Not now, it is changing" for a user or a user group: retried with backoff, as elasticache.Client retries
-# InvalidReplicationGroupState.
-BUSY = {
-    "modify_user": ("InvalidUserState",),
-    "delete_user": ("InvalidUserState",),
-    "modify_user_group": ("InvalidUserGroupState",),
-    "delete_user_group": ("InvalidUserGroupState",),
-}
-# What names a user or user group in a failure (elasticache.Client names the other resources).
-_IDENTIFIERS = ("UserId", "UserGroupId")
-
-
-class _BusyRetry(AWSRetry):
-    """Retries an ElastiCacheError only when its code is one of the busy codes (Client retried throttling already)."""
-
-    base_class = ElastiCacheError
-
-    @staticmethod
-    def status_code_from_exception(error):
-        response = getattr(error.exception, "response", None) or {}
-        return response.get("Error", {}).get("Code")
-
-    @staticmethod
-    def found(response_code, catch_extra_error_codes=None):
-        return response_code in (catch_extra_error_codes or ())
-
-
-class Patient:
-    """An elasticache.Client whose user and user group changes are retried while AWS answers that the resource is
-    busy, and whose failures name the user or user group."""
-
-    def __init__(self, client):
-        self._client = client
-
-    def __getattr__(self, name):
-        call = getattr(self._client, name)
-        if name in BUSY:
-            call = _BusyRetry.jittered_backoff(retries=10, delay=1, max_delay=20,
-                                               catch_extra_error_codes=list(BUSY[name]))(call)
-        if not callable(call) or name in ("paginate", "wait"):
-            return call
-
-        @functools.wraps(call)
-        def named(**params):
-            try:
-                return call(**params)
-            except ElastiCacheError as e:
-                missing = ", ".join("%s=%s" % (k, params[k]) for k in _IDENTIFIERS
-                                    if params.get(k) and "%s=" % k not in (e.message or ""))
-                if not missing:
-                    raise
-                raise ElastiCacheError(message="%s for %s" % (e.message, missing), exception=e.exception)
-
-        return named
 
 
 def describe_users(client):
@@ -111,25 +58,13 @@ def wait_for(describe, targets, timeout, delay, what):
         time.sleep(max(1, int(delay)))
 
 
-def tag_each(module, client, ids, existing, todo, view):
-    """ensure_tags on each resource of ids that exists already (a new one gets its tags when created); a change goes
-    to todo's actions and diff. Returns id -> the tags afterwards."""
-    tags = {}
-    for rid in ids:
-        found = existing.get(rid)
-        if found is None or module.params["tags"] is None:
-            continue
-        shown = {"before": {}, "after": {}}
-        changed, tags[rid] = ensure_tags(client, found["ARN"], module.params["tags"], module.params["purge_tags"],
-                                         module.check_mode, diff=shown)
-        if changed:
-            todo["actions"].setdefault(rid, []).append("tags")
-            for side in ("before", "after"):
-                todo["diff"][side].setdefault(rid, view(found))["tags"] = shown[side]["tags"]
-    return tags
+def record(todo, rid, actions, before, after):
+    """Note what is done to rid (or would be, in check mode): its actions, and its diff (replacing one noted)."""
+    todo["actions"].setdefault(rid, []).extend(actions)
+    todo["diff"]["before"][rid], todo["diff"]["after"][rid] = before, after
 
 
-def settle(params, todo, describe, id_key, what):
+def _settle(params, todo, describe, id_key, what):
     """After the changes: with wait, poll until the created and modified are active and the deleted gone; without,
     describe once. Returns (id -> resource, the polls)."""
     if not params["wait"]:
@@ -139,7 +74,7 @@ def settle(params, todo, describe, id_key, what):
     return wait_for(describe, targets, params["wait_timeout"], params["wait_delay"], what)
 
 
-def described(ids, existing, tags):
+def _described(ids, existing, tags):
     """The resources of ids that exist, in snake_case, each with its tags when they were managed."""
     result = []
     for rid in ids:
@@ -149,3 +84,35 @@ def described(ids, existing, tags):
                 entry["tags"] = tags[rid]
             result.append(entry)
     return result
+
+
+USERS = {"result": "users", "id": "UserId", "describe": describe_users, "what": "users",
+         "create": "create_user", "modify": "modify_user", "delete": "delete_user"}
+USER_GROUPS = {"result": "user_groups", "id": "UserGroupId", "describe": describe_user_groups, "what": "user groups",
+               "create": "create_user_group", "modify": "modify_user_group", "delete": "delete_user_group"}
+
+
+def converge(module, client, kind, todo, existing, present, view):
+    """Carry out a plan of USERS or USER_GROUPS (kind): ensure_tags on each resource of present that exists (a change
+    noted in todo; a new one gets its tags when created), then, outside check mode, the creates, modifies and
+    deletes, and the wait. Returns (changed, {kind's result: the resources of present, actions, polls, diff})."""
+    params = module.params
+    tags = {}
+    for rid in [r for r in present if r in existing and params["tags"] is not None]:
+        shown = {"before": view(existing[rid]), "after": todo["diff"]["after"].get(rid) or view(existing[rid])}
+        changed, tags[rid] = ensure_tags(client, existing[rid]["ARN"], params["tags"], params["purge_tags"],
+                                         module.check_mode, diff=shown)
+        if changed:
+            record(todo, rid, ["tags"], shown["before"], shown["after"])
+    polls = []
+    if not module.check_mode and (todo["create"] or todo["modify"] or todo["delete"]):
+        new_tags = {"Tags": ansible_dict_to_boto3_tag_list(params["tags"])} if params["tags"] else {}
+        for request in todo["create"]:
+            getattr(client, kind["create"])(**dict(request, **new_tags))
+        for request in todo["modify"]:
+            getattr(client, kind["modify"])(**request)
+        for rid in todo["delete"]:
+            getattr(client, kind["delete"])(**{kind["id"]: rid})
+        existing, polls = _settle(params, todo, lambda: kind["describe"](client), kind["id"], kind["what"])
+    return bool(todo["actions"]), {kind["result"]: _described(present, existing, tags), "actions": todo["actions"],
+                                   "polls": polls, "diff": todo["diff"]}

@@ -130,18 +130,16 @@ polls:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import warn
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import Patient
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import USER_GROUPS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import converge
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import describe_user_groups
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import describe_users
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import described
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import in_use_by
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import settle
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import tag_each
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import record
 
 
 def check_inputs(groups):
@@ -234,8 +232,7 @@ def plan(params, existing, users, check_mode):
                                           "user_group_ids)" % (gid, ", ".join(in_use_by(found))))
                 continue
             result["delete"].append(gid)
-            result["actions"][gid] = ["delete"]
-            result["diff"]["before"][gid], result["diff"]["after"][gid] = view(found), {}
+            record(result, gid, ["delete"], view(found), {})
             continue
         problems, warnings = check_members(group, users, check_mode)
         request, actions, after, problem = plan_group(group, found)
@@ -243,21 +240,8 @@ def plan(params, existing, users, check_mode):
         result["warnings"].extend(warnings)
         if request and not problems and not problem:
             result["create" if found is None else "modify"].append(request)
-            result["actions"][gid] = actions
-            result["diff"]["before"][gid] = view(found) if found else {}
-            result["diff"]["after"][gid] = after
+            record(result, gid, actions, view(found) if found else {}, after)
     return result
-
-
-def _apply(client, params, todo):
-    for request in todo["create"]:
-        if params["tags"]:
-            request = dict(request, Tags=ansible_dict_to_boto3_tag_list(params["tags"]))
-        client.create_user_group(**request)
-    for request in todo["modify"]:
-        client.modify_user_group(**request)
-    for gid in todo["delete"]:
-        client.delete_user_group(UserGroupId=gid)
 
 
 def ensure(module, client):
@@ -265,7 +249,6 @@ def ensure(module, client):
     errors = check_inputs(params["user_groups"])
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = Patient(client)
     existing = describe_user_groups(client)
     users = describe_users(client) if params["state"] == "present" else {}
     todo = plan(params, existing, users, module.check_mode)
@@ -274,13 +257,7 @@ def ensure(module, client):
     for message in todo["warnings"]:
         warn(message)
     present = [g["user_group_id"] for g in params["user_groups"]] if params["state"] == "present" else []
-    tags = tag_each(module, client, present, existing, todo, view)
-    polls = []
-    if not module.check_mode and (todo["create"] or todo["modify"] or todo["delete"]):
-        _apply(client, params, todo)
-        existing, polls = settle(params, todo, lambda: describe_user_groups(client), "UserGroupId", "user groups")
-    return bool(todo["actions"]), {"user_groups": described(present, existing, tags), "actions": todo["actions"],
-                                   "polls": polls, "diff": todo["diff"]}
+    return converge(module, client, USER_GROUPS, todo, existing, present, view)
 
 
 def main():

@@ -212,19 +212,17 @@ polls:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import warn
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import AWS_DEFAULT_USER_ID
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import Patient
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import USERS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import converge
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import describe_user_groups
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import describe_users
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import described
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import in_use_by
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import settle
-from ansible_collections.funmagic.elasticache.plugins.module_utils.users import tag_each
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import record
 
 
 def check_inputs(params):
@@ -360,16 +358,13 @@ def plan(params, existing, groups):
             result["problems"].append(problem)
         elif request:
             result["create" if found is None else "modify"].append(request)
-            result["actions"][uid] = actions
-            result["diff"]["before"][uid] = view(found) if found else {}
-            result["diff"]["after"][uid] = after
+            record(result, uid, actions, view(found) if found else {}, after)
     if params["purge_pattern"]:
         keep = listed if params["state"] == "present" else set()
         to_delete, result["kept"] = purge(params["purge_pattern"], keep, existing, groups)
         result["delete"].extend(u for u in to_delete if u not in result["delete"])
     for uid in result["delete"]:
-        result["actions"][uid] = ["delete"]
-        result["diff"]["before"][uid], result["diff"]["after"][uid] = view(existing[uid]), {}
+        record(result, uid, ["delete"], view(existing[uid]), {})
     return result
 
 
@@ -379,23 +374,11 @@ def _needs_groups(params, existing):
         found.get("UserGroupIds") for uid, found in existing.items() if re.search(params["purge_pattern"], uid))
 
 
-def _apply(client, params, todo):
-    for request in todo["create"]:
-        if params["tags"]:
-            request = dict(request, Tags=ansible_dict_to_boto3_tag_list(params["tags"]))
-        client.create_user(**request)
-    for request in todo["modify"]:
-        client.modify_user(**request)
-    for uid in todo["delete"]:
-        client.delete_user(UserId=uid)
-
-
 def ensure(module, client):
     params = module.params
     errors = check_inputs(params)
     if errors:
         module.fail_json(msg="; ".join(errors))
-    client = Patient(client)
     existing = describe_users(client)
     groups = describe_user_groups(client) if _needs_groups(params, existing) else {}
     todo = plan(params, existing, groups)
@@ -405,13 +388,8 @@ def ensure(module, client):
         warn("user %s matches purge_pattern but is kept: user group %s is in use by %s" % (
             kept["user_id"], ", ".join(kept["user_group_ids"]), ", ".join(kept["used_by"])))
     present = [u["user_id"] for u in params["users"]] if params["state"] == "present" else []
-    tags = tag_each(module, client, present, existing, todo, view)
-    polls = []
-    if not module.check_mode and (todo["create"] or todo["modify"] or todo["delete"]):
-        _apply(client, params, todo)
-        existing, polls = settle(params, todo, lambda: describe_users(client), "UserId", "users")
-    return bool(todo["actions"]), {"users": described(present, existing, tags), "actions": todo["actions"],
-                                   "purge_kept": todo["kept"], "polls": polls, "diff": todo["diff"]}
+    changed, result = converge(module, client, USERS, todo, existing, present, view)
+    return changed, dict(result, purge_kept=todo["kept"])
 
 
 def main():

@@ -40,6 +40,10 @@ MINIMAL = {
     "RemoveTagsFromResource": {"ResourceName": "arn:x", "TagKeys": []},
     "DeleteCacheParameterGroup": {"CacheParameterGroupName": "pg"},
     "DeleteCacheSubnetGroup": {"CacheSubnetGroupName": "sn"},
+    "ModifyUser": {"UserId": "app-web", "AccessString": "on ~app:* +@read"},
+    "DeleteUser": {"UserId": "app-web"},
+    "ModifyUserGroup": {"UserGroupId": "app", "UserIdsToAdd": ["app-web"]},
+    "DeleteUserGroup": {"UserGroupId": "app"},
     "DescribeReplicationGroups": {},
 }
 
@@ -66,6 +70,17 @@ def test_the_error_names_operation_and_resource_but_never_the_token():
                                               AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
     assert excinfo.value.message == "ModifyReplicationGroup failed for ReplicationGroupId=main"
     assert "Sup3r" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("operation, named", [("ModifyUser", "UserId=app-web"), ("DeleteUserGroup", "UserGroupId=app")])
+def test_the_error_names_the_user_or_user_group_but_never_a_password(operation, named):
+    fake = FakeAWS({operation: "InvalidParameterValue"})
+    params = dict(MINIMAL[operation], Passwords=["User-Password-0000001"]) if operation == "ModifyUser" else \
+        MINIMAL[operation]
+    with pytest.raises(ElastiCacheError) as excinfo:
+        getattr(client(fake), xform_name(operation))(**params)
+    assert excinfo.value.message == "%s failed for %s" % (operation, named)
+    assert "User-Password" not in str(excinfo.value)
 
 
 def test_a_botocore_error_of_a_paginated_call_names_the_operation():

@@ -134,6 +134,29 @@ def test_a_busy_group_is_retried():
     assert not failed and fake.operations().count("ModifyUserGroup") == 2
 
 
+def test_a_busy_group_is_retried_before_its_deletion():
+    world = with_group("app-queue-default")
+    fake = world.fake(DeleteUserGroup=["InvalidUserGroupState", world.delete_user_group])
+    failed, result = fake.run(user_groups.main, {"user_groups": [{"user_group_id": "app-queue"}], "state": "absent",
+                                                 "wait": False})
+    assert not failed and fake.operations().count("DeleteUserGroup") == 2
+
+
+def test_tags_of_an_unchanged_group_change_alone_and_are_shown_in_the_diff():
+    world = with_group("app-queue-default", "app-queue-web")
+    world.tags[world.groups["app-queue"]["ARN"]] = [{"Key": "Environment", "Value": "old"}]
+    fake = world.fake()
+    failed, result = fake.run(user_groups.main, dict(ARGS, tags={"Environment": "test"}))
+    assert not failed and result["changed"] is True and result["actions"] == {"app-queue": ["tags"]}
+    assert mutating(fake) == ["AddTagsToResource"] and result["polls"] == []
+    members = ["app-queue-default", "app-queue-web"]
+    assert result["diff"] == {"before": {"app-queue": {"engine": "redis", "user_ids": members,
+                                                       "tags": {"Environment": "old"}}},
+                              "after": {"app-queue": {"engine": "redis", "user_ids": members,
+                                                      "tags": {"Environment": "test"}}}}
+    assert result["user_groups"][0]["tags"] == {"Environment": "test"}
+
+
 def _existing(**answers):
     return with_group("app-queue-default", "app-queue-admin").fake(**answers)
 

@@ -225,6 +225,33 @@ def test_a_busy_user_is_retried_until_aws_takes_the_change():
     assert not failed and result["changed"] is True and fake.operations().count("ModifyUser") == 3
 
 
+def test_a_busy_user_is_retried_before_its_deletion():
+    world = existing_world()
+    fake = world.fake(DeleteUser=["InvalidUserState", world.delete_user])
+    failed, result = fake.run(users.main, {"users": [{"user_id": "app-queue-web"}], "state": "absent", "wait": False})
+    assert not failed and result["changed"] is True and fake.operations().count("DeleteUser") == 2
+
+
+@pytest.mark.parametrize("purge_tags, removed", [(True, [{"ResourceName": user("app-queue-web")["ARN"],
+                                                          "TagKeys": ["Team"]}]), (False, [])])
+def test_tags_of_an_existing_user_change_alone_and_are_shown_in_the_diff(purge_tags, removed):
+    world = existing_world()
+    world.tags[world.users["app-queue-web"]["ARN"]] = [{"Key": "Environment", "Value": "old"},
+                                                       {"Key": "Team", "Value": "x"}]
+    world.tags[world.users["app-queue-default"]["ARN"]] = [{"Key": "Environment", "Value": "test"}]
+    fake = world.fake()
+    failed, result = fake.run(users.main, dict(ARGS, tags={"Environment": "test"}, purge_tags=purge_tags))
+    assert not failed and result["changed"] is True and result["actions"] == {"app-queue-web": ["tags"]}
+    assert fake.params("RemoveTagsFromResource") == removed
+    assert fake.params("AddTagsToResource") == [{"ResourceName": world.users["app-queue-web"]["ARN"],
+                                                 "Tags": [{"Key": "Environment", "Value": "test"}]}]
+    after = {"Environment": "test"} if purge_tags else {"Environment": "test", "Team": "x"}
+    assert result["diff"]["before"]["app-queue-web"]["tags"] == {"Environment": "old", "Team": "x"}
+    assert result["diff"]["after"]["app-queue-web"] == dict(users.view(world.users["app-queue-web"]), tags=after)
+    assert [u.get("tags") for u in result["users"]] == [after, {"Environment": "test"}]
+    assert mutating(fake) == ["RemoveTagsFromResource", "AddTagsToResource"][0 if purge_tags else 1:]
+
+
 def test_waiting_too_long_fails_naming_each_user_and_its_status():
     world = existing_world(access_string="on ~old:* +@read")
     world.busy = 100

@@ -41,9 +41,11 @@ def _group(group_id, auth=True):
 GROUPS = [_group("funmagic-main"), _group("funmagic-queue", auth=False)]
 
 
-class Templar:  # the task_vars of these tests hold no template
+class Templar:  # the task_vars of these tests hold no template; the secret maps' lookup is empty with vault
     @staticmethod
     def template(value):
+        if isinstance(value, str) and value.startswith("{{ lookup('funmagic.elasticache.cache_secrets'"):
+            return {}
         return value
 
 

@@ -40,9 +40,10 @@ options:
     vars:
       - name: cache_name_prefix
   source:
-    description: Where the inventory keeps its secrets (C(cache_secrets)); with C(vault) a term gives an empty map.
+    description:
+      - Where the inventory keeps its secrets (C(cache_secrets)); a term gives an empty map unless it is
+        C(secretsmanager). Any other value is left for the preflight to refuse, naming C(cache_secrets).
     type: str
-    choices: [vault, secretsmanager]
     default: vault
     vars:
       - name: cache_secrets

@@ -46,7 +46,7 @@ TRANSITIONAL_STATES = {
 # Parameters that name what a call is about, for the error message. Never a secret.
 _IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
                 "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
-                "resourceArn")
+                "resourceArn", "DashboardName")
 
 
 class ElastiCacheError(AnsibleAWSError):

@@ -260,7 +260,7 @@ def change_report(specs, groups, region, hourly, source, prices_date):
     now_usd, planned_usd = total("now"), total("planned")
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
-            "changed": [row["instance"] for row in rows if row["change"]],
+            "changing": [row["instance"] for row in rows if row["change"]],
             "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
 
 

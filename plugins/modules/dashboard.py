@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: dashboard
 short_description: The CloudWatch dashboard of an environment's ElastiCache instances
-version_added: 0.4.0
+version_added: 0.3.0
 description:
   - One dashboard per environment, named C(<prefix>-redis) (CloudWatch dashboards are global to the account, so the
     prefix tells environments apart).

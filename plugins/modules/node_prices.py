@@ -59,7 +59,7 @@ options:
       - Each instance then needs its C(replication_group_id).
     type: list
     elements: dict
-    version_added: 0.4.0
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -88,14 +88,14 @@ change:
       (null for a new group) and C(planned), each with C(node_type), C(engine), C(nodes), C(hourly_usd),
       C(monthly_usd).
     - C(now_usd), C(planned_usd), C(difference_usd) are the totals (an instance without a price is in neither);
-      C(changed) names the instances that change; C(table) holds the aligned text lines (and why the bundled
+      C(changing) names the instances that change; C(table) holds the aligned text lines (and why the bundled
       prices are used, when they are).
-    - Only C(changed) and C(table), both empty, when nothing priced changes.
+    - Only C(changing) and C(table), both empty, when nothing priced changes.
   returned: with I(current)
   type: dict
-  version_added: 0.4.0
+  version_added: 0.3.0
   sample:
-    changed: [main]
+    changing: [main]
     now_usd: 24.82
     planned_usd: 49.64
     difference_usd: 24.82
@@ -209,7 +209,7 @@ def price(module, specs, current=None):
     pairs = set((spec["node_type"], spec.get("engine") or "redis") for spec in specs)
     if current is not None:
         if not cost.priced_changes(specs, current):
-            return {"change": {"changed": [], "table": []}}
+            return {"change": {"changing": [], "table": []}}
         pairs.update(cost.change_pairs(specs, current))
     hourly, source, prices_date, fallback_reason = hourly_prices(module, sorted(pairs))
     report = cost.report(specs, region, hourly, source, prices_date)

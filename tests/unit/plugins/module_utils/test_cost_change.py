@@ -27,7 +27,7 @@ def test_nothing_priced_changes_when_each_group_has_the_wanted_type_engine_and_n
     groups = [group("main", nodes=2), group("queue", nodes=4)]
     assert cost.priced_changes(specs, groups) == []
     found = report(specs, groups)
-    assert found["changed"] == [] and found["now_usd"] == found["planned_usd"] == 74.46
+    assert found["changing"] == [] and found["now_usd"] == found["planned_usd"] == 74.46
 
 
 def test_a_node_type_change_prices_the_instance_before_and_after_and_both_totals():

@@ -136,7 +136,7 @@ def test_with_current_a_node_type_change_is_priced_now_and_planned_in_the_same_c
     failed, result, _created = run(aws, instances=[WANTED], current=[_group("cache.t3.micro", 2)])
     assert not failed and not result["changed"]
     change = result["change"]
-    assert change["changed"] == ["main"] and (change["now_usd"], change["planned_usd"]) == (24.82, 49.64)
+    assert change["changing"] == ["main"] and (change["now_usd"], change["planned_usd"]) == (24.82, 49.64)
     assert change["source"] == API_SOURCE
     assert sorted(p["Filters"][1]["Value"] for p in aws.params("GetProducts")) == ["cache.t3.micro", "cache.t3.small"]
     assert any("24.82" in line and "49.64" in line for line in change["table"])
@@ -146,7 +146,7 @@ def test_with_current_a_node_type_change_is_priced_now_and_planned_in_the_same_c
 def test_with_current_and_nothing_priced_changing_no_price_is_asked():
     aws = FakeAWS({})
     failed, result, _created = run(aws, instances=[WANTED], current=[_group("cache.t3.small", 2)])
-    assert not failed and result["change"] == {"changed": [], "table": []}
+    assert not failed and result["change"] == {"changing": [], "table": []}
     assert aws.operations() == []
 
 

@@ -178,3 +178,112 @@ def markdown(cost):
     lines += ["| **total** | | | | | **%.2f** |" % cost["total_usd"], ""]
     total = "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"], HOURS_PER_MONTH)
     return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [total]) + "\n"
+
+
+# What a planned change costs: the instances as their groups are now, and as the inventory wants them.
+CHANGE_HEADER = ["instance", "change", "now", "planned", "USD/month now", "USD/month planned"]
+
+
+def _shape(node_type, engine, nodes):
+    return {"node_type": node_type, "engine": engine or "redis", "nodes": int(nodes)}
+
+
+def group_shape(group):
+    """Node type, engine and node count of a replication group as replication_group_info returns it."""
+    return _shape(group.get("cache_node_type"), group.get("engine"), len(group.get("member_clusters") or []))
+
+
+def spec_shape(spec):
+    """Node type, engine and node count of an instance of the inputs model."""
+    return _shape(spec["node_type"], spec.get("engine"), node_count(spec))
+
+
+def _what_changes(before, after):
+    if before is None:
+        return "new"
+    labels = (("node_type", "node type"), ("engine", "engine"), ("nodes", "nodes"))
+    return ", ".join(label for key, label in labels if before[key] != after[key])
+
+
+def planned_changes(specs, groups):
+    """[(spec, shape now or None for a group that does not exist yet, planned shape)] for every instance, in order.
+
+    groups: the replication groups as they are (replication_group_info's, matched by replication_group_id)."""
+    by_id = dict((g.get("replication_group_id"), g) for g in groups)
+    found = []
+    for spec in specs:
+        group = by_id.get(spec["replication_group_id"])
+        found.append((spec, None if group is None else group_shape(group), spec_shape(spec)))
+    return found
+
+
+def priced_changes(specs, groups):
+    """Names of the instances whose node type, engine or node count would change, or whose group is new."""
+    return [spec["name"] for spec, now, planned in planned_changes(specs, groups) if now != planned]
+
+
+def change_pairs(specs, groups):
+    """The (node_type, engine) pairs to price, now and planned, for change_report."""
+    pairs = set()
+    for _spec, now, planned in planned_changes(specs, groups):
+        for shape in (now, planned):
+            if shape is not None:
+                pairs.add((shape["node_type"], shape["engine"]))
+    return sorted(pairs)
+
+
+def _priced(shape, hourly):
+    if shape is None:
+        return None
+    price = hourly.get((shape["node_type"], shape["engine"]))
+    return dict(shape, hourly_usd=price,
+                monthly_usd=None if price is None else round(price * HOURS_PER_MONTH * shape["nodes"], 2))
+
+
+def change_report(specs, groups, region, hourly, source, prices_date):
+    """Per instance the monthly cost now and planned, and both totals. A group that does not exist yet costs 0 now.
+
+    hourly: (node_type, engine) -> USD per node-hour, or None when unknown (that instance is left out of both totals,
+    so the two totals always count the same instances)."""
+    rows, unpriced = [], set()
+    for spec, now, planned in planned_changes(specs, groups):
+        row = {"instance": spec["name"], "change": _what_changes(now, planned) if now != planned else "",
+               "now": _priced(now, hourly), "planned": _priced(planned, hourly)}
+        row["complete"] = all(side is None or side["monthly_usd"] is not None for side in (row["now"], row["planned"]))
+        unpriced.update(side["node_type"] for side in (row["now"], row["planned"])
+                        if side is not None and side["monthly_usd"] is None)
+        rows.append(row)
+
+    def total(side):
+        return round(sum((row[side] or {}).get("monthly_usd") or 0.0 for row in rows if row["complete"]), 2)
+
+    now_usd, planned_usd = total("now"), total("planned")
+    return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
+            "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
+            "changing": [row["instance"] for row in rows if row["change"]],
+            "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
+
+
+def _side_cells(side):
+    if side is None:
+        return "(none)", "0.00"
+    return ("%s %s x%d" % (side["node_type"], side["engine"], side["nodes"]),
+            "unavailable" if side["monthly_usd"] is None else "%.2f" % side["monthly_usd"])
+
+
+def change_table(report):
+    """The cost now and planned as aligned text lines, the totals, the source and the date."""
+    grid = [CHANGE_HEADER]
+    for row in report["rows"]:
+        now, now_usd = _side_cells(row["now"])
+        planned, planned_usd = _side_cells(row["planned"])
+        grid.append([row["instance"], row["change"] or "-", now, planned, now_usd, planned_usd])
+    widths = [max(len(line[i]) for line in grid) for i in range(len(CHANGE_HEADER))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in grid]
+    lines.append("Total %s: %.2f USD/month now, %.2f USD/month planned (%+.2f), on-demand, %d hours a month" % (
+        report["region"], report["now_usd"], report["planned_usd"], report["difference_usd"], HOURS_PER_MONTH))
+    lines.append("Prices: %s, %s" % (report["source"], report["prices_date"] or "date unknown"))
+    if not report["complete"]:
+        lines.append("No price for %s in %s: those instances are not counted in either total." % (
+            ", ".join(report["unpriced"]), report["region"]))
+    return lines

@@ -51,7 +51,7 @@ TRANSITIONAL_STATES = {
 # Parameters that name what a call is about, for the error message. Never a secret.
 _IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
                 "UserId", "UserGroupId", "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName",
-                "logGroupName", "resourceArn")
+                "logGroupName", "resourceArn", "DashboardName")
 
 
 class ElastiCacheError(AnsibleAWSError):

@@ -48,6 +48,18 @@ options:
     type: str
     choices: [us-east-1, eu-central-1, ap-south-1]
     default: us-east-1
+  current:
+    description:
+      - The replication groups as they are, as M(funmagic.elasticache.replication_group_info) returns them
+        (C(replication_group_id), C(cache_node_type), C(engine), C(member_clusters)); an instance whose group is
+        not in the list is a new one.
+      - With it the result has RV(change), the monthly cost of each instance now and as I(instances) want it, priced
+        in the same calls. When no instance changes its node type, engine or node count (and none is new), the
+        prices are not asked for and only RV(change) is returned, with nothing in it.
+      - Each instance then needs its C(replication_group_id).
+    type: list
+    elements: dict
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -69,51 +81,70 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+change:
+  description:
+    - The monthly cost now and planned (with I(current)). C(rows) has one entry per instance, with C(change) (what
+      differs, for example C(node type), C(engine), C(nodes) or C(new); empty when nothing priced changes), C(now)
+      (null for a new group) and C(planned), each with C(node_type), C(engine), C(nodes), C(hourly_usd),
+      C(monthly_usd).
+    - C(now_usd), C(planned_usd), C(difference_usd) are the totals (an instance without a price is in neither);
+      C(changing) names the instances that change; C(table) holds the aligned text lines (and why the bundled
+      prices are used, when they are).
+    - Only C(changing) and C(table), both empty, when nothing priced changes.
+  returned: with I(current)
+  type: dict
+  version_added: 0.3.0
+  sample:
+    changing: [main]
+    now_usd: 24.82
+    planned_usd: 49.64
+    difference_usd: 24.82
+    table: ["instance  change     now                       planned ..."]
 source:
   description: Where the prices come from, the Price List API endpoint region or the bundled table with its source.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: str
   sample: AWS Price List API (GetProducts, pricing endpoint in us-east-1)
 prices_date:
   description: Publication date of the price list (API), or the date the bundled prices were taken.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: str
   sample: "2025-06-24T13:06:39Z"
 fallback_reason:
   description: Why the bundled table was used although the API was asked; empty when it was not.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: str
 region:
   description: The priced region (I(cache_region)).
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: str
 rows:
   description: One row per instance, C(hourly_usd) and C(monthly_usd) null when the node type has no price.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: list
   elements: dict
   sample: [{instance: main, node_type: cache.t3.micro, engine: redis, nodes: 2, hourly_usd: 0.017, monthly_usd: 24.82}]
 total_usd:
   description: Sum of the monthly costs that have a price.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: float
 complete:
   description: Whether every instance has a price (otherwise the total leaves some out).
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: bool
 unpriced:
   description: Node types without a price in the region.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: list
   elements: str
 table:
   description: The report as aligned text lines, with the total, the source and the date.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: list
   elements: str
 markdown:
   description: The report as a markdown document.
-  returned: always
+  returned: unless I(current) is given and nothing priced changes
   type: str
 """
 
@@ -146,9 +177,10 @@ def api_prices(client, region, pairs):
     return hourly, max(dates) if dates else ""
 
 
-def price(module, specs):
+def hourly_prices(module, pairs):
+    """(hourly, source, prices_date, fallback_reason) for these (node_type, engine) pairs: from the Price List API,
+    else (source auto) from the bundled table."""
     region, mode = module.params["cache_region"], module.params["source"]
-    pairs = sorted(set((spec["node_type"], spec.get("engine") or "redis") for spec in specs))
     fallback_reason = ""
     if mode != "bundled":
         endpoint_region = module.params["price_list_region"]
@@ -156,7 +188,7 @@ def price(module, specs):
             client = module.client("pricing", region=endpoint_region, config=CLIENT_CONFIG)
             hourly, prices_date = api_prices(client, region, pairs)
             source = "AWS Price List API (GetProducts, pricing endpoint in %s)" % endpoint_region
-            return cost.report(specs, region, hourly, source, prices_date), fallback_reason
+            return hourly, source, prices_date, fallback_reason
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             if mode == "api":
                 module.fail_json_aws(e, msg="The Price List API (pricing endpoint in %s) did not answer GetProducts"
@@ -167,7 +199,26 @@ def price(module, specs):
                 module.fail_json(msg="The Price List API answer could not be used: %s" % e)
             fallback_reason = "the Price List API answer could not be used: %s" % e
     hourly = dict((pair, cost.bundled_hourly(pair[0], region, pair[1])) for pair in pairs)
-    return cost.report(specs, region, hourly, cost.BUNDLED_SOURCE, cost.PRICES_TAKEN), fallback_reason
+    return hourly, cost.BUNDLED_SOURCE, cost.PRICES_TAKEN, fallback_reason
+
+
+def price(module, specs, current=None):
+    """(result): the report of `specs`, and with `current` the change from those groups, priced together (one
+    GetProducts per node type and engine). With `current` and no priced change, nothing is asked."""
+    region = module.params["cache_region"]
+    pairs = set((spec["node_type"], spec.get("engine") or "redis") for spec in specs)
+    if current is not None:
+        if not cost.priced_changes(specs, current):
+            return {"change": {"changing": [], "table": []}}
+        pairs.update(cost.change_pairs(specs, current))
+    hourly, source, prices_date, fallback_reason = hourly_prices(module, sorted(pairs))
+    report = cost.report(specs, region, hourly, source, prices_date)
+    result = dict(report, fallback_reason=fallback_reason, table=cost.table(report), markdown=cost.markdown(report))
+    if current is not None:
+        change = cost.change_report(specs, current, region, hourly, source, prices_date)
+        reason = ["Using the bundled prices: %s" % fallback_reason] if fallback_reason else []
+        result["change"] = dict(change, table=cost.change_table(change) + reason)
+    return result
 
 
 def main():
@@ -177,6 +228,7 @@ def main():
             instances=dict(type="list", elements="dict", required=True),
             source=dict(type="str", choices=["auto", "api", "bundled"], default="auto"),
             price_list_region=dict(type="str", choices=list(cost.PRICE_LIST_REGIONS), default="us-east-1"),
+            current=dict(type="list", elements="dict"),
         ),
         supports_check_mode=True,
     )
@@ -185,9 +237,13 @@ def main():
     if broken:
         module.fail_json(msg="instances[%s]: each instance needs a name and a node_type"
                          % ", ".join(str(index) for index in broken))
-    report, fallback_reason = price(module, specs)
-    module.exit_json(changed=False, fallback_reason=fallback_reason, table=cost.table(report),
-                     markdown=cost.markdown(report), **report)
+    current = module.params["current"]
+    if current is not None:
+        unmatched = [index for index, spec in enumerate(specs) if not spec.get("replication_group_id")]
+        if unmatched:
+            module.fail_json(msg="instances[%s]: with current, each instance needs its replication_group_id"
+                             % ", ".join(str(index) for index in unmatched))
+    module.exit_json(changed=False, **price(module, specs, current))
 
 
 if __name__ == "__main__":

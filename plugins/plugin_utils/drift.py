@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.dashboard import widgets_by_title
+
 ABSENT = "(absent)"
 NOT_SET = "(not set)"
 MASKED = "(masked)"
@@ -150,6 +152,18 @@ def user_group_rows(result):
     return _keyed_rows("user group", result)
 
 
+def dashboard_rows(result):
+    """funmagic.elasticache.dashboard: one row per widget (by its title) that differs, or the dashboard missing."""
+    resource = "dashboard %s" % (result.get("name") or "?")
+    rows = []
+    for diff in _diffs(result):
+        if not diff.get("before"):
+            rows += _missing(resource)
+        else:
+            rows += compare(resource, widgets_by_title(diff.get("after")), widgets_by_title(diff.get("before")))
+    return rows
+
+
 def env_file_rows(result):
     """The differences the client role's drift entry point published for one host (client_results): values are
     masked by env_file_drift already."""
@@ -168,6 +182,7 @@ BUILDERS = {
     "replication_groups": replication_group_rows,
     "log_groups": log_group_rows,
     "alarms": alarm_rows,
+    "dashboard": dashboard_rows,
     "env_files": env_file_rows,
 }
 # Read-only results that carry their differences themselves (they never report a change).

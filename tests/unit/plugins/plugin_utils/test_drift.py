@@ -134,3 +134,18 @@ def test_users_and_user_groups_changed_by_hand_are_rows_without_passwords():
         {"resource": "user funmagic-queue-web", "field": "access_string", "inventory": "on ~web:* +@all",
          "aws": "on ~* +@all"},
         {"resource": "user group funmagic-queue", "field": "(resource)", "inventory": "present", "aws": "(absent)"}]
+
+
+def test_a_dashboard_missing_or_with_a_widget_changed_by_hand_is_a_row_per_widget():
+    graph = {"type": "metric", "properties": {"title": "main: Evictions", "annotations": {
+        "horizontal": [{"label": "alarm", "value": 0.0}]}}}
+    edited = {"type": "metric", "properties": {"title": "main: Evictions", "annotations": {
+        "horizontal": [{"label": "alarm", "value": 5.0}]}}}
+    missing = {"changed": True, "name": "fm-redis", "diff": {"before": {}, "after": {"widgets": [graph]}}}
+    assert rows({"dashboard": missing}) == [{"resource": "dashboard fm-redis", "field": "(resource)",
+                                             "inventory": "present", "aws": "(absent)"}]
+    changed = {"changed": True, "name": "fm-redis",
+               "diff": {"before": {"widgets": [edited]}, "after": {"widgets": [graph]}}}
+    assert [(r["field"], r["inventory"], r["aws"]) for r in rows({"dashboard": changed})] == [
+        ("main: Evictions.properties.annotations.horizontal", '{"label":"alarm","value":0.0}', "(absent)"),
+        ("main: Evictions.properties.annotations.horizontal", "(absent)", '{"label":"alarm","value":5.0}')]

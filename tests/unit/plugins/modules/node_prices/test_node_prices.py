@@ -121,3 +121,35 @@ def test_the_fixture_notes_where_every_price_comes_from():
     with open("%s/AmazonElastiCache.json" % FIXTURES, encoding="utf-8") as handle:
         fixture = json.load(handle)
     assert sorted(fixture["_notes"]) == sorted(item["product"]["sku"] for item in fixture["PriceList"])
+
+
+def _group(node_type, nodes):
+    return {"replication_group_id": "fm-main", "cache_node_type": node_type, "engine": "redis",
+            "member_clusters": ["fm-main-%03d" % (n + 1) for n in range(nodes)]}
+
+
+WANTED = dict(MAIN, replication_group_id="fm-main", node_type="cache.t3.small")
+
+
+def test_with_current_a_node_type_change_is_priced_now_and_planned_in_the_same_calls():
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, _created = run(aws, instances=[WANTED], current=[_group("cache.t3.micro", 2)])
+    assert not failed and not result["changed"]
+    change = result["change"]
+    assert change["changing"] == ["main"] and (change["now_usd"], change["planned_usd"]) == (24.82, 49.64)
+    assert change["source"] == API_SOURCE
+    assert sorted(p["Filters"][1]["Value"] for p in aws.params("GetProducts")) == ["cache.t3.micro", "cache.t3.small"]
+    assert any("24.82" in line and "49.64" in line for line in change["table"])
+    assert result["total_usd"] == 49.64  # the planned report as without current
+
+
+def test_with_current_and_nothing_priced_changing_no_price_is_asked():
+    aws = FakeAWS({})
+    failed, result, _created = run(aws, instances=[WANTED], current=[_group("cache.t3.small", 2)])
+    assert not failed and result["change"] == {"changing": [], "table": []}
+    assert aws.operations() == []
+
+
+def test_with_current_each_instance_needs_its_replication_group_id():
+    failed, result, _created = run(FakeAWS({}), instances=[MAIN], current=[])
+    assert failed and result["msg"] == "instances[0]: with current, each instance needs its replication_group_id"

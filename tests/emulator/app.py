@@ -106,7 +106,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def sync_hosts(self, force: bool = False) -> None:
         """Map every emulated endpoint name, before any answer that names it is sent."""
         with self.elasticache.lock:
-            names = [n for r in self.elasticache.regions.values() for g in r.all_groups() for n in g.hostnames()]
+            names = [n for r in self.elasticache.regions.values() for g in self.elasticache.named(r) for n in g.hostnames()]
             mapping = self.addresses.assign(names)
             if mapping != self._mapping or force:
                 for path in self.hosts_targets():
@@ -128,6 +128,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
                     "passwords": passwords, "users": users, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
+                    "restore_keys": getattr(group, "restore_keys", None),
                 }
             for key in set(self.servers.pids()) - set(wanted):
                 self.servers.stop(key)

@@ -300,6 +300,8 @@ class RedisServers:
                                    admin_names=self.admin_names)
             cluster.start()
             self._clusters[key] = (dict(spec), cluster)
+            if spec.get("restore_keys"):
+                cluster.import_keys(spec["restore_keys"])
             return
         old, cluster = current
         if old == spec:
@@ -341,7 +343,10 @@ class RedisServers:
             new, directory, self._tls_files(directory) if new["tls"] else None, self.admin_names).encode(), 0o600)
 
     def dump(self, key: str, path: str) -> str | None:
-        """SAVE the running server of `key` and copy its dump.rdb to `path`; None if it is not running."""
+        """SAVE the running server of `key` and copy its dump.rdb to `path`; None if it is not running. A Redis Cluster
+        (a serverless cache) writes its keys instead (RedisCluster.export_keys)."""
+        if key in self._clusters:
+            return self._clusters[key][1].export_keys(path)
         current = self._running.get(key)
         if not current or current[1].poll() is not None:
             return None

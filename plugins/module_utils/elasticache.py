@@ -42,9 +42,11 @@ TRANSITIONAL_STATES = {
     # In use by a replication group that is still being deleted.
     "DeleteCacheParameterGroup": ("InvalidCacheParameterGroupState",),
     "DeleteCacheSubnetGroup": ("CacheSubnetGroupInUse",),
+    "ModifyServerlessCache": ("InvalidServerlessCacheStateFault",),
+    "DeleteServerlessCache": ("InvalidServerlessCacheStateFault",),
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
-_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
+_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName", "CacheSubnetGroupName",
                 "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
                 "resourceArn")
 

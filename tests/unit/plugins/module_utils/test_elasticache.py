@@ -40,6 +40,8 @@ MINIMAL = {
     "RemoveTagsFromResource": {"ResourceName": "arn:x", "TagKeys": []},
     "DeleteCacheParameterGroup": {"CacheParameterGroupName": "pg"},
     "DeleteCacheSubnetGroup": {"CacheSubnetGroupName": "sn"},
+    "ModifyServerlessCache": {"ServerlessCacheName": "queue"},
+    "DeleteServerlessCache": {"ServerlessCacheName": "queue"},
     "DescribeReplicationGroups": {},
 }
 

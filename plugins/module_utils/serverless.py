@@ -25,8 +25,8 @@ ECPU_PER_SECOND = (1000, 15000000)
 MAJOR_VERSIONS = {"redis": ("7",), "valkey": ("7", "8")}
 _DAILY_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # usage_limits option -> (CacheUsageLimits key, allowed range, unit)
-_LIMITS = (("data_storage", "DataStorage", STORAGE_GB, "GB"), ("ecpu_per_second", "ECPUPerSecond", ECPU_PER_SECOND,
-                                                                None))
+_LIMITS = (("data_storage", "DataStorage", STORAGE_GB, "GB"),
+           ("ecpu_per_second", "ECPUPerSecond", ECPU_PER_SECOND, None))
 
 
 def usage_limits(option):

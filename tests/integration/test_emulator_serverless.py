@@ -71,7 +71,7 @@ def test_limits_engines_and_names_are_checked_as_aws_checks_them(aws):
         dict(UserGroupId="nope"),
     ]
     for extra in refused:
-        code, _ = _error(client.create_serverless_cache, ServerlessCacheName="bad", Engine="valkey", **extra)
+        code = _error(client.create_serverless_cache, ServerlessCacheName="bad", Engine="valkey", **extra)[0]
         assert code in ("InvalidParameterValue", "UserGroupNotFound"), extra
     assert client.describe_serverless_caches()["ServerlessCaches"] == []
     assert _error(client.create_serverless_cache, ServerlessCacheName="1bad", Engine="redis")[0] == \

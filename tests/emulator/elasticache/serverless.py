@@ -268,7 +268,7 @@ class Serverless:
         if p.get("ServerlessCacheName"):
             found = [self._cache(region, p["ServerlessCacheName"])]
         else:
-            found = [c for _, c in sorted(self._serverless(region).items())]
+            found = sorted(self._serverless(region).values(), key=lambda c: c.id)
         return _page([c.render() for c in found], p, "ServerlessCaches")
 
     def op_ModifyServerlessCache(self, region, p):  # pylint: disable=invalid-name,too-many-branches
@@ -374,7 +374,7 @@ class Serverless:
         return {"ServerlessCacheSnapshot": _public(snapshot)}
 
     def op_DescribeServerlessCacheSnapshots(self, region, p):  # pylint: disable=invalid-name
-        snapshots = [s for _, s in sorted(self._serverless_snapshots(region).items())]
+        snapshots = sorted(self._serverless_snapshots(region).values(), key=lambda s: s["ServerlessCacheSnapshotName"])
         if p.get("ServerlessCacheSnapshotName"):
             snapshots = [self._serverless_snapshot(region, p["ServerlessCacheSnapshotName"])]
         if p.get("ServerlessCacheName"):

@@ -109,7 +109,7 @@ def test_modify_check_mode_makes_no_call_that_changes_anything():
 def test_an_empty_user_group_id_removes_the_user_group():
     fake = FakeAWS({"DescribeServerlessCaches": described(cache()),
                     "ModifyServerlessCache": {"ServerlessCache": cache("modifying")}})
-    failed, _ = fake.run(serverless_cache.main, dict(ARGS, user_group_id="", wait=False))
+    failed = fake.run(serverless_cache.main, dict(ARGS, user_group_id="", wait=False))[0]
     assert not failed and fake.params("ModifyServerlessCache") == [{"ServerlessCacheName": "app-queue",
                                                                     "RemoveUserGroup": True}]
 
@@ -117,7 +117,7 @@ def test_an_empty_user_group_id_removes_the_user_group():
 def test_redis_is_upgraded_to_valkey_but_never_back():
     fake = FakeAWS({"DescribeServerlessCaches": described(cache(Engine="redis", MajorEngineVersion="7")),
                     "ModifyServerlessCache": {"ServerlessCache": cache("modifying")}})
-    failed, _ = fake.run(serverless_cache.main, dict(ARGS, wait=False))
+    failed = fake.run(serverless_cache.main, dict(ARGS, wait=False))[0]
     assert not failed and fake.params("ModifyServerlessCache") == [{
         "ServerlessCacheName": "app-queue", "Engine": "valkey", "MajorEngineVersion": "8"}]
     fake = FakeAWS({"DescribeServerlessCaches": described(cache())})

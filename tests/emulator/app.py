@@ -64,6 +64,10 @@ class DumpStore:
     def save(self, server_key: str, name: str) -> str | None:
         return self.servers.dump(server_key, os.path.join(self.directory, f"{name}.rdb"))
 
+    def save_keys(self, server_key: str, name: str) -> str | None:
+        """The keys of a serverless cache's Redis Cluster, one JSON line each (RedisCluster.export_keys)."""
+        return self.servers.export_keys(server_key, os.path.join(self.directory, f"{name}.keys"))
+
     def store(self, name: str, data: bytes) -> str:
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"{name}.rdb")

@@ -106,6 +106,9 @@ def test_a_valkey_cache_serves_tls_with_the_user_groups_acls_and_a_snapshot_rest
     for index in range(50):
         writer.set(f"job:{index}", index)
     writer.set("ttl-key", "x", ex=600)
+    reader = _cluster(emulator, {"Endpoint": cache["ReaderEndpoint"]})
+    assert reader.get("job:7") == b"7"
+    reader.close()
     # The default user is off (a valkey user group needs none): refused by Redis itself.
     with pytest.raises((redis.exceptions.RedisError, redis.exceptions.RedisClusterException)):
         _cluster(emulator, cache, user=None, password=None).ping()

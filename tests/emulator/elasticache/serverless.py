@@ -9,7 +9,7 @@ the default user with no password. A customer KMS key is checked against moto's 
 against moto's EC2 (one VPC; by default the default VPC's subnets and that VPC's default security group).
 
 Endpoint `<name>-<hash>.serverless.<region code>.cache.amazonaws.com` port 6379, ReaderEndpoint the same name on port
-6380. Each cache is backed by a real Redis Cluster (three primaries, no replicas, TLS, the user group's ACLs) that
+6380 (a relay to the node behind the endpoint, redis_fixture.READER_PORT). Each cache is backed by a real Redis Cluster (three primaries, no replicas, TLS, the user group's ACLs) that
 the emulator runs as it runs a cluster-mode replication group; its nodes get names of their own
 (`<name>-0001-001.<hash>.serverless-node...`) that only the hosts file knows. Snapshots (CreateServerlessCacheSnapshot,
 a FinalSnapshotName) carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN starts a
@@ -348,7 +348,7 @@ class Serverless:
         rules.identifier(name, "ServerlessCacheSnapshotName", max_length=255)
         if name in snapshots:
             raise error("ServerlessCacheSnapshotAlreadyExistsFault", f"Snapshot {name} already exists.")
-        keys = self._dumps.save(cache.server_key, f"{region.name}-serverless-snapshot-{name}")
+        keys = self._dumps.save_keys(cache.server_key, f"{region.name}-serverless-snapshot-{name}")
         snapshot = {
             "ServerlessCacheSnapshotName": name, "ARN": region.arn("serverlesscachesnapshot", name),
             "SnapshotType": "manual", "Status": "creating", "CreateTime": now(), "BytesUsedForCache": "0",

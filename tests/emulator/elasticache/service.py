@@ -48,13 +48,17 @@ class NoDumps:
     """Where Redis data goes when there are no redis-servers (unit tests): nowhere.
 
     The emulator's own store (app.DumpStore) copies a server's dump.rdb: save(server_key, name) and
-    store(name, data) return the path of the copy, or None when there is no data.
+    store(name, data) return the path of the copy, or None when there is no data; save_keys(server_key, name) the
+    path of a serverless cache's keys.
     """
 
     def save(self, server_key, name):  # pylint: disable=unused-argument
         return None
 
     def store(self, name, data):  # pylint: disable=unused-argument
+        return None
+
+    def save_keys(self, server_key, name):  # pylint: disable=unused-argument
         return None
 
 

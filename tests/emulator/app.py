@@ -268,7 +268,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
             since = int(request.args.get("since", 0))
             return _json([r for r in self.requests if r["seq"] > since])
         if path == "automatic-snapshots" and method == "POST":
-            return _json({"taken": self.elasticache.take_automatic_snapshots()})
+            return _json({"taken": self.elasticache.take_automatic_snapshots()
+                          + self.elasticache.take_automatic_serverless_snapshots()})
         if path == "hosts-targets" and method == "POST":
             self._register_hosts_target(data["path"])
             return _json({"targets": self.hosts_targets()})

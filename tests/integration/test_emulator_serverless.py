@@ -123,6 +123,13 @@ def test_a_valkey_cache_serves_tls_with_the_user_groups_acls_and_a_snapshot_rest
     assert _error(client.modify_serverless_cache, ServerlessCacheName="queue", Engine="redis")[0] == \
         "InvalidParameterCombination"
 
+    automatic = emulator.call("automatic-snapshots", {})["taken"]
+    assert len(automatic) == 1 and automatic[0].startswith("automatic.queue-")
+    daily = _wait(lambda: client.describe_serverless_cache_snapshots(
+        ServerlessCacheName="queue", SnapshotType="automated")["ServerlessCacheSnapshots"][0],
+        lambda s: s["Status"] == "available")
+    assert daily["ExpiryTime"] > daily["CreateTime"]
+
     client.delete_serverless_cache(ServerlessCacheName="queue", FinalSnapshotName="queue-final")
     assert _error(client.create_serverless_cache_snapshot, ServerlessCacheName="queue",
                   ServerlessCacheSnapshotName="late")[0] == "InvalidServerlessCacheStateFault"

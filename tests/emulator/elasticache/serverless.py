@@ -12,12 +12,14 @@ Endpoint `<name>-<hash>.serverless.<region code>.cache.amazonaws.com` port 6379,
 6380 (a relay to the node behind the endpoint, redis_fixture.READER_PORT). Each cache is backed by a real Redis Cluster (three primaries, no replicas, TLS, the user group's ACLs) that
 the emulator runs as it runs a cluster-mode replication group; its nodes get names of their own
 (`<name>-0001-001.<hash>.serverless-node...`) that only the hosts file knows. Snapshots (CreateServerlessCacheSnapshot,
-a FinalSnapshotName) carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN starts a
-new cache with them.
+a FinalSnapshotName, the automated ones of SnapshotRetentionLimit that the control API's automatic-snapshots takes)
+carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN starts a new cache with them.
+A cache's automated snapshots go with it.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 
@@ -337,21 +339,25 @@ class Serverless:
         def finish():
             self._serverless(region).pop(cache.id, None)
             region.tags.pop(cache.arn, None)
+            for name in self._automated(region, cache.id):  # "automatic backups are deleted with the cache"
+                region.tags.pop(self._serverless_snapshots(region).pop(name)["ARN"], None)
 
         cache.transition = self._after(self.config.delete_seconds, finish)
         return {"ServerlessCache": cache.render()}
 
     # --- snapshots ---------------------------------------------------------------------------------
 
-    def _take_serverless_snapshot(self, region, cache, name, kms_key_id, tags):  # pylint: disable=too-many-arguments
+    def _take_serverless_snapshot(self, region, cache, name, kms_key_id, tags,  # pylint: disable=too-many-arguments
+                                  snapshot_type="manual"):
         snapshots = self._serverless_snapshots(region)
-        rules.identifier(name, "ServerlessCacheSnapshotName", max_length=255)
+        if snapshot_type == "manual":  # the automated ones are named by ElastiCache ("automatic.<cache>-<time>")
+            rules.identifier(name, "ServerlessCacheSnapshotName", max_length=255)
         if name in snapshots:
             raise error("ServerlessCacheSnapshotAlreadyExistsFault", f"Snapshot {name} already exists.")
         keys = self._dumps.save_keys(cache.server_key, f"{region.name}-serverless-snapshot-{name}")
         snapshot = {
             "ServerlessCacheSnapshotName": name, "ARN": region.arn("serverlesscachesnapshot", name),
-            "SnapshotType": "manual", "Status": "creating", "CreateTime": now(), "BytesUsedForCache": "0",
+            "SnapshotType": snapshot_type, "Status": "creating", "CreateTime": now(), "BytesUsedForCache": "0",
             "ServerlessCacheConfiguration": {"ServerlessCacheName": cache.id, "Engine": cache.engine,
                                              "MajorEngineVersion": cache.major_version},
             "_ready": time.monotonic() + self.config.delete_seconds, "_keys": keys,
@@ -359,6 +365,8 @@ class Serverless:
         key = kms_key_id or cache.kms_key_id
         if key:
             snapshot["KmsKeyId"] = key
+        if snapshot_type == "automated":
+            snapshot["ExpiryTime"] = snapshot["CreateTime"] + datetime.timedelta(days=cache.retention)
         snapshots[name] = snapshot
         region.tags[snapshot["ARN"]] = tags
         return snapshot
@@ -395,6 +403,28 @@ class Serverless:
         del self._serverless_snapshots(region)[snapshot["ServerlessCacheSnapshotName"]]
         region.tags.pop(snapshot["ARN"], None)
         return {"ServerlessCacheSnapshot": {**_public(snapshot), "Status": "deleting"}}
+
+    def _automated(self, region, cache_name):
+        """The names of a cache's automated snapshots, oldest first."""
+        return sorted(n for n, s in self._serverless_snapshots(region).items() if s["SnapshotType"] == "automated"
+                      and s["ServerlessCacheConfiguration"]["ServerlessCacheName"] == cache_name)
+
+    def take_automatic_serverless_snapshots(self):
+        """What each cache's DailySnapshotTime does once a day: an automated snapshot where SnapshotRetentionLimit > 0,
+        keeping the newest SnapshotRetentionLimit of them."""
+        with self.lock:
+            taken = []
+            for region in self.regions.values():
+                for cache in self._serverless(region).values():
+                    if cache.retention == 0 or cache.status != "available":
+                        continue
+                    name = f"automatic.{cache.id}-{now().strftime('%Y-%m-%d-%H-%M-%S')}"
+                    if name not in self._serverless_snapshots(region):
+                        self._take_serverless_snapshot(region, cache, name, None, [], "automated")
+                        taken.append(name)
+                    for old in self._automated(region, cache.id)[:-cache.retention]:
+                        region.tags.pop(self._serverless_snapshots(region).pop(old)["ARN"], None)
+            return taken
 
     # --- the clock and the Redis fixture ----------------------------------------------------------------
 

@@ -162,3 +162,16 @@ def test_a_cache_named_in_fail_create_ends_create_failed_and_can_be_deleted(serv
     assert describe(service, "q")["Status"] == "create-failed" and service.running_groups() == []
     call(service, "DeleteServerlessCache", ServerlessCacheName="q")
     assert refused(service, "DescribeServerlessCaches", ServerlessCacheName="q") == "ServerlessCacheNotFoundFault"
+
+
+def test_automated_snapshots_only_where_retention_is_set_and_they_go_with_their_cache(service):
+    call(service, "CreateServerlessCache", ServerlessCacheName="kept", Engine="valkey", SnapshotRetentionLimit=2)
+    call(service, "CreateServerlessCache", ServerlessCacheName="none", Engine="valkey")
+    taken = service.take_automatic_serverless_snapshots()
+    assert len(taken) == 1 and taken[0].startswith("automatic.kept-")
+    automated = call(service, "DescribeServerlessCacheSnapshots",
+                     SnapshotType="automated")["ServerlessCacheSnapshots"]
+    assert [s["ServerlessCacheSnapshotName"] for s in automated] == taken
+    assert (automated[0]["ExpiryTime"] - automated[0]["CreateTime"]).days == 2
+    call(service, "DeleteServerlessCache", ServerlessCacheName="kept")
+    assert call(service, "DescribeServerlessCacheSnapshots")["ServerlessCacheSnapshots"] == []

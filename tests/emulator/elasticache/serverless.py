@@ -9,8 +9,9 @@ the default user with no password. A customer KMS key is checked against moto's 
 against moto's EC2 (one VPC; by default the default VPC's subnets and that VPC's default security group).
 
 Endpoint `<name>-<hash>.serverless.<region code>.cache.amazonaws.com` port 6379, ReaderEndpoint the same name on port
-6380 (a relay to the node behind the endpoint, redis_fixture.READER_PORT). Each cache is backed by a real Redis Cluster (three primaries, no replicas, TLS, the user group's ACLs) that
-the emulator runs as it runs a cluster-mode replication group; its nodes get names of their own
+6380 (a relay to the node behind the endpoint, redis_fixture.READER_PORT). Each cache is backed by a real Redis
+Cluster (three primaries, no replicas, TLS, the user group's ACLs) that the emulator runs as it runs a cluster-mode
+replication group; its nodes get names of their own
 (`<name>-0001-001.<hash>.serverless-node...`) that only the hosts file knows. Snapshots (CreateServerlessCacheSnapshot,
 a FinalSnapshotName, the automated ones of SnapshotRetentionLimit that the control API's automatic-snapshots takes)
 carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN starts a new cache with them.

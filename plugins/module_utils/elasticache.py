@@ -46,8 +46,8 @@ TRANSITIONAL_STATES = {
     "DeleteServerlessCache": ("InvalidServerlessCacheStateFault",),
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
-_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName", "CacheSubnetGroupName",
-                "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
+_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName",
+                "CacheSubnetGroupName", "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName", "logGroupName",
                 "resourceArn")
 
 

@@ -110,7 +110,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def sync_hosts(self, force: bool = False) -> None:
         """Map every emulated endpoint name, before any answer that names it is sent."""
         with self.elasticache.lock:
-            names = [n for r in self.elasticache.regions.values() for g in self.elasticache.named(r) for n in g.hostnames()]
+            names = [n for r in self.elasticache.regions.values() for g in self.elasticache.named(r)
+                     for n in g.hostnames()]
             mapping = self.addresses.assign(names)
             if mapping != self._mapping or force:
                 for path in self.hosts_targets():

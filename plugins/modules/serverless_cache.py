@@ -341,6 +341,9 @@ def ensure(module, client):
             return create(module, client)
         wait(client, module.params, cache["ServerlessCacheName"], "gone", polls)
         cache = None
+    if cache is not None and cache["Status"] == "create-failed":
+        module.fail_json(msg="Serverless cache %s could not be created (create-failed); delete it (state=absent) and "
+                             "create it again." % cache["ServerlessCacheName"])
     changed, result = create(module, client) if cache is None else update(module, client, cache)
     result["polls"] = polls + result["polls"]
     return changed, result

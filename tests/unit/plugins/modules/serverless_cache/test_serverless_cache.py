@@ -74,6 +74,13 @@ def test_a_failed_creation_fails_the_task_naming_the_cache():
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
+def test_a_cache_left_create_failed_is_reported_not_taken_as_present(check_mode):
+    fake = FakeAWS({"DescribeServerlessCaches": described(cache("create-failed"))})
+    failed, result = fake.run(serverless_cache.main, ARGS, check_mode=check_mode)
+    assert failed and "app-queue could not be created (create-failed)" in result["msg"] and mutating(fake) == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
 def test_a_rerun_changes_nothing_with_one_describe_and_the_tags(check_mode):
     fake = FakeAWS({"DescribeServerlessCaches": described(cache()),
                     "ListTagsForResource": {"TagList": [{"Key": "Environment", "Value": "test"}]}})

@@ -47,11 +47,13 @@ TRANSITIONAL_STATES = {
     "DeleteUser": ("InvalidUserState",),
     "ModifyUserGroup": ("InvalidUserGroupState",),
     "DeleteUserGroup": ("InvalidUserGroupState",),
+    "ModifyServerlessCache": ("InvalidServerlessCacheStateFault",),
+    "DeleteServerlessCache": ("InvalidServerlessCacheStateFault",),
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
-_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "CacheParameterGroupName", "CacheSubnetGroupName",
-                "UserId", "UserGroupId", "ResourceName", "SubnetIds", "GroupIds", "GroupId", "GroupName",
-                "logGroupName", "resourceArn", "DashboardName")
+_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName",
+                "CacheSubnetGroupName", "UserId", "UserGroupId", "ResourceName", "SubnetIds", "GroupIds", "GroupId",
+                "GroupName", "logGroupName", "resourceArn", "DashboardName")
 
 
 class ElastiCacheError(AnsibleAWSError):

@@ -64,6 +64,10 @@ class DumpStore:
     def save(self, server_key: str, name: str) -> str | None:
         return self.servers.dump(server_key, os.path.join(self.directory, f"{name}.rdb"))
 
+    def save_keys(self, server_key: str, name: str) -> str | None:
+        """The keys of a serverless cache's Redis Cluster, one JSON line each (RedisCluster.export_keys)."""
+        return self.servers.export_keys(server_key, os.path.join(self.directory, f"{name}.keys"))
+
     def store(self, name: str, data: bytes) -> str:
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"{name}.rdb")
@@ -106,7 +110,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def sync_hosts(self, force: bool = False) -> None:
         """Map every emulated endpoint name, before any answer that names it is sent."""
         with self.elasticache.lock:
-            names = [n for r in self.elasticache.regions.values() for g in r.all_groups() for n in g.hostnames()]
+            names = [n for r in self.elasticache.regions.values() for g in self.elasticache.named(r)
+                     for n in g.hostnames()]
             mapping = self.addresses.assign(names)
             if mapping != self._mapping or force:
                 for path in self.hosts_targets():
@@ -128,6 +133,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
                     "passwords": passwords, "users": users, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
+                    "restore_keys": getattr(group, "restore_keys", None),
                 }
             for key in set(self.servers.pids()) - set(wanted):
                 self.servers.stop(key)
@@ -263,7 +269,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
             since = int(request.args.get("since", 0))
             return _json([r for r in self.requests if r["seq"] > since])
         if path == "automatic-snapshots" and method == "POST":
-            return _json({"taken": self.elasticache.take_automatic_snapshots()})
+            return _json({"taken": self.elasticache.take_automatic_snapshots()
+                          + self.elasticache.take_automatic_serverless_snapshots()})
         if path == "hosts-targets" and method == "POST":
             self._register_hosts_target(data["path"])
             return _json({"targets": self.hosts_targets()})

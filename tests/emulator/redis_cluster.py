@@ -56,6 +56,7 @@ AttributeError, as it would against ElastiCache (see tests/integration/test_redi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -64,6 +65,8 @@ import time
 from dataclasses import dataclass, field
 
 import redis
+from redis.crc import key_slot
+
 from . import hosts
 from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, AdminNames, CertificateAuthority, _die_with_parent,
                             _terminate, _wait_listening, _write, acl_commands, render_config)
@@ -224,6 +227,35 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
         for node in self._nodes():
             self._write_config(node)
 
+    def export_keys(self, path: str) -> str:
+        """Write every key of every primary (DUMP, with its TTL) to `path`, one JSON line each; return path."""
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            for primary in self._primaries():
+                with self._admin(primary, raw=True) as reader:
+                    for key in reader.scan_iter(count=1000):
+                        value, ttl = reader.dump(key), reader.pttl(key)
+                        if value is not None:
+                            handle.write(json.dumps({"key": key.hex(), "ttl": max(ttl, 0),
+                                                     "value": value.hex()}) + "\n")
+        return path
+
+    def import_keys(self, path: str) -> None:
+        """RESTORE the keys export_keys wrote, each on the primary that serves its slot."""
+        primaries = self._primaries()
+        owners = self._owners(primaries)
+        writers = [self._admin(p, raw=True) for p in primaries]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    entry = json.loads(line)
+                    key = bytes.fromhex(entry["key"])
+                    writers[owners[key_slot(key)]].restore(key, entry["ttl"], bytes.fromhex(entry["value"]),
+                                                           replace=True)
+        finally:
+            for writer in writers:
+                writer.close()
+
     def pids(self) -> dict[str, int]:
         return {n.hostname: n.process.pid for n in self._nodes() if n.process and n.process.poll() is None}
 
@@ -292,12 +324,15 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
             _wait_listening(node.address, node.process, os.path.join(node.directory, "redis.log"))
             node.node_id = self._admin(node).execute_command("CLUSTER", "MYID")
 
-    def _admin(self, node: Node) -> redis.Redis:
-        if node.client is None:
-            options = {"host": node.address, "port": PORT, "socket_timeout": 10, "decode_responses": True,
+    def _admin(self, node: Node, raw: bool = False) -> redis.Redis:
+        """The emulator's own connection to a node; `raw`: a new one answering bytes (the caller closes it)."""
+        if node.client is None or raw:
+            options = {"host": node.address, "port": PORT, "socket_timeout": 10, "decode_responses": not raw,
                        "username": self.admin_names.user, "password": self.admin_names.password}
             if self.tls:
                 options.update(ssl=True, ssl_ca_certs=self.ca.cert_path)
+            if raw:
+                return redis.Redis(**options)
             node.client = redis.Redis(**options)
         return node.client
 

@@ -17,6 +17,7 @@ SLOTS = 16384
 BUS_PORT = 16379
 NODE_TIMEOUT_MS = 5000
 CONFIGURATION_PREFIX = "clustercfg."
+SERVERLESS_ENDPOINT = ".serverless."  # a serverless cache's endpoint plays the configuration endpoint's part
 # A node's name starts with its member cluster id, <group>-<shard>-<node>: "fmc-0002-001.fmc.abc123.use1...".
 _MEMBER = re.compile(r"^[a-z0-9-]+-(\d{4})-(\d{3})\.")
 
@@ -56,7 +57,7 @@ def cluster_layout(names, addresses) -> tuple[tuple[str, str] | None, list[dict[
     """
     configuration, shards = None, {}
     for name, address in zip(names, addresses):
-        if name.startswith(CONFIGURATION_PREFIX):
+        if name.startswith(CONFIGURATION_PREFIX) or SERVERLESS_ENDPOINT in name:
             configuration = (name, address)
             continue
         match = _MEMBER.match(name)

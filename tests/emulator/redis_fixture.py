@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from . import acl
-from .redis_cluster_layout import cluster_layout
+from .redis_cluster_layout import SERVERLESS_ENDPOINT, cluster_layout
+from .relay import Relay
 
 # Parameters whose ElastiCache name and meaning are those of redis.conf.
 REDIS_CONF_PARAMETERS = frozenset(
@@ -68,6 +69,7 @@ _ADMIN_COMMANDS = ("CONFIG", "MIGRATE", "SAVE")  # parameters and passwords, res
 # A change of these restarts a redis-server; anything else is applied to the running one.
 _RESTART_KEYS = ("names", "addresses", "tls", "reboots")
 PORT = 6379
+READER_PORT = 6380  # a serverless cache's reader endpoint: its endpoint's name on this port
 
 
 class CertificateAuthority:
@@ -233,6 +235,7 @@ class RedisServers:
         self.admin_names = AdminNames()
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
         self._clusters: dict[str, tuple[dict, object]] = {}  # key -> (spec, redis_cluster.RedisCluster)
+        self._relays: dict[str, Relay] = {}  # key -> the reader endpoint of a serverless cache
 
     def ensure(self, key: str, spec: dict) -> None:
         """Make the group's server match spec (names, addresses, tls, passwords, parameters, disconnects,
@@ -300,6 +303,10 @@ class RedisServers:
                                    admin_names=self.admin_names)
             cluster.start()
             self._clusters[key] = (dict(spec), cluster)
+            if SERVERLESS_ENDPOINT in configuration[0]:
+                self._relays[key] = Relay((configuration[1], READER_PORT), (configuration[1], PORT))
+            if spec.get("restore_keys"):
+                cluster.import_keys(spec["restore_keys"])
             return
         old, cluster = current
         if old == spec:
@@ -353,6 +360,13 @@ class RedisServers:
             shutil.copyfile(source, path)
         return path
 
+    def export_keys(self, key: str, path: str) -> str | None:
+        """Every key of the Redis Cluster of `key` (a serverless cache) to `path` (RedisCluster.export_keys); None if
+        it is not running."""
+        if key not in self._clusters:
+            return None
+        return self._clusters[key][1].export_keys(path)
+
     def _cli(self, spec, directory, command, expect="OK"):
         argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT), "--user", self.admin_names.user]
         if spec["tls"]:
@@ -374,6 +388,9 @@ class RedisServers:
         cluster = self._clusters.pop(key, None)
         if cluster:
             cluster[1].stop()
+        relay = self._relays.pop(key, None)
+        if relay:
+            relay.close()
 
     def stop_all(self) -> None:
         for key in list(self._running) + list(self._clusters):

@@ -19,6 +19,7 @@ from .lifecycle import Lifecycle
 from .model import Region, Serving
 from .parameter_groups import ParameterGroups
 from .replication_groups import ReplicationGroups
+from .serverless import Serverless
 from .snapshots import Snapshots
 from .subnet_groups import SubnetGroups
 from .tags import Tags
@@ -47,13 +48,17 @@ class NoDumps:
     """Where Redis data goes when there are no redis-servers (unit tests): nowhere.
 
     The emulator's own store (app.DumpStore) copies a server's dump.rdb: save(server_key, name) and
-    store(name, data) return the path of the copy, or None when there is no data.
+    store(name, data) return the path of the copy, or None when there is no data; save_keys(server_key, name) the
+    path of a serverless cache's keys.
     """
 
     def save(self, server_key, name):  # pylint: disable=unused-argument
         return None
 
     def store(self, name, data):  # pylint: disable=unused-argument
+        return None
+
+    def save_keys(self, server_key, name):  # pylint: disable=unused-argument
         return None
 
 
@@ -72,6 +77,10 @@ class EC2View:
     def security_group_vpc(self, group_id):
         found = [g for g in self._ec2.describe_security_groups() if g.id == group_id]
         return found[0].vpc_id if found else None
+
+    def default_security_group(self, vpc_id):
+        found = [g for g in self._ec2.describe_security_groups() if g.vpc_id == vpc_id and g.name == "default"]
+        return found[0].id if found else None
 
     def default_subnets(self):
         vpcs = [v.id for v in self._ec2.describe_vpcs() if v.is_default]
@@ -98,7 +107,7 @@ class KMSView:
 # A resource family is a mixin of op_<Action>(self, region, params) handlers in a module of its own;
 # handle() finds them by name, so a new family is one more base class here.
 class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, ParameterGroups, EngineVersions, Events,
-                  Tags, Users, UserGroups, Lifecycle):  # pylint: disable=too-many-ancestors
+                  Serverless, Tags, Users, UserGroups, Lifecycle):  # pylint: disable=too-many-ancestors
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
     def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",
@@ -139,6 +148,7 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
         with self.lock:
             now = time.monotonic()
             for region in self.regions.values():
+                changed = self.tick_serverless(region, now) or changed
                 for group in region.all_groups():
                     if group.transition and group.transition[0] <= now:
                         finish = group.transition[1]
@@ -166,4 +176,9 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
         """
         with self.lock:
             return [(r, Serving(g)) for r in self.regions.values() for g in r.all_groups()
-                    if g.status in ("available", "modifying", "snapshotting", "rebooting cache cluster nodes")]
+                    if g.status in ("available", "modifying", "snapshotting", "rebooting cache cluster nodes")] + [
+                        (r, c) for r in self.regions.values() for c in self.serving_serverless(r)]
+
+    def named(self, region):
+        """Everything of a region whose names the hosts files map: groups, clusters and serverless caches."""
+        return region.all_groups() + list(self._serverless(region).values())

@@ -67,7 +67,7 @@ class UserGroups:
                   if not key.startswith("_")}
         if "PendingChanges" in group:
             result["PendingChanges"] = {k: list(v) for k, v in group["PendingChanges"].items()}
-        result["ServerlessCaches"] = []
+        result["ServerlessCaches"] = list(group.get("_serverless_caches", ()))
         return result
 
     def op_CreateUserGroup(self, region, p):  # pylint: disable=invalid-name
@@ -126,9 +126,10 @@ class UserGroups:
 
     def op_DeleteUserGroup(self, region, p):  # pylint: disable=invalid-name
         group = self._user_group(region, p["UserGroupId"])
-        if group["ReplicationGroups"]:
+        users = group["ReplicationGroups"] + group.get("_serverless_caches", [])
+        if users:
             raise error("InvalidUserGroupState", f"User group {group['UserGroupId']} is used by "
-                        f"{', '.join(group['ReplicationGroups'])}: remove it from them first.")
+                        f"{', '.join(users)}: remove it from them first.")
         if group["Status"] != "active":
             raise error("InvalidUserGroupState", f"User group {group['UserGroupId']} is {group['Status']}.")
         self._transition(group, "deleting", "gone", self.config.delete_seconds)

@@ -44,6 +44,8 @@ MINIMAL = {
     "DeleteUser": {"UserId": "app-web"},
     "ModifyUserGroup": {"UserGroupId": "app", "UserIdsToAdd": ["app-web"]},
     "DeleteUserGroup": {"UserGroupId": "app"},
+    "ModifyServerlessCache": {"ServerlessCacheName": "queue"},
+    "DeleteServerlessCache": {"ServerlessCacheName": "queue"},
     "DescribeReplicationGroups": {},
 }
 

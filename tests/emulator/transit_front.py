@@ -133,7 +133,7 @@ class TransitFront:
     def _accept(self, listener: socket.socket) -> None:
         while not self._stopped.is_set():
             try:
-                client, _ = listener.accept()
+                client = listener.accept()[0]
             except socket.timeout:
                 continue
             except OSError:
@@ -171,7 +171,7 @@ def _pump(client: socket.socket, upstream: socket.socket) -> None:
     other = {client: upstream, upstream: client}
     try:
         while True:
-            readable, _, _ = select.select([client, upstream], [], [], 1.0)
+            readable = select.select([client, upstream], [], [], 1.0)[0]
             for sock in readable:
                 data = sock.recv(65536)
                 if not data:

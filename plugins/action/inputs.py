@@ -22,6 +22,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existi
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo as run_memo
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import specs as role_specs
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
 
 # amazon.aws's common options (module_defaults of group/funmagic.elasticache.aws), passed on to the lookups, which
 # check them.
@@ -155,6 +156,7 @@ class ActionModule(ActionBase):
         model["missing"] = [i for i in ids if i not in present_ids]
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
         model["connections"] = derived.connections(present, groups)
+        model["tls_moves"] = tls_move.moves(present, groups)
         model["alarms"] = derived.alarms(present, groups, model.get("monitoring") or {})
 
     def _lookup(self, module, module_args, task_vars):

@@ -169,6 +169,12 @@ def plan(desired, current, auth_token=None, auth_token_update_strategy=None):
             continue
         modify[parameter] = wanted
         before[option], after[option] = current[option], wanted
+    if modify.get("TransitEncryptionEnabled") is True and not current["transit_encryption"]:
+        # AWS turns TLS on for an existing group through `preferred` only (plain and TLS clients on the same
+        # endpoint); `required` is a later call, once every client uses TLS.
+        modify["TransitEncryptionMode"] = "preferred"
+        before["transit_encryption_mode"], after["transit_encryption_mode"] = current["transit_encryption_mode"], \
+            "preferred"
 
     if auth_token_update_strategy == "delete":
         if current["auth_token_enabled"]:

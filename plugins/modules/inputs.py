@@ -526,6 +526,22 @@ model:
       returned: with I(describe)
       type: list
       elements: str
+    tls_moves:
+      description:
+        - The instances whose clients move to TLS (plugin_utils/tls_move.py), in the order of C(cache_instances) -
+          the inventory asks for I(transit_encryption) and the group runs without TLS (the cache role turns
+          C(TransitEncryptionMode) C(preferred) on) or in C(preferred) (a move not finished yet).
+        - playbooks/redis.yml moves the hosts to C(rediss://) batch by batch, then sets C(required).
+      returned: with I(describe)
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The instance's name.
+          type: str
+        replication_group_id:
+          description: Its replication group.
+          type: str
     connections:
       description: Instance name to its connection facts (no secret); each value has the keys below.
       returned: with I(describe)

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
 
 
 def check_prerequisites(model, found, replication_groups=None):
@@ -130,6 +131,7 @@ def check_existing(specs, groups, port):
             errors.append("cache_port: replication group %s listens on %s and AWS cannot change a port in place; "
                           "either set cache_port: %s %s" % (spec["replication_group_id"], endpoint["port"],
                                                             endpoint["port"], migrate))
+        errors.extend(tls_move.check(where, spec, group))
         if spec["auth"] and not group.get("auth_token_enabled"):
             strategies[spec["replication_group_id"]] = "rotate"
     if errors:

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from . import acl
+from . import acl, transit_front
 from .redis_cluster_layout import SERVERLESS_ENDPOINT, cluster_layout
 from .relay import Relay
 
@@ -208,7 +208,11 @@ def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | 
         f"maxmemory {MAXMEMORY}",
         *admin_names.config_lines(),
     ]
-    if tls_files:
+    if tls_files and transit_front.mode(spec) == "preferred":  # both, behind the endpoint's front
+        cert, key, ca = tls_files
+        lines += [f"port {transit_front.PLAIN_PORT}", f"tls-port {transit_front.TLS_PORT}", f"tls-cert-file {cert}",
+                  f"tls-key-file {key}", f"tls-ca-cert-file {ca}", "tls-auth-clients no"]
+    elif tls_files:
         cert, key, ca = tls_files
         lines += ["port 0", f"tls-port {PORT}", f"tls-cert-file {cert}", f"tls-key-file {key}",
                   f"tls-ca-cert-file {ca}", "tls-auth-clients no"]
@@ -236,6 +240,7 @@ class RedisServers:
         self._running: dict[str, tuple[dict, subprocess.Popen]] = {}
         self._clusters: dict[str, tuple[dict, object]] = {}  # key -> (spec, redis_cluster.RedisCluster)
         self._relays: dict[str, Relay] = {}  # key -> the reader endpoint of a serverless cache
+        self._fronts: dict[str, transit_front.TransitFront] = {}  # key -> the endpoint's front (transit_front)
 
     def ensure(self, key: str, spec: dict) -> None:
         """Make the group's server match spec (names, addresses, tls, passwords, parameters, disconnects,
@@ -257,6 +262,11 @@ class RedisServers:
         if current and current[1].poll() is None:
             if current[0] == spec:
                 return
+            if transit_front.moves_live(current[0], spec):
+                self._move_transit(key, current[0], spec, current[1])
+                current = self._running[key]
+                if current[0] == spec:
+                    return
             if all(current[0].get(k) == spec.get(k) for k in _RESTART_KEYS):
                 self._reconfigure(key, current[0], spec)
                 self._running[key] = (dict(spec), current[1])
@@ -280,7 +290,41 @@ class RedisServers:
             stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
         )
         self._running[key] = (dict(spec), process)
+        if transit_front.mode(spec) == "preferred":
+            self._fronts[key] = front = transit_front.TransitFront(spec["addresses"], PORT)
+            front.bind()
+            front.start()
+            _wait_listening(spec["addresses"][0], process, os.path.join(directory, "redis.log"), transit_front.TLS_PORT)
+            return
         _wait_listening(spec["addresses"][0], process, os.path.join(directory, "redis.log"))
+
+    def _move_transit(self, key: str, old: dict, new: dict, process: subprocess.Popen) -> None:
+        """No TLS to preferred, or preferred to required, on the running server: the endpoint keeps its address and
+        port and never refuses a connection (transit_front)."""
+        directory = os.path.join(self.directory, "redis", key)
+        config = self.admin_names["CONFIG"]
+        if transit_front.mode(new) == "preferred":
+            cert, tls_key, ca = self._tls_files(directory)
+            self.ca.issue(new["names"], new["addresses"], cert, tls_key)
+            self._cli(old, directory, [config, "SET", "tls-cert-file", cert, "tls-key-file", tls_key,
+                                       "tls-ca-cert-file", ca, "tls-auth-clients", "no",
+                                       "tls-port", str(transit_front.TLS_PORT)])
+            front = transit_front.TransitFront(new["addresses"], PORT)
+            taken = front.take_over(process.pid)
+            self._cli(old, directory, [config, "SET", "port", str(transit_front.PLAIN_PORT)])
+            if not taken:
+                front.bind()
+            front.start()
+            self._fronts[key] = front
+        else:
+            self._fronts[key].require_tls()
+            self._cli(new, directory, [config, "SET", "port", "0"])
+            # Plain connections accepted before the front took over, or by the plain listener: dropped too.
+            for address in new["addresses"]:
+                for port in (PORT, transit_front.PLAIN_PORT):
+                    self._cli(new, directory, ["CLIENT", "KILL", "LADDR", f"{address}:{port}"], expect=None)
+        moved = {**old, "tls": new["tls"], "transit_mode": new.get("transit_mode")}
+        self._running[key] = (moved, process)
 
     def ensure_cluster(self, key: str, spec: dict) -> None:
         """Make the Redis Cluster of a cluster-mode group match spec: start it, add or remove shards online
@@ -382,6 +426,9 @@ class RedisServers:
                 os.path.join(os.path.dirname(os.path.dirname(directory)), "ca", "ca.crt"))
 
     def stop(self, key: str) -> None:
+        front = self._fronts.pop(key, None)
+        if front:
+            front.stop()
         entry = self._running.pop(key, None)
         if entry:
             _terminate(entry[1])
@@ -406,18 +453,19 @@ class RedisServers:
         return pids
 
 
-def _wait_listening(address: str, process: subprocess.Popen, log: str, timeout: float = 10.0) -> None:
+def _wait_listening(address: str, process: subprocess.Popen, log: str, port: int = PORT,
+                    timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             detail = open(log, encoding="utf-8", errors="replace").read()[-2000:] if os.path.exists(log) else ""
             raise RuntimeError(f"redis-server exited with {process.returncode} on {address}: {detail}")
         try:
-            with socket.create_connection((address, PORT), timeout=0.2):
+            with socket.create_connection((address, port), timeout=0.2):
                 return
         except OSError:
             time.sleep(0.02)
-    raise RuntimeError(f"redis-server did not listen on {address}:{PORT} within {timeout}s")
+    raise RuntimeError(f"redis-server did not listen on {address}:{port} within {timeout}s")
 
 
 def _terminate(process: subprocess.Popen) -> None:

@@ -25,6 +25,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
         self.log_delivery = []
         self.node_group_ids = ["0001"]  # cluster mode: a removed shard's id is not used again
         self.retired_members = []  # members of removed shards: their names stay mapped while the group lives
+        self.plain_names = False  # TLS turned on after creation: the endpoint keeps the name clients already use
         self.__dict__.update(fields)
         self.pending = {}
         self.node_pending = {}
@@ -63,14 +64,14 @@ class Group:  # pylint: disable=too-many-instance-attributes
             return None, None, None
         if self.cluster_mode:
             return None, None, f"clustercfg.{self.id}.{suffix}"
-        if self.transit:
+        if self.transit and not self.plain_names:
             return f"master.{self.id}.{suffix}", f"replica.{self.id}.{suffix}", None
         return f"{self.id}.{self.hash}.ng.0001.{region_code(self.region)}.cache.amazonaws.com", \
             f"{self.id}-ro.{self.hash}.ng.0001.{region_code(self.region)}.cache.amazonaws.com", None
 
     def node_name(self, member_id):
         suffix = f"{self.hash}.{region_code(self.region)}.cache.amazonaws.com"
-        if self.transit and not self.standalone and member_id != self.primary_cluster_id:
+        if self.transit and not self.plain_names and not self.standalone and member_id != self.primary_cluster_id:
             return f"{member_id}.{self.id}.{suffix}"
         # A node keeps its name when its cluster joins a replication group.
         return f"{member_id}.{self.hash}.0001.{region_code(self.region)}.cache.amazonaws.com"

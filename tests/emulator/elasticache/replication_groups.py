@@ -163,17 +163,7 @@ class ReplicationGroups:
             changes["notification_status"] = p["NotificationTopicStatus"]
 
         if "TransitEncryptionEnabled" in p or "TransitEncryptionMode" in p:
-            transit = p.get("TransitEncryptionEnabled", group.transit)
-            if transit != group.transit or p.get("TransitEncryptionMode", group.transit_mode) != group.transit_mode:
-                if version_tuple(group.engine_version) < (7, 0):
-                    raise rules.combination("Changing in-transit encryption needs engine version 7.0 or later.")
-                if not transit and group.tokens:
-                    raise rules.combination("Delete the AUTH token before disabling in-transit encryption.")
-                if group.cluster_mode:
-                    raise AWSError("InvalidAction", "Changing in-transit encryption in cluster mode is not "
-                                                    "implemented by the emulator.")
-                changes["transit"] = transit
-                changes["transit_mode"] = p.get("TransitEncryptionMode", "preferred" if transit else "required")
+            changes.update(self._transit_change(group, p))
 
         adding = [g.lower() for g in p.get("UserGroupIdsToAdd") or []]
         removing = [g.lower() for g in p.get("UserGroupIdsToRemove") or []]
@@ -200,6 +190,42 @@ class ReplicationGroups:
         if changes:
             self._modify(region, group, changes)
         return {"ReplicationGroup": group.render()}
+
+    @staticmethod
+    def _transit_change(group, p):
+        """In-transit encryption on an existing group, in AWS's two steps each way: no TLS -> preferred (plain and TLS
+        on the same endpoint and port) -> required, and back through preferred. Engine 7.0 or later."""
+        transit = p.get("TransitEncryptionEnabled", group.transit)
+        mode = p.get("TransitEncryptionMode")
+        if transit == group.transit and mode in (None, group.transit_mode if group.transit else None):
+            return {}
+        if version_tuple(group.engine_version) < (7, 0):
+            raise rules.combination("Changing in-transit encryption needs engine version 7.0 or later.")
+        if group.cluster_mode:
+            raise AWSError("InvalidAction", "Changing in-transit encryption in cluster mode is not implemented by the "
+                                            "emulator.")
+        if transit and not group.transit and mode != "preferred":
+            raise rules.combination("TransitEncryptionMode must be preferred when TransitEncryptionEnabled is turned "
+                                    "on for an existing replication group; set required once every client uses TLS.")
+        if not transit and mode is not None:
+            raise rules.combination("TransitEncryptionMode needs TransitEncryptionEnabled.")
+        if transit and group.transit and mode == "required" and group.transit_mode != "preferred":
+            raise rules.combination("TransitEncryptionMode can only become required from preferred.")
+        if not transit:
+            if group.transit_mode != "preferred":
+                raise rules.combination("Set TransitEncryptionMode to preferred before disabling in-transit "
+                                        "encryption.")
+            if group.tokens:
+                raise rules.combination("Delete the AUTH token before disabling in-transit encryption.")
+            if group.user_group_ids:
+                raise rules.combination("Remove the user groups before disabling in-transit encryption.")
+        mode = mode or group.transit_mode
+        group.pending["TransitEncryptionEnabled"] = transit
+        if transit:
+            group.pending["TransitEncryptionMode"] = mode
+        # The endpoints keep their names and addresses: clients move to rediss:// on the endpoint they use.
+        return {"transit": transit, "transit_mode": mode if transit else "required",
+                "plain_names": group.plain_names or not group.transit}
 
     def _user_group_change(self, region, group, adding, removing, p):
         """The group's user groups after UserGroupIdsToAdd / UserGroupIdsToRemove, checked."""

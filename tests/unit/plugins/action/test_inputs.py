@@ -38,7 +38,8 @@ def _group(group_id, auth=True):
             "reader_endpoint": {"address": "replica.%s.example" % group_id, "port": 6379}}
 
 
-GROUPS = [_group("funmagic-main"), _group("funmagic-queue", auth=False)]
+# The queue's clients are moving to TLS (TransitEncryptionMode preferred): the model lists it in tls_moves.
+GROUPS = [_group("funmagic-main"), dict(_group("funmagic-queue", auth=False), transit_encryption_mode="preferred")]
 
 
 class Templar:  # the task_vars of these tests hold no template; the secret maps' lookup is empty with vault

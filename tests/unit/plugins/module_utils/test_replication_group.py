@@ -160,3 +160,15 @@ def test_create_parameters_with_user_groups():
     params = create_parameters({"replication_group_id": "main", "node_type": "cache.t3.micro",
                                 "transit_encryption": True, "user_group_ids": ["main"]})
     assert params["UserGroupIds"] == ["main"] and "AuthToken" not in params
+
+
+def test_tls_turned_on_for_an_existing_group_goes_through_preferred():
+    plain = current_state(dict(GROUP, TransitEncryptionEnabled=False, AuthTokenEnabled=False), CLUSTER)
+    for mode in (None, "required"):
+        result = plan({"transit_encryption": True, "transit_encryption_mode": mode}, plain)
+        assert result["modify"] == {"TransitEncryptionEnabled": True, "TransitEncryptionMode": "preferred"}
+        assert result["after"]["transit_encryption_mode"] == "preferred"
+    preferred = current_state(dict(GROUP, TransitEncryptionMode="preferred"), CLUSTER)
+    assert plan({"transit_encryption": True}, preferred)["modify"] == {}
+    assert plan({"transit_encryption": True, "transit_encryption_mode": "required"}, preferred)["modify"] == {
+        "TransitEncryptionMode": "required"}

@@ -43,7 +43,8 @@ def test_a_group_without_a_token_gets_rotate_and_the_specs_are_not_changed():
     specs = check(cache_auth_tokens={"main": "Secret-Token-0123456789"})["instances"]
     before = copy.deepcopy(specs)
     group = {"replication_group_id": "funmagic-main", "status": "available", "auth_token_enabled": False,
-             "at_rest_encryption_enabled": True, "primary_endpoint": {"address": "m.example", "port": 6379}}
+             "at_rest_encryption_enabled": True, "transit_encryption_enabled": True,
+             "primary_endpoint": {"address": "m.example", "port": 6379}}
     assert existing.check_existing(specs, [group], 6379) == {"funmagic-main": "rotate"}
     assert existing.check_existing(specs, [dict(group, auth_token_enabled=True)], 6379) == {}
     assert specs == before

@@ -88,6 +88,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     model["named"] = _named(values, model["instances"])
     model["cache"]["kms_key"] = _kms_key(values, errors)
     model["cache"]["secrets"] = values.get("cache_secrets") or "vault"
+    errors.extend(secret_store.pending_errors(values, variables.get("_rotation")))
     model["cache"]["log_retention_days"] = log_delivery["retention_days"]
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
@@ -293,6 +294,8 @@ def _check_next_tokens(variables, names, tokens, errors):
     """cache_auth_tokens_next: the new tokens of a rotation (playbooks/rotate_auth.yml), checked like the others."""
     next_tokens = variables.get("cache_auth_tokens_next") or {}
     rotation = variables.get("_rotation")
+    if secret_store.generated(variables):
+        return  # the values of a rotation under way, in Secrets Manager: secret_store.pending_errors
     for name in sorted(next_tokens):
         path = "cache_auth_tokens_next.%s" % name
         token = next_tokens[name]
@@ -308,8 +311,7 @@ def _check_next_tokens(variables, names, tokens, errors):
             if not rotation:
                 errors.append("%s: a token rotation is pending; finish it with playbooks/rotate_auth.yml, then move "
                               "the new token to cache_auth_tokens.%s and remove cache_auth_tokens_next" % (path, name))
-    if rotation and not next_tokens and not variables.get("cache_user_passwords_next") \
-            and not secret_store.generated(variables):
+    if rotation and not next_tokens and not variables.get("cache_user_passwords_next"):
         errors.append("cache_auth_tokens_next: set the new token of each instance to rotate (from vault), or "
                       "cache_user_passwords_next the new passwords of the users (access: rbac)")
 

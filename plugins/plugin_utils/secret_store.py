@@ -50,3 +50,17 @@ def model(values, prefix, instances, users):
                 else "Password of user %s-%s" % (by_group[instance], worker.lower()))
         listed.append({"name": name, "description": what})
     return {"source": source, "secrets": listed}
+
+
+def pending_errors(values, rotation):
+    """With secretsmanager, values left under AWSPENDING outside a rotation: a rotation was interrupted, and the
+    other playbooks wait until rotate_auth.yml finishes it (no value in the message)."""
+    if not generated(values) or rotation:
+        return []
+    prefix = values.get("cache_name_prefix") or ""
+    names = [secrets.auth_token_name(prefix, instance)
+             for instance in sorted(values.get("cache_auth_tokens_next") or {})]
+    for instance, workers in sorted((values.get("cache_user_passwords_next") or {}).items()):
+        names.extend(secrets.user_password_name(prefix, instance, worker) for worker in sorted(workers or {}))
+    return ["secret %s: has a new value under AWSPENDING, so a rotation is under way; finish it with "
+            "playbooks/rotate_auth.yml" % name for name in names]

@@ -1,7 +1,7 @@
 """cache_secrets: secretsmanager in the model: no secret in the inventory is asked for, every token and password to
 generate is listed by name (never a value), and a vault inventory is checked as before."""
 
-from tests.unit.plugins.plugin_utils.test_rbac import QUEUE, WORKERS, rbac_errors, rbac_model
+from tests.unit.plugins.plugin_utils.test_rbac import QUEUE, rbac_errors, rbac_model
 
 SM = {"cache_secrets": "secretsmanager"}
 
@@ -38,3 +38,12 @@ def test_an_unknown_source_is_refused_naming_the_field():
     assert any(e.startswith("cache_secrets:") for e in rbac_errors(cache_secrets="ssm"))
 
 
+def test_values_left_pending_outside_a_rotation_stop_the_other_playbooks_naming_each_secret():
+    pending = {"cache_auth_tokens_next": {"main": "Pending-Token-0123456789"},
+               "cache_user_passwords_next": {"queue": {"web": "Pending-Password-012345"}}}
+    errors = rbac_errors(cache_user_passwords={}, **pending, **SM)
+    assert "secret funmagic/elasticache/main/auth-token: has a new value under AWSPENDING, so a rotation is under " \
+           "way; finish it with playbooks/rotate_auth.yml" in errors
+    assert any(e.startswith("secret funmagic/elasticache/queue/users/web: has a new value") for e in errors)
+    assert not any("Pending-" in e for e in errors)
+    assert rbac_model(cache_user_passwords={}, _rotation=True, **pending, **SM)

@@ -222,9 +222,23 @@ def _row(control, spec, result, field, detail, reason=None):
             "result": result, "field": field, "detail": detail, "reason": reason}
 
 
-def _accepting(exceptions, control, name):
-    return next((e for e in exceptions if e.get("control") == control and e.get("instance") in (None, "", name)),
-                None)
+# What a purpose's documented defaults leave out on purpose (rules.PURPOSE_DEFAULTS), accepted with the runbook's
+# reason while the instance keeps that default.
+PURPOSE_EXCEPTIONS = {
+    ("pubsub", "ElastiCache.1"): ("snapshot_retention_limit", 0,
+                                  "purpose pubsub: nothing in it needs to survive a restart (the runbook's 11.9: no "
+                                  "persistence); set snapshot_retention_limit on the instance to keep backups"),
+}
+
+
+def _accepting(exceptions, control, spec):
+    found = next((e for e in exceptions if e.get("control") == control and e.get("instance") in (None, "", spec["name"])),
+                 None)
+    if found is None and (spec.get("purpose"), control) in PURPOSE_EXCEPTIONS:
+        field, value, reason = PURPOSE_EXCEPTIONS[(spec["purpose"], control)]
+        if spec.get(field) == value:
+            found = {"reason": reason}
+    return found
 
 
 def score(groups, specs, exceptions=(), kms_key=None, min_retention=RETENTION_RANGE[0]):
@@ -252,7 +266,7 @@ def score(groups, specs, exceptions=(), kms_key=None, min_retention=RETENTION_RA
         scored = _Group(index, spec, group, kms_key, min_retention)
         for control in CONTROL_IDS:
             result, field, detail = SCORERS[control](scored)
-            exception = _accepting(exceptions, control, spec["name"]) if result in FAILING else None
+            exception = _accepting(exceptions, control, spec) if result in FAILING else None
             rows.append(_row(control, spec, ACCEPTED if exception else result, field, detail,
                              exception["reason"] if exception else None))
     return rows

@@ -262,3 +262,23 @@ def test_version_tuple():
     assert compliance.version_tuple("7.1.0") == (7, 1, 0)
     assert compliance.version_tuple("6.x") == (6,)
     assert compliance.version_tuple(None) == ()
+
+
+def _pubsub(retention, group_retention):
+    resolved = model(cache_instances=[{"name": "main", "purpose": "main"},
+                                      {"name": "pubsub", "purpose": "pubsub", "snapshot_retention_limit": retention}])
+    groups = [described(spec) for spec in resolved["instances"]]
+    groups[1]["snapshot_retention_limit"] = group_retention
+    return compliance.score(groups, resolved["instances"], (), resolved["cache"]["kms_key"])
+
+
+def test_a_pubsub_instance_without_backups_is_an_accepted_exception_with_the_runbooks_reason():
+    accepted = row(_pubsub(0, 0), "ElastiCache.1", "pubsub")
+    assert accepted["result"] == compliance.ACCEPTED and "needs to survive a restart" in accepted["reason"]
+
+
+def test_the_pubsub_exception_holds_only_while_the_instance_asks_for_no_backups():
+    assert row(_pubsub(3, 0), "ElastiCache.1", "pubsub")["result"] in compliance.FAILING  # drift from 3
+    main = model()["instances"][0]
+    assert compliance.score([dict(described(main), snapshot_retention_limit=0)], [main], (),
+                            model()["cache"]["kms_key"])[0]["result"] in compliance.FAILING

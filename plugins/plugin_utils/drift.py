@@ -152,6 +152,12 @@ def user_group_rows(result):
     return _keyed_rows("user group", result)
 
 
+def secret_rows(result):
+    """funmagic.elasticache.generated_secrets (cache_secrets: secretsmanager): a secret missing, or its description, KMS
+    key, tags or staging labels changed by hand. Its diff never holds a value."""
+    return _keyed_rows("secret", result)
+
+
 def dashboard_rows(result):
     """funmagic.elasticache.dashboard: one row per widget (by its title) that differs, or the dashboard missing."""
     resource = "dashboard %s" % (result.get("name") or "?")
@@ -176,6 +182,7 @@ BUILDERS = {
     "security_group": security_group_rows,
     "subnet_group": subnet_group_rows,
     "kms_key": kms_key_rows,
+    "secrets": secret_rows,
     "users": user_rows,
     "user_groups": user_group_rows,
     "parameter_groups": parameter_group_rows,
@@ -187,6 +194,8 @@ BUILDERS = {
 }
 # Read-only results that carry their differences themselves (they never report a change).
 READ_ONLY_KINDS = ("env_files",)
+# What a role publishes beside its results that is a plan, not a result: a TLS move shows in replication_groups.
+PLAN_KINDS = ("tls_moves",)
 
 
 def rows(results):
@@ -194,7 +203,7 @@ def rows(results):
 
     A result that changed but whose diff shows no field still makes a row, so no drift goes unreported.
     """
-    unknown = sorted(set(results) - set(BUILDERS))
+    unknown = sorted(set(results) - set(BUILDERS) - set(PLAN_KINDS))
     if unknown:
         raise ValueError("results: unknown kinds %s; expected some of %s" % (", ".join(unknown), ", ".join(BUILDERS)))
     found = []

@@ -149,3 +149,11 @@ def test_a_dashboard_missing_or_with_a_widget_changed_by_hand_is_a_row_per_widge
     assert [(r["field"], r["inventory"], r["aws"]) for r in rows({"dashboard": changed})] == [
         ("main: Evictions.properties.annotations.horizontal", '{"label":"alarm","value":0.0}', "(absent)"),
         ("main: Evictions.properties.annotations.horizontal", "(absent)", '{"label":"alarm","value":5.0}')]
+
+
+def test_a_secret_changed_by_hand_is_a_row_and_a_plan_the_cache_role_publishes_is_no_result():
+    results = {"tls_moves": [{"replication_group_id": "fm-main"}], "secrets": {"changed": True, "diff": {
+        "before": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "dev"}}},
+        "after": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "prod"}}}}}}
+    assert [(r["resource"], r["field"]) for r in rows(results)] == [
+        ("secret fm/elasticache/main/auth-token", "tags.Environment")]

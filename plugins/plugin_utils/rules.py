@@ -37,6 +37,10 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import 
 
 # BullMQ refuses to run on an instance that may evict keys.
 PURPOSE_PARAMETERS = {"queue": {"maxmemory-policy": "noeviction"}}
+# Each purpose's documented defaults, over cache_defaults and under the instance's own fields (the runbook's 11.9):
+# pubsub keeps nothing that must survive a restart, so no automatic backups (the compliance report accepts it with
+# that reason); queue keeps cache_defaults' backups (persistence) and gets noeviction above; main is as cache_defaults.
+PURPOSE_DEFAULTS = {"pubsub": {"snapshot_retention_limit": 0}}
 # Default names, "<prefix>-<suffix>"; with the prefix funmagic they are the console runbook's names.
 DEFAULT_NAMES = {
     "network_app_security_group": "ec2-sg",
@@ -212,7 +216,7 @@ def _instance_specs(variables, specs, errors, log_delivery):
         if name in names:
             errors.append("%s.name: %r is used twice; instance names must be unique" % (where, name))
         names.append(name)
-        spec = dict(defaults)
+        spec = dict(defaults, **PURPOSE_DEFAULTS.get(instance.get("purpose") or "main", {}))
         spec.update(dict((k, v) for k, v in instance.items() if v is not None))
         spec["purpose"] = instance.get("purpose") or "main"
         spec["replication_group_id"] = ("%s-%s" % (prefix, name) if prefix else name).lower()

@@ -244,3 +244,13 @@ def test_a_worker_needs_an_instance_for_every_purpose_or_a_main_one_to_fall_back
         "on; map one (instances: {pubsub: NAME}) or add an instance with purpose main"]
     mapped = {"name": "web", "instances": {"main": "queue", "pubsub": "queue"}}
     assert check(roles=["client"], cache_instances=queue_only, hosts={"client_workers": [mapped]})["clients"]
+
+
+def test_each_purpose_has_its_documented_defaults_which_the_instance_overrides():
+    model = check(cache_defaults={"snapshot_retention_limit": 7}, cache_instances=[
+        {"name": "main"}, {"name": "queue", "purpose": "queue"}, {"name": "pubsub", "purpose": "pubsub"},
+        {"name": "events", "purpose": "pubsub", "snapshot_retention_limit": 2}])
+    by_name = dict((spec["name"], spec) for spec in model["instances"])
+    assert [by_name[n]["snapshot_retention_limit"] for n in ("main", "queue", "pubsub", "events")] == [7, 7, 0, 2]
+    assert by_name["queue"]["parameters"]["maxmemory-policy"] == "noeviction"
+    assert "maxmemory-policy" not in by_name["pubsub"]["parameters"]

@@ -30,15 +30,17 @@ FOUND = {
 }
 
 
-def _group(group_id, auth=True):
+def _group(group_id, auth=True, version="7.1"):
     return {"replication_group_id": group_id, "status": "available", "transit_encryption_enabled": True,
+            "engine": "redis", "engine_version": version, "parameter_group": group_id,
             "auth_token_enabled": auth, "at_rest_encryption_enabled": True, "cluster_enabled": False,
             "cache_node_type": "cache.t3.micro", "member_clusters": [group_id + "-001", group_id + "-002"],
             "primary_endpoint": {"address": "master.%s.example" % group_id, "port": 6379},
             "reader_endpoint": {"address": "replica.%s.example" % group_id, "port": 6379}}
 
 
-GROUPS = [_group("funmagic-main"), _group("funmagic-queue", auth=False)]
+# main as made before parameter groups were named by family (adopted), queue on Redis 6.2 (a major upgrade).
+GROUPS = [_group("funmagic-main"), _group("funmagic-queue", auth=False, version="6.2")]
 
 
 class Templar:  # the task_vars of these tests hold no template

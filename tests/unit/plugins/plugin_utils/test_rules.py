@@ -21,7 +21,7 @@ def test_another_prefix_drives_every_default_name():
     assert model["network"]["redis_security_group"] == "shop-redis-sg"
     assert model["network"]["subnet_group"] == "shop-redis-subnet"
     assert model["instances"][0]["replication_group_id"] == "shop-queue"
-    assert model["instances"][0]["parameter_group"] == "shop-queue"
+    assert model["instances"][0]["parameter_group"] == "shop-queue-redis7"
 
 
 def test_cache_defaults_are_merged_over_the_role_defaults():

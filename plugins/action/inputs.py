@@ -169,7 +169,8 @@ class ActionModule(ActionBase):
             for group_id, found in members.items():
                 values = [answer["used_bytes"][m] for m in found if answer["used_bytes"].get(m) is not None]
                 used[group_id] = max(values) if values else None
-        errors, decisions = changes.plan(model["instances"], groups, rules.family, used)
+        errors, decisions = changes.plan(model["instances"], groups, rules.family, used,
+                                         model["cache"]["apply_immediately"] is not False)
         if errors:
             raise role_specs.InputError(errors)
         for spec in model["instances"]:

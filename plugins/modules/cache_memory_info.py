@@ -12,8 +12,8 @@ module: cache_memory_info
 short_description: How much memory the data of ElastiCache nodes uses, from CloudWatch
 version_added: 0.4.0
 description:
-  - Read-only. The most C(BytesUsedForCache) (namespace C(AWS/ElastiCache)) of each cache cluster over the last
-    I(minutes), one GetMetricStatistics call per cluster.
+  - Read-only. The latest C(BytesUsedForCache) (namespace C(AWS/ElastiCache), the Maximum of its minute) of each
+    cache cluster within the last I(minutes), one GetMetricStatistics call per cluster.
   - M(funmagic.elasticache.inputs) uses it before a node type scale down, to refuse one the data does not fit, as
     AWS would (it compares the same metric with the new node type's memory).
 author:
@@ -25,7 +25,7 @@ options:
     elements: str
     required: true
   minutes:
-    description: How far back to look.
+    description: How far back to look for a datapoint.
     type: int
     default: 60
 extends_documentation_fragment:
@@ -43,7 +43,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 used_bytes:
-  description: Cache cluster id to the most bytes its data used over the period, or null without a datapoint.
+  description: Cache cluster id to the bytes its data used at the latest datapoint, or null without one.
   returned: always
   type: dict
   sample: {funmagic-main-001: 5579416}
@@ -63,7 +63,7 @@ def used_bytes(client, cluster_id, minutes):
         Dimensions=[{"Name": "CacheClusterId", "Value": cluster_id}],
         StartTime=end - datetime.timedelta(minutes=minutes), EndTime=end, Period=60, Statistics=["Maximum"],
     )["Datapoints"]
-    return int(max(p["Maximum"] for p in points)) if points else None
+    return int(max(points, key=lambda p: p["Timestamp"])["Maximum"]) if points else None
 
 
 def describe(module, client):

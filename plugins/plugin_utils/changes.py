@@ -43,14 +43,16 @@ def _family(engine, version, family_of):
         return None
 
 
-def plan(specs, groups, family_of, used_memory=None):
+def plan(specs, groups, family_of, used_memory=None, apply_immediately=True):
     """(errors, decisions) for the instances whose groups exist.
 
     specs: the model's instances (engine, engine_version, node_type, family, parameters, replication_group_id).
     groups: the described groups, with their first member's engine_version and parameter_group.
-    family_of: rules.family. used_memory: replication group id -> the most bytes a node of it holds, when known.
+    family_of: rules.family. used_memory: replication group id -> the bytes a node of it holds, when known.
+    apply_immediately: whether the changes apply now (else in the maintenance window, and the parameter group in
+    use stays in use after this run).
     decisions: replication group id -> {parameter_group, retire (the collection's other parameter groups of that
-    group, to delete once nothing uses them), engine_change, node_type_change (each None or a description)}.
+    group, to delete once every group is available), engine_change, node_type_change (each None or a description)}.
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
     taken = set(s["replication_group_id"] for s in specs)
@@ -61,10 +63,13 @@ def plan(specs, groups, family_of, used_memory=None):
         group = by_id.get(group_id)
         wanted = spec.get("family")
         decision = {"parameter_group": spec["parameter_group"], "engine_change": None, "node_type_change": None}
+        kept = set()
         if group is not None and group.get("status") != "deleting" and wanted:
             engine, version = group.get("engine"), group.get("engine_version")
             current = _family(engine, version, family_of) if engine and version else None
             in_use = group.get("parameter_group")
+            if not apply_immediately:
+                kept.add(in_use)
             if current == wanted and in_use in own_names(group_id):
                 decision["parameter_group"] = in_use
             if engine and version:
@@ -73,8 +78,8 @@ def plan(specs, groups, family_of, used_memory=None):
                     decision["engine_change"] = _engine_change(spec, group, engine, version, in_use,
                                                                decision["parameter_group"], current != wanted)
             decision["node_type_change"] = _node_type_change(where, spec, group, used_memory or {}, errors)
-        others = set(s["parameter_group"] for s in specs) | (taken - set([group_id])) | set([decision["parameter_group"]])
-        decision["retire"] = [n for n in own_names(group_id) if n not in others]
+        others = set(s["parameter_group"] for s in specs) | (taken - set([group_id])) | kept
+        decision["retire"] = [n for n in own_names(group_id) if n not in others | set([decision["parameter_group"]])]
         decisions[group_id] = decision
     return errors, decisions
 

@@ -9,8 +9,6 @@ automatic snapshots are.
 
 from __future__ import annotations
 
-import datetime
-
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -28,13 +26,13 @@ def publish(running_groups, used_memory) -> dict:
     """Puts BytesUsedForCache for every member of every running group (used_memory: server key -> bytes or None);
     returns cache cluster id -> the bytes published."""
     published = {}
-    now = datetime.datetime.now(datetime.timezone.utc)
     for region, group in running_groups:
         used = used_memory(group.server_key)
         if used is None:
             continue
         value = scaled(used, group.node_type)
-        data = [{"MetricName": "BytesUsedForCache", "Value": float(value), "Unit": "Bytes", "Timestamp": now,
+        # No Timestamp: moto stamps the datum with its own clock, the one GetMetricStatistics compares with.
+        data = [{"MetricName": "BytesUsedForCache", "Value": float(value), "Unit": "Bytes",
                  "Dimensions": [{"Name": "CacheClusterId", "Value": member}]} for member in group.member_ids()]
         cloudwatch_backends[DEFAULT_ACCOUNT_ID][region.name].put_metric_data("AWS/ElastiCache", data)
         published.update((member, value) for member in group.member_ids())

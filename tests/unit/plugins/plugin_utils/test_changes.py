@@ -122,3 +122,10 @@ def test_node_memory():
     assert node_memory.scale_down_refusal("g", "cache.t3.small", "cache.t3.micro", None) is None
     assert node_memory.scale_down_refusal("g", "cache.t3.small", "cache.t3.micro", 402653184) is None
     assert node_memory.scale_down_refusal("g", "cache.t3.small", "cache.t3.micro", 402653185) is not None
+
+
+def test_the_group_in_use_is_kept_while_the_change_waits_for_the_maintenance_window():
+    specs, groups = _specs(engine="valkey", engine_version="8.0"), [_group("funmagic-main")]
+    assert "funmagic-main" in changes.plan(specs, groups, rules.family)[1]["funmagic-main"]["retire"]
+    later = changes.plan(specs, groups, rules.family, apply_immediately=False)[1]["funmagic-main"]
+    assert "funmagic-main" not in later["retire"] and later["parameter_group"] == "funmagic-main-valkey8"

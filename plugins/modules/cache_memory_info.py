@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: cache_memory_info
 short_description: How much memory the data of ElastiCache nodes uses, from CloudWatch
-version_added: 0.4.0
+version_added: 0.3.0
 description:
   - Read-only. The latest C(BytesUsedForCache) (namespace C(AWS/ElastiCache), the Maximum of its minute) of each
     cache cluster within the last I(minutes), one GetMetricStatistics call per cluster.

@@ -142,7 +142,7 @@ model:
             - The instance's cache parameter group, C(<replication group id>-<family>) (C(funmagic-main-valkey8),
               C(funmagic-main-redis6) for redis6.x).
             - With I(describe) and the cache role, a group that exists keeps the collection's parameter group it uses
-              (the name before 0.4.0 was the replication group id) while its family stays.
+              (named, before, after the replication group id alone) while its family stays.
           type: str
         engine_change:
           description:

@@ -76,7 +76,7 @@ options:
             or major version change), under I(parameters); names the new family does not know are left out.
           - Ignored once the group exists.
         type: str
-        version_added: 0.4.0
+        version_added: 0.3.0
   absent:
     description:
       - With I(parameter_groups), names of groups to delete as well, after the others are made; those that do not
@@ -85,7 +85,7 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 0.4.0
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -141,7 +141,7 @@ deleted:
   returned: when I(parameter_groups) is given
   type: list
   elements: str
-  version_added: 0.4.0
+  version_added: 0.3.0
 """
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict

@@ -385,6 +385,13 @@ model:
         user_purge:
           description: The pattern of their users' ids (empty when there is none).
           type: str
+        parameter_groups:
+          description:
+            - Every name the collection may have given the instances' parameter groups (the replication group id, and
+              C(<replication group id>-<family>) for each family), for M(funmagic.elasticache.parameter_group)'s
+              I(absent).
+          type: list
+          elements: str
     compliance:
       description: The compliance report's settings, checked.
       returned: when I(roles) has compliance

@@ -99,7 +99,9 @@ def check(variables, specs, roles, client_variables=None, removed=()):
             errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
                           % (prefix, prefix))
         model["destroy"] = dict(rbac.managed(model["instances"]),
-                                skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")))
+                                skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")),
+                                parameter_groups=[n for s in model["instances"]
+                                                  for n in changes.own_names(s["replication_group_id"])])
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)

@@ -53,6 +53,9 @@ class ActionModule(ActionBase):
             if args["discover"]:
                 memo, found = self._discover(memo, model, aws, task_vars, args["describe"] and groups is None)
                 groups = found.get("replication_groups", groups)
+            if args["describe"] and "cache" in args["roles"] and groups and \
+                    any(g.get("parameter_group") is None for g in groups):
+                groups = None  # described without members (a status poll): the changes need engine versions
             if args["describe"] and groups is None:
                 groups = self._lookup("funmagic.elasticache.replication_group_info",
                                       dict(aws, replication_group_ids=ids, tags=False,

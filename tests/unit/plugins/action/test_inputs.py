@@ -233,3 +233,14 @@ def test_a_scale_down_reads_cloudwatch_and_is_refused_when_the_data_does_not_fit
         GROUPS[0]["cache_node_type"] = "cache.t3.micro"
     assert "nothing was changed" in str(caught.value)
     assert "cache_instances[0] (main).node_type: replication group funmagic-main holds 0.49 GiB" in str(caught.value)
+
+
+def test_groups_remembered_without_their_members_are_described_again_for_the_cache_role():
+    """A status poll's groups (no engine version, no parameter group) would hide an engine change and rename a
+    parameter group adopted under its old name: the cache role describes them with their members instead."""
+    polled = [dict(g, engine_version=None, parameter_group=None) for g in GROUPS]
+    remembered = run({"roles": ["cache"], "record": {"replication_groups": polled}})["ansible_facts"][memo.FACT]
+    calls = []
+    model = run({"roles": ["cache"], "describe": True, "reuse": True}, {memo.FACT: remembered}, calls)["model"]
+    assert calls == ["funmagic.elasticache.replication_group_info"]
+    assert model["instances"][0]["parameter_group"] == "funmagic-main"

@@ -220,7 +220,8 @@ def test_check_diff_shows_the_engine_change_and_what_aws_does_without_changing_a
     assert steps["engine_check_mutations"] == []
     assert "funmagic-main: redis 7.1 -> valkey 8.0, parameter group funmagic-main-redis7 -> funmagic-main-valkey8; " \
         "online" in output
-    assert re.search(r'- "engine": "redis"', output) and re.search(r'\+ "engine": "valkey"', output)
+    # The replication group's diff (YAML or JSON, as the callback renders it): engine redis -> valkey.
+    assert re.search(r'-\s*"?engine"?: "?redis', output) and re.search(r'\+\s*"?engine"?: "?valkey', output)
 
 
 def test_a_rerun_after_the_engine_change_changes_nothing(steps):

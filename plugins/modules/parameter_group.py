@@ -270,8 +270,8 @@ def ensure_all(module, client):
         results.append(dict(result, name=item["name"], changed=group_changed))
         changed = changed or group_changed
     deleted = delete_unused(module, client, module.params["absent"]) if module.params["absent"] else []
-    diffs = [r["diff"] for r in results if "diff" in r] + [{"before": {"parameter_group": name}, "after": {}}
-                                                          for name in deleted]
+    diffs = [r["diff"] for r in results if "diff" in r]
+    diffs += [{"before": {"parameter_group": name}, "after": {}} for name in deleted]
     return changed or bool(deleted), {"parameter_groups": results, "deleted": deleted, "diff": diffs}
 
 

@@ -148,6 +148,6 @@ def summary(decisions):
                 group_id, engine["from"], engine["to"], engine["parameter_group_from"], engine["parameter_group_to"],
                 engine["aws"]))
         if node:
-            lines.append("%s: node type %s -> %s (%s); %s" % (group_id, node["from"], node["to"], node["direction"],
-                                                             node["aws"]))
+            lines.append("%s: node type %s -> %s (%s); %s"
+                         % (group_id, node["from"], node["to"], node["direction"], node["aws"]))
     return lines

@@ -112,7 +112,7 @@ def _unchanged(bed):
     emulator.call("requests", method="DELETE")
     output = run_ansible.playbook(PLAYBOOK, emulator, *testbed.args())[1]
     return ({host: counts["changed"] for host, counts in run_ansible.recap(output).items()},
-            [c for c in emulator.requests(mutating_only=True)])
+            emulator.requests(mutating_only=True))
 
 
 def _words(output):

@@ -17,6 +17,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ARGUMENT_SPEC
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo as run_memo
@@ -53,9 +54,13 @@ class ActionModule(ActionBase):
             if args["discover"]:
                 memo, found = self._discover(memo, model, aws, task_vars, args["describe"] and groups is None)
                 groups = found.get("replication_groups", groups)
+            if args["describe"] and "cache" in args["roles"] and groups and \
+                    any(g.get("parameter_group") is None for g in groups):
+                groups = None  # described without members (a status poll): the changes need engine versions
             if args["describe"] and groups is None:
                 groups = self._lookup("funmagic.elasticache.replication_group_info",
-                                      dict(aws, replication_group_ids=ids, tags=False, member_details=False),
+                                      dict(aws, replication_group_ids=ids, tags=False,
+                                           member_details="cache" in args["roles"]),
                                       task_vars)["replication_groups"]
             if found is not None:
                 model["network"].update(existing.check_prerequisites(model, found, groups))
@@ -65,6 +70,8 @@ class ActionModule(ActionBase):
             if args["describe"]:
                 model["describe_key"] = key
                 self._describe(model, args["roles"], groups)
+                if "cache" in args["roles"]:
+                    self._plan_changes(model, groups, aws, task_vars)
                 if "failover_drill" in args["roles"]:
                     existing.check_drill(model)
                 if args["remember"] is not None:
@@ -158,6 +165,30 @@ class ActionModule(ActionBase):
         model["connections"] = derived.connections(present, groups)
         model["tls_moves"] = tls_move.moves(present, groups)
         model["alarms"] = derived.alarms(present, groups, model.get("monitoring") or {})
+
+    def _plan_changes(self, model, groups, aws, task_vars):
+        """The in-place changes of the groups that exist (plugin_utils/changes.py), refused before anything changes
+        when AWS would refuse them; the used memory of a group to scale down comes from CloudWatch
+        (BytesUsedForCache), read only when there is one."""
+        members = changes.scale_downs(model["instances"], groups)
+        used = {}
+        if members:
+            ids = sorted(set(m for found in members.values() for m in found))
+            answer = self._lookup("funmagic.elasticache.cache_memory_info", dict(aws, cache_cluster_ids=ids), task_vars)
+            for group_id, found in members.items():
+                values = [answer["used_bytes"][m] for m in found if answer["used_bytes"].get(m) is not None]
+                used[group_id] = max(values) if values else None
+        errors, decisions = changes.plan(model["instances"], groups, rules.family, used,
+                                         model["cache"]["apply_immediately"] is not False)
+        if errors:
+            raise role_specs.InputError(errors)
+        for spec in model["instances"]:
+            decision = decisions[spec["replication_group_id"]]
+            spec.update(parameter_group=decision["parameter_group"], engine_change=decision["engine_change"],
+                        node_type_change=decision["node_type_change"])
+        model["parameter_groups"] = derived.parameter_groups(model)
+        model["parameter_groups_retired"] = sorted(set(n for d in decisions.values() for n in d["retire"]))
+        model["changes"] = changes.summary(decisions)
 
     def _lookup(self, module, module_args, task_vars):
         answer = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)

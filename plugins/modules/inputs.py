@@ -138,8 +138,26 @@ model:
           description: C(<prefix>-<name>), lower case.
           type: str
         parameter_group:
-          description: The instance's cache parameter group (its replication group id).
+          description:
+            - The instance's cache parameter group, C(<replication group id>-<family>) (C(funmagic-main-valkey8),
+              C(funmagic-main-redis6) for redis6.x).
+            - With I(describe) and the cache role, a group that exists keeps the collection's parameter group it uses
+              (named, before, after the replication group id alone) while its family stays.
           type: str
+        engine_change:
+          description:
+            - With I(describe) and the cache role, for a group that exists on another engine or version, a dict with
+              C(from), C(to) (C(redis 7.1), C(valkey 8.0)), C(parameter_group_from), C(parameter_group_to) and C(aws)
+              (what AWS does, in words); else null.
+          returned: with I(describe) and the cache role checked
+          type: dict
+        node_type_change:
+          description:
+            - With I(describe) and the cache role, for a group that exists with another node type, a dict with
+              C(from), C(to), C(direction) (C(up), C(down), or C(change) for a node type of unknown size),
+              C(used_bytes) (BytesUsedForCache, read for a scale down, else null) and C(aws); else null.
+          returned: with I(describe) and the cache role checked
+          type: dict
         description:
           description: The replication group's description.
           type: str
@@ -244,12 +262,27 @@ model:
         parameters:
           description: Its parameters.
           type: dict
+        copy_from:
+          description: The group whose values it starts from (engine or major version change), when there is one.
+          type: str
         description:
           description: Its description.
           type: str
         tags:
           description: Its tags.
           type: dict
+    parameter_groups_retired:
+      description:
+        - The collection's parameter groups that no instance uses any more (the old family's after an engine or major
+          version change), for M(funmagic.elasticache.parameter_group)'s I(absent), once the groups are available.
+      returned: with I(describe) and the cache role checked
+      type: list
+      elements: str
+    changes:
+      description: One line per in-place engine, version or node type change, with what AWS does.
+      returned: with I(describe) and the cache role checked
+      type: list
+      elements: str
     log_groups:
       description: The CloudWatch Logs log groups of the log deliveries, for M(funmagic.elasticache.log_groups).
       returned: always
@@ -355,6 +388,13 @@ model:
         user_purge:
           description: The pattern of their users' ids (empty when there is none).
           type: str
+        parameter_groups:
+          description:
+            - Every name the collection may have given the instances' parameter groups (the replication group id, and
+              C(<replication group id>-<family>) for each family), for M(funmagic.elasticache.parameter_group)'s
+              I(absent).
+          type: list
+          elements: str
     compliance:
       description: The compliance report's settings, checked.
       returned: when I(roles) has compliance

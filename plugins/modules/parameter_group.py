@@ -70,6 +70,22 @@ options:
       tags:
         description: The group's tags (with I(purge_tags), the only ones it keeps). Omitted, they are left alone.
         type: dict
+      copy_from:
+        description:
+          - When the group is created, start from the values set on this group (of another family, for an engine
+            or major version change), under I(parameters); names the new family does not know are left out.
+          - Ignored once the group exists.
+        type: str
+        version_added: 0.3.0
+  absent:
+    description:
+      - With I(parameter_groups), names of groups to delete as well, after the others are made; those that do not
+        exist are skipped. One DescribeCacheParameterGroups walk for all.
+      - AWS refuses to delete a group that a cache cluster still uses; the task then fails naming it.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -120,6 +136,12 @@ parameter_groups:
   type: list
   elements: dict
   version_added: 0.2.0
+deleted:
+  description: The groups of I(absent) that were deleted (or would be, in check mode).
+  returned: when I(parameter_groups) is given
+  type: list
+  elements: str
+  version_added: 0.3.0
 """
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -163,6 +185,25 @@ def parameters_to_compare(client, name, group, family, wanted):
     return current_parameters(client, name)
 
 
+def carried_over(client, source, defaults, wanted):
+    """The values set on `source` that a new group of another family takes over: those its family knows, may
+    change and does not have already, and that `wanted` does not set."""
+    values = dict((k, v["value"]) for k, v in current_parameters(client, source, source="user").items())
+    return dict((k, v) for k, v in values.items() if k not in wanted and k in defaults and
+                defaults[k]["modifiable"] and defaults[k]["value"] != v)
+
+
+def delete_unused(module, client, names):
+    """Deletes the groups of `names` that exist (one paginated describe): the deleted names."""
+    existing = set(g["CacheParameterGroupName"] for g in client.paginate(
+        "describe_cache_parameter_groups", "CacheParameterGroups"))
+    deleted = [name for name in names if name in existing]
+    if not module.check_mode:
+        for name in deleted:
+            client.delete_cache_parameter_group(CacheParameterGroupName=name)
+    return deleted
+
+
 def reset(module, client, name, group):
     if group is None:
         module.fail_json(msg="parameter group %s does not exist, there is nothing to reset." % name)
@@ -188,6 +229,8 @@ def ensure_present(module, client, name, group):
         module.fail_json(msg="parameters: %s%s" % (
             "unknown for family %s: %s. " % (family, ", ".join(unknown)) if unknown else "",
             "not modifiable: %s." % ", ".join(fixed) if fixed else ""))
+    if group is None and params.get("copy_from"):
+        changes = dict(carried_over(client, params["copy_from"], current, params["parameters"]), **changes)
     shown = {"before": dict((k, current[k]["value"]) for k in changes), "after": dict(changes)}
     changed = group is None or bool(changes)
     if group is not None:
@@ -226,11 +269,14 @@ def ensure_all(module, client):
         group_changed, result = ensure(Group(module, params), client)
         results.append(dict(result, name=item["name"], changed=group_changed))
         changed = changed or group_changed
-    return changed, {"parameter_groups": results, "diff": [r["diff"] for r in results if "diff" in r]}
+    deleted = delete_unused(module, client, module.params["absent"]) if module.params["absent"] else []
+    diffs = [r["diff"] for r in results if "diff" in r]
+    diffs += [{"before": {"parameter_group": name}, "after": {}} for name in deleted]
+    return changed or bool(deleted), {"parameter_groups": results, "deleted": deleted, "diff": diffs}
 
 
 def ensure(module, client):
-    if module.params.get("parameter_groups"):
+    if module.params.get("parameter_groups") is not None:
         return ensure_all(module, client)
     name = module.params["name"]
     group = find(client, "describe_cache_parameter_groups", "CacheParameterGroups", "CacheParameterGroupNotFound",
@@ -252,7 +298,9 @@ def main():
             state=dict(type="str", default="present", choices=["present", "absent", "reset"]),
             name=dict(type="str"),
             parameter_groups=dict(type="list", elements="dict", options=dict(
-                group_options, name=dict(type="str", required=True), tags=dict(type="dict"))),
+                group_options, name=dict(type="str", required=True), tags=dict(type="dict"),
+                copy_from=dict(type="str"))),
+            absent=dict(type="list", elements="str", default=[]),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
             **group_options

@@ -17,8 +17,9 @@ description:
   - Also whether the snapshots to restore from (I(snapshot_names)) and the cache clusters to adopt
     (I(cache_cluster_ids)) exist, so that an input naming one that does not is refused before anything is made.
   - With I(replication_group_ids), also describes those replication groups, as
-    M(funmagic.elasticache.replication_group_info) does without tags and member details, so that a check of the
-    inputs takes one module execution.
+    M(funmagic.elasticache.replication_group_info) does without tags, with the first member's details (engine
+    version and parameter group, from one DescribeCacheClusters walk), so that a check of the inputs takes one
+    module execution.
   - M(funmagic.elasticache.inputs) uses it to check an inventory before anything is changed.
 author:
   - Funmagic Platform Team (@funmagic)
@@ -118,7 +119,7 @@ kms_keys:
 replication_groups:
   description:
     - The groups of I(replication_group_ids) that exist, as M(funmagic.elasticache.replication_group_info) returns
-      them with C(tags=false) and C(member_details=false). Empty when I(replication_group_ids) is not given.
+      them with C(tags=false). Empty when I(replication_group_ids) is not given.
   returned: always
   type: list
   elements: dict
@@ -201,7 +202,11 @@ def lookup(module, ec2):
         found["kms_keys"] = dict((key, kms_key(kms, key)) for key in params["kms_key_ids"])
     if params["replication_group_ids"]:
         ids = [i.lower() for i in params["replication_group_ids"]]
-        found["replication_groups"] = [group_result(g, None) for g in describe_groups(elasticache, ids)]
+        groups = describe_groups(elasticache, ids)
+        clusters = dict((c["CacheClusterId"], c) for c in elasticache.paginate(
+            "describe_cache_clusters", "CacheClusters")) if groups else {}
+        found["replication_groups"] = [group_result(g, clusters.get((g.get("MemberClusters") or [None])[0]))
+                                       for g in groups]
     return False, found
 
 

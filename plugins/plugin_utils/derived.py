@@ -31,10 +31,18 @@ def log_delivery(settings, spec):
 
 
 def parameter_groups(model):
-    """Every instance's cache parameter group, for funmagic.elasticache.parameter_group's parameter_groups."""
-    return [{"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
-             "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
-            for spec in model["instances"]]
+    """Every instance's cache parameter group, for funmagic.elasticache.parameter_group's parameter_groups. A group
+    made for an engine or major version change starts with the values set on the group the instance uses now
+    (copy_from), under the inventory's."""
+    groups = []
+    for spec in model["instances"]:
+        group = {"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
+                 "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
+        change = spec.get("engine_change") or {}
+        if change.get("parameter_group_from") and change["parameter_group_from"] != spec["parameter_group"]:
+            group["copy_from"] = change["parameter_group_from"]
+        groups.append(group)
+    return groups
 
 
 def log_groups(model):

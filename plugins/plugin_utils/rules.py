@@ -23,6 +23,7 @@ from ansible.module_utils.six import string_types
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compliance
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
@@ -105,7 +106,9 @@ def check(variables, specs, roles, client_variables=None, removed=()):
             errors.append("destroy_confirm: this deletes every %s-* cache; confirm with -e destroy_confirm=%s"
                           % (prefix, prefix))
         model["destroy"] = dict(rbac.managed(model["instances"]),
-                                skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")))
+                                skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")),
+                                parameter_groups=[n for s in model["instances"]
+                                                  for n in changes.own_names(s["replication_group_id"])])
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)
@@ -220,7 +223,6 @@ def _instance_specs(variables, specs, errors, log_delivery):
         spec.update(dict((k, v) for k, v in instance.items() if v is not None))
         spec["purpose"] = instance.get("purpose") or "main"
         spec["replication_group_id"] = ("%s-%s" % (prefix, name) if prefix else name).lower()
-        spec["parameter_group"] = spec["replication_group_id"]
         spec["description"] = instance.get("description") or "%s Redis (%s)" % (name, spec["purpose"])
         spec["parameters"] = dict(spec.get("parameters") or {}, **PURPOSE_PARAMETERS.get(spec["purpose"], {}))
         if spec["cluster_mode"]:
@@ -247,6 +249,10 @@ def _instance_specs(variables, specs, errors, log_delivery):
             spec["family"] = family(spec["engine"], spec["engine_version"])
         except ValueError as e:
             errors.append("%s.engine_version: %s" % (where, e))
+        # Named by family, so that an engine or major version change makes its group beside the old one; a group
+        # that exists keeps the collection's group it uses while the family stays (plugin_utils/changes.py).
+        spec["parameter_group"] = changes.parameter_group_name(spec["replication_group_id"], spec["family"]) \
+            if spec.get("family") else spec["replication_group_id"]
         errors.extend(validation.identifier(spec["replication_group_id"],
                                             "%s: the replication group id (cache_name_prefix-name)" % where))
         errors.extend(_node_type(spec["node_type"], "%s.node_type" % where,

@@ -22,9 +22,9 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Request as WsgiRequest
 from werkzeug.wrappers import Response
 
-from . import hosts, moto_gaps, pricing, protocol
+from . import hosts, metrics, moto_gaps, pricing, protocol
 from .elasticache import ElastiCache, EmulatorConfig
-from .redis_fixture import RedisServers
+from .redis_fixture import RedisServers, used_memory
 
 LOG = logging.getLogger("funmagic.emulator")
 moto_gaps.apply()
@@ -269,6 +269,9 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                     self.requests.clear()
             since = int(request.args.get("since", 0))
             return _json([r for r in self.requests if r["seq"] > since])
+        if path == "metrics" and method == "POST":
+            return _json({"published": metrics.publish(self.elasticache.running_groups(),
+                                                       lambda key: used_memory(self.servers, key))})
         if path == "automatic-snapshots" and method == "POST":
             return _json({"taken": self.elasticache.take_automatic_snapshots()
                           + self.elasticache.take_automatic_serverless_snapshots()})

@@ -476,3 +476,18 @@ def _terminate(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def used_memory(servers: RedisServers, key: str) -> int | None:
+    """INFO memory's used_memory of the group's redis-server (cluster mode: not read), or None if it is not running."""
+    current = servers._running.get(key)  # pylint: disable=protected-access
+    if not current or current[1].poll() is not None:
+        return None
+    spec = current[0]
+    argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT), "--user", servers.admin_names.user]
+    if spec["tls"]:
+        argv += ["--tls", "--cacert", servers.ca.cert_path]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REDISCLI_AUTH": servers.admin_names.password}
+    answer = subprocess.run(argv + ["INFO", "memory"], env=env, capture_output=True, text=True, timeout=10, check=False)
+    found = [line.split(":", 1)[1] for line in answer.stdout.splitlines() if line.startswith("used_memory:")]
+    return int(found[0]) if found else None

@@ -27,6 +27,8 @@ PUBSUB = [{"name": "pubsub", "purpose": "pubsub"}]
 MISSING_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-made-this"
 MISSING_KEY = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 RBAC_PASSWORD = "Bad-Input-Rbac-Password-7"
+# An instance whose replication group exists before the cases run (the bed makes it).
+LEGACY = {"name": "legacy", "engine": "valkey", "engine_version": "8.0", "node_type": "cache.t3.small"}
 
 # (id, playbook, extra vars, the variable path the message must name, extra ansible-playbook arguments)
 CASES = [
@@ -216,6 +218,18 @@ CASES = [
     ("check-mode-replicas", "redis", {"cache_defaults": {"replicas": 6}},
      "cache_instances[0] (main).replicas: must be between 0 and 5, got 6", ["--check"]),
     ("check-mode-env-mode", "configure_hosts", {"client_env_mode": "0604"}, "host app1: client_env_mode: 0604", ["--check"]),
+    # What AWS cannot do to the group that exists (funmagic-legacy: valkey 8.0 on cache.t3.small, 0.93 GiB used).
+    ("engine-downgrade", "redis", {"cache_instances": OK_INSTANCES + PUBSUB + [dict(LEGACY, engine_version="7.2")]},
+     "cache_instances[3] (legacy).engine_version: replication group funmagic-legacy runs valkey 8.0 and ElastiCache "
+     "cannot downgrade an engine (7.2 asked)", []),
+    ("valkey-to-redis", "redis", {"cache_instances": OK_INSTANCES + PUBSUB + [
+        dict(LEGACY, engine="redis", engine_version="7.1")]},
+     "cache_instances[3] (legacy).engine: replication group funmagic-legacy runs valkey, which cannot go back to "
+     "redis", []),
+    ("scale-down-below-used-memory", "redis", {"cache_instances": OK_INSTANCES + PUBSUB + [
+        dict(LEGACY, node_type="cache.t3.micro")]},
+     "cache_instances[3] (legacy).node_type: replication group funmagic-legacy holds 0.93 GiB (BytesUsedForCache) "
+     "and a cache.t3.micro node keeps 0.38 GiB for data", ["--check"]),
     # destroy.yml
     ("destroy-unconfirmed", "destroy", {}, "destroy_confirm: this deletes every funmagic-* cache; confirm with "
                                            "-e destroy_confirm=funmagic", []),
@@ -237,6 +251,7 @@ def bed(emulator_session, tmp_path_factory):
     zone_a = [s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
               if s["AvailabilityZone"] == "us-east-1a"][0]
     extra = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="172.31.200.0/24", AvailabilityZone="us-east-1a")["Subnet"]
+    _legacy_group(emulator_session.endpoint, ec2, vpc["VpcId"])
     inventory = tmp_path_factory.mktemp("bad-inputs")
     (inventory / "group_vars").mkdir()
     shutil.copy(os.path.join(ROOT, "inventories", "local", "group_vars", "all.yml"), inventory / "group_vars")
@@ -247,6 +262,26 @@ def bed(emulator_session, tmp_path_factory):
                                                 "ansible_host": str(inventory / "no-such-rootfs")}}}}}}))
     emulator_session.call("requests", method="DELETE")
     return emulator_session, inventory, [zone_a["SubnetId"], extra["SubnetId"]]
+
+
+def _legacy_group(endpoint, ec2, vpc_id):
+    """funmagic-legacy on valkey 8.0, cache.t3.small, whose node CloudWatch says uses 0.93 GiB."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    elasticache = boto3.client("elasticache", region_name="us-east-1", endpoint_url=endpoint)
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]]
+    elasticache.create_cache_subnet_group(CacheSubnetGroupName="legacy-subnets", CacheSubnetGroupDescription="legacy",
+                                          SubnetIds=subnets[:2])
+    elasticache.create_replication_group(ReplicationGroupId="funmagic-legacy", ReplicationGroupDescription="legacy",
+                                         Engine="valkey", EngineVersion="8.0", CacheNodeType="cache.t3.small",
+                                         NumCacheClusters=1, CacheSubnetGroupName="legacy-subnets",
+                                         AtRestEncryptionEnabled=True, TransitEncryptionEnabled=True)
+    elasticache.get_waiter("replication_group_available").wait(ReplicationGroupId="funmagic-legacy",
+                                                               WaiterConfig={"Delay": 1})
+    boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=endpoint).put_metric_data(
+        Namespace="AWS/ElastiCache", MetricData=[{"MetricName": "BytesUsedForCache", "Value": 1e9, "Unit": "Bytes",
+                                                  "Dimensions": [{"Name": "CacheClusterId",
+                                                                  "Value": "funmagic-legacy-001"}]}])
 
 
 def _run(bed, case):

@@ -117,8 +117,13 @@ class ReplicationGroups:
         unsupported = {"PrimaryClusterId", "NodeGroupId", "CacheSecurityGroupNames"} & set(p)
         if unsupported:
             raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
+        p = self._default_parameter_group_of_new_family(region, group, p)
         changes, pending = self._engine_and_node_type(region, group, p)
         engine = changes.get("engine", group.engine)
+        if {"engine", "engine_version", "node_type"} & set(changes):
+            # New nodes replace the old ones, synced from the primary, then a failover per shard: the data stays,
+            # every client connection drops once (User Guide, "Upgrading engine versions", "Scaling").
+            changes["disconnects"] = group.disconnects + 1
         if "ReplicationGroupDescription" in p:
             changes["description"] = p["ReplicationGroupDescription"]
 
@@ -226,6 +231,22 @@ class ReplicationGroups:
         # The endpoints keep their names and addresses: clients move to rediss:// on the endpoint they use.
         return {"transit": transit, "transit_mode": mode if transit else "required",
                 "plain_names": group.plain_names or not group.transit}
+
+    def _default_parameter_group_of_new_family(self, region, group, p):
+        """A group on a default parameter group moves to the new family's default one when an engine or version
+        change needs another family and the request names no parameter group ("How to upgrade from Redis OSS to
+        Valkey": with a default group, Engine and EngineVersion are enough; a custom group must be passed)."""
+        if "CacheParameterGroupName" in p or not ("Engine" in p or "EngineVersion" in p):
+            return p
+        current = region.parameter_groups.get(group.parameter_group) or {}
+        if not current.get("default"):
+            return p
+        engine = (p.get("Engine") or group.engine).lower()
+        version = p.get("EngineVersion") or (group.engine_version if engine == group.engine else None)
+        family = self._engine(engine, version)[2]
+        if family == current["family"]:
+            return p
+        return dict(p, CacheParameterGroupName=f"default.{family}{'.cluster.on' if group.cluster_mode else ''}")
 
     def _user_group_change(self, region, group, adding, removing, p):
         """The group's user groups after UserGroupIdsToAdd / UserGroupIdsToRemove, checked."""

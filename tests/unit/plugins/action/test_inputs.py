@@ -30,16 +30,22 @@ FOUND = {
 }
 
 
-def _group(group_id, auth=True):
+def _group(group_id, auth=True, version="7.1"):
     return {"replication_group_id": group_id, "status": "available", "transit_encryption_enabled": True,
+            "engine": "redis", "engine_version": version, "parameter_group": group_id, "replicas": 1,
             "auth_token_enabled": auth, "at_rest_encryption_enabled": True, "cluster_enabled": False,
             "cache_node_type": "cache.t3.micro", "member_clusters": [group_id + "-001", group_id + "-002"],
             "primary_endpoint": {"address": "master.%s.example" % group_id, "port": 6379},
             "reader_endpoint": {"address": "replica.%s.example" % group_id, "port": 6379}}
 
 
-# The queue's clients are moving to TLS (TransitEncryptionMode preferred): the model lists it in tls_moves.
-GROUPS = [_group("funmagic-main"), dict(_group("funmagic-queue", auth=False), transit_encryption_mode="preferred")]
+# main as made before parameter groups were named by family (adopted), queue on Redis 6.2 (a major upgrade) whose
+# clients are moving to TLS (TransitEncryptionMode preferred): the model lists it in tls_moves.
+GROUPS = [_group("funmagic-main"), dict(_group("funmagic-queue", auth=False, version="6.2"),
+                                        transit_encryption_mode="preferred")]
+
+
+USED_BYTES = 500 * 1024 * 1024  # what CloudWatch says each node holds
 
 
 class Templar:  # the task_vars of these tests hold no template; the secret maps' lookup is empty with vault
@@ -56,6 +62,8 @@ def run(args, task_vars=None, calls=None):
 
     def execute_module(module_name, module_args, task_vars):
         calls.append(module_name)
+        if module_name == "funmagic.elasticache.cache_memory_info":
+            return {"used_bytes": dict((c, USED_BYTES) for c in module_args["cache_cluster_ids"])}
         if module_name == "funmagic.elasticache.prerequisites_info":
             return dict(FOUND, replication_groups=GROUPS) if module_args.get("replication_group_ids") else dict(FOUND)
         return {"replication_groups": GROUPS}
@@ -197,3 +205,46 @@ def test_the_drill_needs_its_instance_to_have_a_group():
     assert "failover_drill_instance: the replication group of ghost (funmagic-ghost) does not exist" in str(caught.value)
     drill = run({"roles": ["cache", "failover_drill"], "describe": True}, {"cache_instances": instances})["model"]
     assert drill["failover_drill"]["probe_host"] == "app1"
+
+
+def test_the_cache_role_adopts_old_names_and_plans_the_major_upgrade_with_what_aws_does():
+    calls = []
+    model = run({"roles": ["cache"], "discover": True, "describe": True}, calls=calls)["model"]
+    main, queue = model["instances"]
+    assert main["parameter_group"] == "funmagic-main" and main["engine_change"] is None
+    assert queue["parameter_group"] == "funmagic-queue-redis7"
+    assert queue["engine_change"]["from"] == "redis 6.2" and queue["engine_change"]["to"] == "redis 7.1"
+    assert [g.get("copy_from") for g in model["parameter_groups"]] == [None, "funmagic-queue"]
+    retired = model["parameter_groups_retired"]
+    assert "funmagic-queue" in retired and "funmagic-main" not in retired
+    assert model["changes"][0].startswith("funmagic-queue: redis 6.2 -> redis 7.1, parameter group funmagic-queue -> "
+                                          "funmagic-queue-redis7; online")
+    assert "funmagic.elasticache.cache_memory_info" not in calls  # no scale down, no CloudWatch
+
+
+def test_a_scale_down_reads_cloudwatch_and_is_refused_when_the_data_does_not_fit():
+    calls = []
+    variables = {"cache_defaults": {"node_type": "cache.t3.small"}}
+    GROUPS[0]["cache_node_type"] = "cache.t3.medium"
+    try:
+        model = run({"roles": ["cache"], "discover": True, "describe": True}, variables, calls)["model"]
+        assert "funmagic.elasticache.cache_memory_info" in calls
+        assert model["instances"][0]["node_type_change"]["direction"] == "down"
+        variables = {"cache_defaults": {"node_type": "cache.t3.micro"}}
+        with pytest.raises(AnsibleActionFail) as caught:
+            run({"roles": ["cache"], "discover": True, "describe": True}, variables)
+    finally:
+        GROUPS[0]["cache_node_type"] = "cache.t3.micro"
+    assert "nothing was changed" in str(caught.value)
+    assert "cache_instances[0] (main).node_type: replication group funmagic-main holds 0.49 GiB" in str(caught.value)
+
+
+def test_groups_remembered_without_their_members_are_described_again_for_the_cache_role():
+    """A status poll's groups (no engine version, no parameter group) would hide an engine change and rename a
+    parameter group adopted under its old name: the cache role describes them with their members instead."""
+    polled = [dict(g, engine_version=None, parameter_group=None) for g in GROUPS]
+    remembered = run({"roles": ["cache"], "record": {"replication_groups": polled}})["ansible_facts"][memo.FACT]
+    calls = []
+    model = run({"roles": ["cache"], "describe": True, "reuse": True}, {memo.FACT: remembered}, calls)["model"]
+    assert calls == ["funmagic.elasticache.replication_group_info"]
+    assert model["instances"][0]["parameter_group"] == "funmagic-main"

@@ -21,7 +21,7 @@ def test_another_prefix_drives_every_default_name():
     assert model["network"]["redis_security_group"] == "shop-redis-sg"
     assert model["network"]["subnet_group"] == "shop-redis-subnet"
     assert model["instances"][0]["replication_group_id"] == "shop-queue"
-    assert model["instances"][0]["parameter_group"] == "shop-queue"
+    assert model["instances"][0]["parameter_group"] == "shop-queue-redis7"
 
 
 def test_cache_defaults_are_merged_over_the_role_defaults():
@@ -142,7 +142,10 @@ def test_destroy_needs_the_prefix_as_confirmation():
     assert errors_of(roles=["destroy"]) == ["destroy_confirm: this deletes every funmagic-* cache; confirm with "
                                             "-e destroy_confirm=funmagic"]
     assert check(roles=["destroy"], destroy_confirm="funmagic")["destroy"] == {
-        "skip_final_snapshot": False, "user_groups": [], "user_purge": ""}
+        "skip_final_snapshot": False, "user_groups": [], "user_purge": "",
+        # every name its parameter groups may have: by family, and the replication group id of stacks made before
+        "parameter_groups": ["funmagic-main", "funmagic-main-redis6", "funmagic-main-redis7", "funmagic-main-valkey7",
+                             "funmagic-main-valkey8"]}
 
 
 def test_data_comes_from_one_source_only():

@@ -175,3 +175,38 @@ def test_name_and_parameter_groups_exclude_each_other():
     assert failed and "mutually exclusive" in result["msg"]
     failed, result = existing().run(parameter_group.main, {"parameters": {}})
     assert failed and "one of the following is required: name, parameter_groups" in result["msg"]
+
+
+def test_a_new_family_group_starts_from_the_old_groups_values_under_the_wanted_ones():
+    """copy_from: the values set on the old group that the new family knows and may change come over."""
+    old = [parameter("maxmemory-policy", "allkeys-lru", "noeviction,allkeys-lru"), parameter("timeout", "300", "0-"),
+           parameter("cluster-enabled", "yes", "yes,no", modifiable=False),
+           parameter("lua-replicate-commands", "yes", "yes,no")]
+
+    def answers(request):
+        if request["CacheParameterGroupName"] == "queue" and request.get("Source") == "user":
+            return {"Parameters": old}
+        return {"Parameters": ALL}
+
+    fake = absent(DescribeCacheParameters=answers)
+    item = {"name": "queue-valkey8", "family": "valkey8", "parameters": {"maxmemory-policy": "noeviction"},
+            "copy_from": "queue"}
+    failed, result = fake.run(parameter_group.main, {"parameter_groups": [item]})
+    assert not failed and result["changed"]
+    sent = dict((p["ParameterName"], p["ParameterValue"])
+                for p in fake.params("ModifyCacheParameterGroup")[0]["ParameterNameValues"])
+    # The wanted maxmemory-policy (noeviction, the family default here) wins over the old allkeys-lru; fixed and
+    # unknown ones stay behind.
+    assert sent == {"timeout": "300"}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_absent_deletes_the_groups_that_exist_after_one_walk(check_mode):
+    fake = existing()
+    failed, result = fake.run(parameter_group.main, {"parameter_groups": [], "absent": ["queue", "queue-valkey8"]},
+                              check_mode)
+    assert not failed and result["changed"] and result["deleted"] == ["queue"]
+    assert fake.operations() == ["DescribeCacheParameterGroups"] + ([] if check_mode else ["DeleteCacheParameterGroup"])
+    assert result["diff"] == [{"before": {"parameter_group": "queue"}, "after": {}}]
+    failed, result = existing().run(parameter_group.main, {"parameter_groups": [], "absent": ["queue-valkey8"]})
+    assert not failed and not result["changed"] and result["deleted"] == []

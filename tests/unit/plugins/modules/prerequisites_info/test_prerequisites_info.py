@@ -44,11 +44,16 @@ def test_no_vpc_means_no_further_lookup():
 
 
 def test_the_replication_groups_come_in_the_same_execution_one_walk_for_several_ids():
-    aws = fake(DescribeVpcs={"Vpcs": []})
+    member = {"CacheClusterId": "app-queue-001", "EngineVersion": "7.1.0",
+              "CacheParameterGroup": {"CacheParameterGroupName": "app-queue-redis7"}}
+    aws = fake(DescribeVpcs={"Vpcs": []}, DescribeCacheClusters={"CacheClusters": [member]})
     failed, result = aws.run(prerequisites_info.main, {"replication_group_ids": ["App-Queue", "app-main"]})
-    assert not failed and aws.operations() == ["DescribeVpcs", "DescribeReplicationGroups"]
+    assert not failed and aws.operations() == ["DescribeVpcs", "DescribeReplicationGroups", "DescribeCacheClusters"]
     assert [g["replication_group_id"] for g in result["replication_groups"]] == ["app-queue"]
     assert result["replication_groups"][0]["primary_endpoint"] == {"address": "q.example", "port": 6379}
+    # The first member's engine version and parameter group: what an engine or major version change needs.
+    assert result["replication_groups"][0]["engine_version"] == "7.1.0"
+    assert result["replication_groups"][0]["parameter_group"] == "app-queue-redis7"
     assert "tags" not in result["replication_groups"][0]
     aws = fake()
     failed, result = aws.run(prerequisites_info.main, {"app_security_group": "app-sg"})

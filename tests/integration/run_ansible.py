@@ -48,3 +48,12 @@ def recap(output):
     for host, counters in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, re.MULTILINE):
         result[host] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", counters)}
     return result
+
+
+def assert_rerun_changes_nothing_and_check_is_quiet(path, emulator, *args):
+    """A rerun of the playbook changes nothing on any host, and a run with --check --diff makes no mutating call."""
+    output = playbook(path, emulator, *args)[1]
+    assert all(counters["changed"] == 0 for counters in recap(output).values()), output[-4000:]
+    emulator.call("requests", method="DELETE")
+    playbook(path, emulator, *args, "--check", "--diff")
+    assert emulator.requests(mutating_only=True) == []

@@ -149,7 +149,10 @@ def test_a_running_token_group_moves_to_rbac_without_a_refused_client_then_the_t
     probers = [EnvFileClient(bed, worker, "REDIS_URL") for worker in ("web", "admin")]
     for prober in probers:
         prober.start()
-    output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())[1]
+    # The hosts move a batch at a time, each proving PONG with its new users before the next one moves.
+    output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(),
+                                  "-e", "redis_batch_size=1")[1]
+    assert "main as web: PONG" in output and "main as admin: PONG" in output
     assert all(urlsplit(bed.env_file(w)["REDIS_URL"]).username == w for w in ("web", "admin"))
     bed.write_vars(cache_auth_tokens={})
     output += run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())[1]

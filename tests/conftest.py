@@ -1,6 +1,12 @@
 """Shared by every test folder: the checkout importable as ansible_collections.funmagic.elasticache
 (tests/bin/bootstrap links it), and one private emulator per test session (its own port, address block
-and short clock)."""
+and short clock).
+
+Under pytest-xdist (`make pytest` runs `-n 2`) every worker is a session of its own: its own emulator, state dir
+and address block, FUNMAGIC_ADDRESS_BLOCK + the worker's index, set here before any test module is imported so that
+every reader of the variable agrees. A test that starts a second emulator of its own gives it the session's block
++ 100, which no worker's session emulator uses.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,32 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".collections"))
 
 from tests.emulator.__main__ import environment  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def pytest_configure(config):
+    worker = getattr(config, "workerinput", None)
+    if worker:
+        base = int(os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2"))
+        os.environ["FUNMAGIC_ADDRESS_BLOCK"] = str(base + int(worker["workerid"].lstrip("gw")))
+
+
+# Under --dist loadgroup each test file is one unit of work (its module-scoped bed is built once), and the files that
+# share a session-scoped chroot host (tests/reliability/bed.py app_host, apt-get install included) are one unit.
+SHARED_SESSION_BEDS = ("app_host",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marks into the unit of work
+def pytest_collection_modifyitems(config, items):
+    if not getattr(config, "workerinput", None):
+        return
+    for item in items:
+        shared = [name for name in SHARED_SESSION_BEDS if name in item.fixturenames]
+        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.nodeid.split("::")[0]))
+
+
+def address_block() -> int:
+    """This session's (or xdist worker's) address block: its emulator binds 127.0.<block>.10 upwards."""
+    return int(os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2"))
 
 
 def _free_port() -> int:
@@ -55,7 +87,7 @@ def emulator_session(tmp_path_factory):
     state_dir = str(tmp_path_factory.mktemp("testbed"))
     port = _free_port()
     args = [sys.executable, "-m", "tests.emulator", "--state-dir", state_dir, "--port", str(port),
-            "--address-block", os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2")]
+            "--address-block", str(address_block())]
     subprocess.run(args[:3] + ["start"] + args[3:], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     handle = EmulatorHandle(f"http://127.0.0.1:{port}", state_dir)
     saved = {k: os.environ.get(k) for k in environment(handle.endpoint)}

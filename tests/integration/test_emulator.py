@@ -449,8 +449,10 @@ def test_stop_leaves_no_process_and_no_hosts_entries(tmp_path, monkeypatch):
     # Without the session fixture's environment boto3 would look for credentials at 169.254.169.254.
     for key, value in environment(f"http://127.0.0.1:{port}").items():
         monkeypatch.setenv(key, value)
+    # Its own block: the session's + 100, which no session emulator (nor xdist worker's, tests/conftest.py) uses.
+    block = int(os.environ.get("FUNMAGIC_ADDRESS_BLOCK", "2")) + 100
     args = [sys.executable, "-m", "tests.emulator", "--state-dir", str(tmp_path), "--port", str(port),
-            "--address-block", "3", "--create-seconds", "0.1"]
+            "--address-block", str(block), "--create-seconds", "0.1"]
     subprocess.run(args[:3] + ["start"] + args[3:], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     try:
         import boto3  # pylint: disable=import-outside-toplevel
@@ -474,5 +476,5 @@ def test_stop_leaves_no_process_and_no_hosts_entries(tmp_path, monkeypatch):
         assert not os.path.exists(f"/proc/{pid}"), f"redis-server {pid} outlived the emulator"
     with open("/etc/hosts", encoding="utf-8") as handle:
         lines = handle.read().splitlines()
-    # Other sessions' emulators keep blocks of their own there (block 3 too): only this one's must be gone.
+    # The session's emulator (and other sessions') keep blocks of their own there: only this one's must be gone.
     assert not [line for line in lines if re.search(rf"emulator {port}\b", line) or ".leftover." in line]

@@ -1,5 +1,8 @@
-"""The users and user_groups modules against the emulator: each change run four times (check mode, real, check-mode
-rerun, real rerun) as amazon.aws's integration targets do, and no password in any output, diff included."""
+"""The users and user_groups modules against the emulator: each change run for real and then rerun (no change, no
+mutating call), check mode on the first change and on the rotation, and no password in any output (--diff, -vvv).
+
+The same lifecycle with each change run four times (check mode, real, check-mode rerun, real rerun), as amazon.aws's
+integration targets do, is tests/unit/plugins/modules/users/test_rbac_lifecycle.py (a stateful fake, no processes)."""
 
 from __future__ import annotations
 
@@ -29,10 +32,10 @@ def _run(emulator, module, args, check_mode=False):
     return rc, output
 
 
-def _four_times(emulator, module, args):
-    """(changed of each run, mutating operations of each run) of check, real, check rerun, real rerun."""
+def _runs(emulator, module, args, modes=(False, False)):
+    """(changed of each run, mutating operations of each run); modes: check mode or not, per run (real, rerun)."""
     changed, mutating = [], []
-    for check_mode in (True, False, True, False):
+    for check_mode in modes:
         emulator.call("requests", method="DELETE")
         rc, output = _run(emulator, module, args, check_mode)
         assert rc == 0, output[-4000:]
@@ -47,21 +50,21 @@ def _users(aws):
 
 def test_users_and_their_group_are_created_changed_rotated_and_removed(aws, emulator):
     users = {"users": [WEB, DEFAULT], "passwords": {"it-queue-web": [PASSWORD]}, "tags": {"Environment": "it"}}
-    assert _four_times(emulator, "users", users) == (
-        [True, True, False, False], [[], ["CreateUser", "CreateUser"], [], []])
+    assert _runs(emulator, "users", users, modes=(True, False, False)) == (
+        [True, True, False], [[], ["CreateUser", "CreateUser"], []])
     described = _users(aws)
     assert described["it-queue-web"]["Authentication"] == {"Type": "password", "PasswordCount": 1}
     assert described["it-queue-default"]["Authentication"]["Type"] == "no-password"
 
-    assert _four_times(emulator, "user_groups", {"user_groups": [GROUP]}) == (
-        [True, True, False, False], [[], ["CreateUserGroup"], [], []])
+    assert _runs(emulator, "user_groups", {"user_groups": [GROUP]}) == ([True, False], [["CreateUserGroup"], []])
     assert aws.elasticache.describe_user_groups(UserGroupId="it-queue")["UserGroups"][0]["UserIds"] == sorted(
         GROUP["user_ids"])
 
     # A narrower access string and the first step of a rotation (both passwords valid): one ModifyUser.
     changed = dict(users, users=[dict(WEB, access_string="on ~bull:web:* &* -@all +@read"), DEFAULT],
                    passwords={"it-queue-web": [PASSWORD, NEXT_PASSWORD]})
-    assert _four_times(emulator, "users", changed) == ([True, True, False, False], [[], ["ModifyUser"], [], []])
+    assert _runs(emulator, "users", changed, modes=(True, False, False)) == (
+        [True, True, False], [[], ["ModifyUser"], []])
     described = _users(aws)["it-queue-web"]
     assert described["AccessString"] == "on ~bull:web:* &* -@all +@read"
     assert described["Authentication"]["PasswordCount"] == 2
@@ -76,10 +79,10 @@ def test_users_and_their_group_are_created_changed_rotated_and_removed(aws, emul
     assert rc != 0 and "user group it-queue: none of its users (it-queue-web) is named default" in output
     assert emulator.requests(mutating_only=True) == []
 
-    assert _four_times(emulator, "user_groups", {"user_groups": [GROUP], "state": "absent"}) == (
-        [True, True, False, False], [[], ["DeleteUserGroup"], [], []])
-    assert _four_times(emulator, "users", {"users": [], "purge_pattern": "^it-queue-"}) == (
-        [True, True, False, False], [[], ["DeleteUser", "DeleteUser"], [], []])
+    assert _runs(emulator, "user_groups", {"user_groups": [GROUP], "state": "absent"}) == (
+        [True, False], [["DeleteUserGroup"], []])
+    assert _runs(emulator, "users", {"users": [], "purge_pattern": "^it-queue-"}) == (
+        [True, False], [["DeleteUser", "DeleteUser"], []])
     assert sorted(_users(aws)) == ["default"]
 
 

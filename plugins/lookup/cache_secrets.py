@@ -146,11 +146,11 @@ def discover(manager, prefix, term, stage):
         names = sm.discovered_names(prefix, manager.listed(prefix), stage)
     except ValueError as e:
         raise AnsibleLookupError(str(e))
-    instances = [instance for _, instance, worker in names if worker is None]
+    instances = [found[1] for found in names if found[2] is None]
     users = {}
-    for _, instance, worker in names:
-        if worker is not None:
-            users.setdefault(instance, []).append(worker)
+    for found in names:
+        if found[2] is not None:
+            users.setdefault(found[1], []).append(found[2])
     return collect(manager, prefix, instances if term == "auth_tokens" else [],
                    users if term == "user_passwords" else {}, stage)[term]
 

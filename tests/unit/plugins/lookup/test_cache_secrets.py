@@ -124,7 +124,7 @@ def test_a_term_finds_the_prefixs_secrets_by_listing_them_and_leaves_out_deleted
 
 
 def test_with_awspending_a_term_gives_only_the_secrets_of_a_rotation_under_way():
-    _, manager = fake({**CURRENT, ("app/elasticache/main/auth-token", "AWSPENDING"): "token-next"}, **FOUND)
+    manager = fake({**CURRENT, ("app/elasticache/main/auth-token", "AWSPENDING"): "token-next"}, **FOUND)[1]
     assert cache_secrets.discover(manager, "app", "auth_tokens", "AWSPENDING") == {"main": "token-next"}
     assert cache_secrets.discover(manager, "app", "user_passwords", "AWSPENDING") == {}
 

@@ -131,7 +131,7 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                 users = self.elasticache.acl_users(region, getattr(group, "user_group_ids", []))
                 wanted[group.server_key] = {
                     "names": names, "addresses": [self._mapping[n] for n in names], "tls": group.transit,
-                    "transit_mode": group.transit_mode if group.transit else None,
+                    "transit_mode": getattr(group, "transit_mode", "required") if group.transit else None,
                     "passwords": passwords, "users": users, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
                     "restore_keys": getattr(group, "restore_keys", None),

@@ -118,7 +118,8 @@ def test_the_group_now_has_the_inventory_settings(adopted, aws_module):
     assert group["SnapshotWindow"] == "03:00-04:00"
     assert group["ARN"] == adopted["before"]["ARN"]
     cluster = aws_module.elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])["CacheClusters"][0]
-    assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == "funmagic-redis"
+    # A hand-built group on AWS's default parameter group gets the collection's, named by its family.
+    assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == "funmagic-redis-redis7"
 
 
 def test_rerun_changes_nothing(adopted):

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.chroot
 TOKEN = "Queue-Adopt-Token-0123456789"
 PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
 GROUP = "funmagic-queue"
+PARAMETER_GROUP = GROUP + "-redis7"  # the collection's, named by its family
 
 
 def _redis(bed, host, password=None):
@@ -99,7 +100,7 @@ def test_check_mode_changes_nothing_and_shows_the_collections_parameter_group(ad
     assert adopted["check_rc"] == 0, adopted["check"][-3000:]
     assert adopted["check_mutations"] == []
     check = adopted["check"]
-    assert "+    primary_cluster_id: queue-node" in check and "+    parameter_group: %s" % GROUP in check
+    assert "+    primary_cluster_id: queue-node" in check and "+    parameter_group: %s\n" % PARAMETER_GROUP in check
     assert TOKEN not in check
 
 
@@ -117,7 +118,7 @@ def test_one_run_adopts_the_cluster_with_the_collections_settings(adopted):
     ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=adopted["bed"].emulator.endpoint)
     redis_sg = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["funmagic-redis-sg"]}])
     for member, cluster in observed["members"].items():
-        assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == GROUP, member
+        assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == PARAMETER_GROUP, member
         assert [g["SecurityGroupId"] for g in cluster["SecurityGroups"]] == \
             [redis_sg["SecurityGroups"][0]["GroupId"]], member
 

@@ -58,7 +58,7 @@ def test_drift_reports_each_change_made_behind_the_collections_back(aws, emulato
         "SnapshotRetentionLimit"]
     elasticache.modify_replication_group(ReplicationGroupId="drift-main", SnapshotRetentionLimit=retention + 3,
                                          ApplyImmediately=True)
-    elasticache.modify_cache_parameter_group(CacheParameterGroupName="drift-queue", ParameterNameValues=[
+    elasticache.modify_cache_parameter_group(CacheParameterGroupName="drift-queue-redis7", ParameterNameValues=[
         {"ParameterName": "maxmemory-policy", "ParameterValue": "allkeys-lru"}])
     alarms = sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"])
     cloudwatch.delete_alarms(AlarmNames=[alarms[0]])
@@ -69,7 +69,7 @@ def test_drift_reports_each_change_made_behind_the_collections_back(aws, emulato
     assert rows == sorted([
         ("security group drift-redis-sg", "ingress", "(absent)", "tcp 6379 from 0.0.0.0/0"),
         ("replication group drift-main", "snapshot_retention_limit", str(retention), str(retention + 3)),
-        ("parameter group drift-queue", "parameters.maxmemory-policy", "noeviction", "allkeys-lru"),
+        ("parameter group drift-queue-redis7", "parameters.maxmemory-policy", "noeviction", "allkeys-lru"),
         ("alarm %s" % alarms[0], "(resource)", "present", "(absent)"),
     ])
     assert re.search(r"Drift: 4 difference\(s\) between the inventory and AWS", output)

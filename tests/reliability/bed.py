@@ -239,7 +239,8 @@ def assert_one_set(emulator, prefix, instances=None):
     assert not duplicates, f"duplicates: {duplicates}"
     names = set(found)
     expected = {f"security group {prefix}-redis-sg", f"subnet group {prefix}-redis-subnet"}
-    expected |= {f"parameter group {prefix}-{i['name']}" for i in instances}
+    # The collection's parameter groups are named by family: <group id>-redis7 for the default Redis OSS 7.1.
+    expected |= {f"parameter group {prefix}-{i['name']}-redis7" for i in instances}
     expected |= {f"replication group {prefix}-{i['name']} (available)" for i in instances}
     assert expected <= names, f"missing: {sorted(expected - names)}"
     alarms = {name for name in names if name.startswith("alarm ")}

@@ -41,15 +41,18 @@ def request_tags(params):
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in params.get("Tags", [])]
 
 
-def page(items, params, key):
-    """One page of `items` by MaxRecords (20-100, default 100) and Marker, as AWS pages them."""
-    size = params.get("MaxRecords", 100)
-    if not 20 <= size <= 100:
-        raise rules.invalid("The parameter MaxRecords must be between 20 and 100.")
-    start = int(params.get("Marker") or 0)
+def page(items, params, key, style="records"):
+    """One page of `items` as AWS pages them: style records (MaxRecords 20-100, default 100, and Marker: the node-based
+    operations) or results (MaxResults 1-100, default 50, and NextToken: the serverless ones)."""
+    size_key, token_key, low, default = (("MaxRecords", "Marker", 20, 100) if style == "records"
+                                         else ("MaxResults", "NextToken", 1, 50))
+    size = params.get(size_key) or default
+    if not low <= size <= 100:
+        raise rules.invalid("The parameter %s must be between %d and 100." % (size_key, low))
+    start = int(params.get(token_key) or 0)
     result = {key: items[start:start + size]}
     if start + size < len(items):
-        result["Marker"] = str(start + size)
+        result[token_key] = str(start + size)
     return result
 
 

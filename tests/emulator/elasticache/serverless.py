@@ -26,7 +26,7 @@ import time
 
 from .. import rules
 from ..protocol import AWSError
-from .common import ACCOUNT, error, now, region_code, request_tags
+from .common import ACCOUNT, error, now, page, region_code, request_tags
 
 STORAGE_GB = (1, 5000)
 ECPU_PER_SECOND = (1000, 15000000)
@@ -272,7 +272,7 @@ class Serverless:
             found = [self._cache(region, p["ServerlessCacheName"])]
         else:
             found = sorted(self._serverless(region).values(), key=lambda c: c.id)
-        return _page([c.render() for c in found], p, "ServerlessCaches")
+        return page([c.render() for c in found], p, "ServerlessCaches", "results")
 
     def op_ModifyServerlessCache(self, region, p):  # pylint: disable=invalid-name,too-many-branches
         cache = self._cache(region, p["ServerlessCacheName"])
@@ -394,7 +394,7 @@ class Serverless:
             snapshots = [s for s in snapshots if s["ServerlessCacheConfiguration"]["ServerlessCacheName"] == wanted]
         if p.get("SnapshotType"):
             snapshots = [s for s in snapshots if s["SnapshotType"] == p["SnapshotType"]]
-        return _page([_public(s) for s in snapshots], p, "ServerlessCacheSnapshots")
+        return page([_public(s) for s in snapshots], p, "ServerlessCacheSnapshots", "results")
 
     def op_DeleteServerlessCacheSnapshot(self, region, p):  # pylint: disable=invalid-name
         snapshot = self._serverless_snapshot(region, p["ServerlessCacheSnapshotName"])
@@ -450,15 +450,3 @@ class Serverless:
 
 def _public(snapshot):
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in snapshot.items() if not k.startswith("_")}
-
-
-def _page(items, p, key):
-    """One page by MaxResults (default 50) and NextToken."""
-    size = p.get("MaxResults") or 50
-    if not 1 <= size <= 100:
-        raise rules.invalid("MaxResults must be between 1 and 100.")
-    start = int(p.get("NextToken") or 0)
-    result = {key: items[start:start + size]}
-    if start + size < len(items):
-        result["NextToken"] = str(start + size)
-    return result

@@ -27,8 +27,8 @@ def test_serverless_alarms_watch_the_limits_throttling_and_connections_of_the_ca
     assert (ecpu["metric"], ecpu["statistic"], ecpu["threshold"]) == ("ElastiCacheProcessingUnits", "Sum",
                                                                       5000 * 0.8 * 300)
     storage = alarms["fm-queue-data-storage"]
-    assert (storage["metric"], storage["statistic"], storage["threshold"]) == ("BytesUsedForCache", "Maximum",
-                                                                              5 * 0.8 * 10 ** 9)
+    assert (storage["metric"], storage["statistic"]) == ("BytesUsedForCache", "Maximum")
+    assert storage["threshold"] == 5 * 0.8 * 10 ** 9
     assert storage["comparison"] == "GreaterThanOrEqualToThreshold"
     throttled = alarms["fm-queue-throttled-commands"]
     assert (throttled["metric"], throttled["comparison"], throttled["threshold"]) == (

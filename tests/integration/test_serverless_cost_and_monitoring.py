@@ -15,6 +15,8 @@ import yaml
 
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from tests.integration import run_ansible
+from tests.integration.test_prices import PLAYBOOK as PRICES_PLAYBOOK
+from tests.integration.test_prices import _inventory as _prices_inventory
 
 SETTINGS = {"prefix": "", "connections_limit": 1000, "period": 300, "evaluation_periods": 2, "actions": []}
 MAIN = {"name": "main", "purpose": "main", "kind": "node", "node_type": "cache.t3.micro", "engine": "redis",
@@ -172,3 +174,25 @@ def _args(emulator, tmp_path):
     return (str(tmp_path / "play.yml"), emulator, "-i", str(tmp_path / "hosts.yml"), "-e",
             "@" + str(tmp_path / "model.json"), "-e",
             json.dumps({"cost_assumptions": {"instances": {"main": {"stored_gb": 1}}}}))
+
+
+def test_the_cost_report_playbook_takes_cost_assumptions_and_refuses_a_bad_one_naming_it(emulator, tmp_path):
+    """playbooks/cost_report.yml itself, on an inventory of node-based instances (the inventory's kind: serverless
+    comes with the input model's serverless instances): the variable reaches node_prices, a wrong one is refused
+    with its path, and without a serverless instance nothing more is asked of the Price List."""
+    inventory = _prices_inventory(tmp_path, "us-east-1")
+    emulator.call("requests", method="DELETE")
+    rc, output = run_ansible.playbook(PRICES_PLAYBOOK, emulator, *inventory, "-e",
+                                      json.dumps({"cost_assumptions": {"instances": {"main": {"stored_gb": 1}}}}),
+                                      check=False)
+    assert rc != 0
+    assert "cost_assumptions.instances.main: no serverless instance has this name (serverless: none)" in _flat(output)
+    assert [r for r in emulator.requests() if r["service"] == "pricing"] == []
+
+    emulator.call("requests", method="DELETE")
+    flat = _flat(run_ansible.playbook(PRICES_PLAYBOOK, emulator, *inventory, "-e",
+                                      json.dumps({"cost_assumptions": {"stored_gb": 3}}))[1])
+    assert "Total us-east-1: 133.59 USD/month" in flat and "Serverless" not in flat
+    operations = [{f["Field"]: f["Value"] for f in r["params"]["Filters"]}.get("operation")
+                  for r in emulator.requests() if r["service"] == "pricing"]
+    assert operations == [None, None]

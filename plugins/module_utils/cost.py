@@ -15,6 +15,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless_cost
+
 PRICES_TAKEN = "2025-06-01"
 PRICE_SOURCE = "AWS ElastiCache on-demand pricing for Redis OSS, node-based clusters"
 HOURS_PER_MONTH = 730
@@ -127,25 +129,43 @@ def node_count(spec):
     return per_shard * int(spec.get("shards") or 1) if spec.get("cluster_mode") else per_shard
 
 
-def report(specs, region, hourly, source, prices_date):
-    """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown."""
+def _serverless_row(spec, prices, usage):
+    engine = spec.get("engine") or "redis"
+    assumed = usage.get(spec["name"]) or dict(serverless_cost.DEFAULT_ASSUMPTIONS, origin=dict(
+        (key, "default") for key in serverless_cost.DEFAULT_ASSUMPTIONS))
+    row = serverless_cost.monthly(engine, assumed, prices.get(engine))
+    row.update(instance=spec["name"], kind="serverless", node_type="serverless", engine=engine, nodes=None,
+               hourly_usd=None, origin=assumed["origin"])
+    return row
+
+
+def report(specs, region, hourly, source, prices_date, serverless_prices=None, usage=None):
+    """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown.
+
+    serverless_prices: engine -> {gb_hour_usd, ecpu_million_usd} for the serverless instances (kind serverless),
+    usage: instance name -> {stored_gb, ecpu_per_second, origin} (serverless_cost.assumptions)."""
     rows = []
     for spec in specs:
+        if serverless_cost.is_serverless(spec):
+            rows.append(_serverless_row(spec, serverless_prices or {}, usage or {}))
+            continue
         engine = spec.get("engine") or "redis"
         nodes = node_count(spec)
         price = hourly.get((spec["node_type"], engine))
-        rows.append({"instance": spec["name"], "node_type": spec["node_type"], "engine": engine, "nodes": nodes,
-                     "hourly_usd": price,
+        rows.append({"instance": spec["name"], "kind": "node", "node_type": spec["node_type"], "engine": engine,
+                     "nodes": nodes, "hourly_usd": price,
                      "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)})
     known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "total_usd": round(sum(known), 2), "complete": len(known) == len(rows),
-            "unpriced": sorted(set(row["node_type"] for row in rows if row["monthly_usd"] is None))}
+            "unpriced": sorted(set(row["node_type"] if row["kind"] == "node" else "serverless " + row["engine"]
+                                   for row in rows if row["monthly_usd"] is None))}
 
 
 def _cells(row):
-    return [row["instance"], row["node_type"], row["engine"], str(row["nodes"]),
-            "unavailable" if row["hourly_usd"] is None else "%.4f" % row["hourly_usd"],
+    return [row["instance"], row["node_type"], row["engine"], "-" if row["nodes"] is None else str(row["nodes"]),
+            ("-" if row["kind"] == "serverless" else "unavailable") if row["hourly_usd"] is None
+            else "%.4f" % row["hourly_usd"],
             "unavailable" if row["monthly_usd"] is None else "%.2f" % row["monthly_usd"]]
 
 
@@ -156,6 +176,9 @@ def _footer(cost):
     total = "Total %s: %.2f USD/month (on-demand, %d hours a month)" % (
         cost["region"], cost["total_usd"], HOURS_PER_MONTH)
     lines = [total, "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
+    serverless = [row for row in cost["rows"] if row["kind"] == "serverless"]
+    if serverless:
+        lines += [serverless_cost.explanation(row) for row in serverless] + [serverless_cost.defaults_line()]
     if not cost["complete"]:
         lines.append("No price for %s in %s: not counted in the total." % (
             ", ".join(cost["unpriced"]), cost["region"]))

@@ -153,7 +153,9 @@ def report(specs, region, hourly, source, prices_date, serverless_prices=None, u
         nodes = node_count(spec)
         price = hourly.get((spec["node_type"], engine))
         rows.append({"instance": spec["name"], "kind": "node", "node_type": spec["node_type"], "engine": engine,
-                     "nodes": nodes, "hourly_usd": price,
+                     "nodes": nodes, "hourly_usd": price, "purpose": spec.get("purpose"),
+                     "backups": spec.get("snapshot_retention_limit"),
+                     "policy": (spec.get("parameters") or {}).get("maxmemory-policy"),
                      "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)})
     known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
@@ -172,10 +174,29 @@ def _cells(row):
 _HEADER = ["instance", "node type", "engine", "nodes", "USD/node-hour", "USD/month"]
 
 
+def purposes_line(rows):
+    """What each instance's purpose changes beside its nodes (runbook 11.9), or None when the rows name no purpose:
+    daily backups kept (billed per GB-month beyond one backup per cluster, not in the total) and the eviction policy."""
+    parts = []
+    for row in rows:
+        if row.get("purpose") is None or row["kind"] != "node":
+            continue
+        kept = row.get("backups") or 0
+        part = "%s (%s) keeps %s" % (row["instance"], row["purpose"],
+                                     "%d daily backup%s" % (kept, "" if kept == 1 else "s") if kept else "no backup")
+        parts.append(part + (", evicts nothing (%s)" % row["policy"] if row.get("policy") == "noeviction" else ""))
+    if not parts:
+        return None
+    return ("Purposes: %s. Backup storage beyond one backup per cluster is billed per GB-month, not counted above."
+            % "; ".join(parts))
+
+
 def _footer(cost):
+    purposes = purposes_line(cost["rows"])
     total = "Total %s: %.2f USD/month (on-demand, %d hours a month)" % (
         cost["region"], cost["total_usd"], HOURS_PER_MONTH)
-    lines = [total, "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
+    lines = ([purposes] if purposes else []) + [total, "Prices: %s, %s" % (
+        cost["source"], cost["prices_date"] or "date unknown")]
     serverless = [row for row in cost["rows"] if row["kind"] == "serverless"]
     if serverless:
         lines += [serverless_cost.explanation(row) for row in serverless] + [serverless_cost.defaults_line()]
@@ -200,7 +221,8 @@ def markdown(cost):
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in cost["rows"]]
     lines += ["| **total** | | | | | **%.2f** |" % cost["total_usd"], ""]
     total = "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"], HOURS_PER_MONTH)
-    return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [total]) + "\n"
+    footer = [line for line in _footer(cost) if not line.startswith("Total ")]
+    return "\n".join(lines + ["- " + line for line in footer] + [total]) + "\n"
 
 
 # What a planned change costs: the instances as their groups are now, and as the inventory wants them.

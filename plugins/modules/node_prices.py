@@ -140,6 +140,8 @@ region:
 rows:
   description:
     - One row per instance, C(hourly_usd) and C(monthly_usd) null when the node type has no price.
+    - A node row also has the instance's C(purpose), C(backups) (daily backups kept) and C(policy) (its
+      maxmemory-policy parameter, if set), which the table's Purposes line shows.
     - A serverless row (C(kind=serverless), C(node_type=serverless)) has C(stored_gb), C(billed_gb) (at least
       C(minimum_gb)), C(ecpu_per_second), C(origin) (where each figure comes from), C(gb_hour_usd),
       C(ecpu_million_usd), C(storage_usd), C(ecpu_usd) and C(monthly_usd).

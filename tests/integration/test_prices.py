@@ -68,6 +68,9 @@ def test_prices_come_from_the_price_list_api_and_the_source_is_named(emulator, t
     output = _flat(output)
     assert "Total us-east-1: 133.59 USD/month" in output
     assert "Prices: AWS Price List API (GetProducts, pricing endpoint in us-east-1), 2025-06-01T00:00:00Z" in output
+    # The purposes' own defaults (the queue's noeviction) from the inputs model, beside the node prices.
+    assert "Purposes: main (main) keeps" in output and "queue (queue) keeps" in output
+    assert "evicts nothing (noeviction)" in output
     assert "Using the bundled prices" not in output
     calls = [(r["service"], r["region"], r["operation"]) for r in emulator.requests()]
     assert calls.count(("pricing", "us-east-1", "GetProducts")) == 2

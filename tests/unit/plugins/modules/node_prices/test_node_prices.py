@@ -46,10 +46,10 @@ def test_prices_come_from_the_price_list_with_nodes_counted_per_shard():
     assert not failed and not result["changed"]
     assert result["rows"] == [
         {"instance": "main", "kind": "node", "node_type": "cache.t3.micro", "engine": "redis", "nodes": 2,
-         "hourly_usd": 0.017,
+         "hourly_usd": 0.017, "purpose": None, "backups": None, "policy": None,
          "monthly_usd": 24.82},
         {"instance": "queue", "kind": "node", "node_type": "cache.t4g.small", "engine": "valkey", "nodes": 4,
-         "hourly_usd": 0.0256,
+         "hourly_usd": 0.0256, "purpose": None, "backups": None, "policy": None,
          "monthly_usd": 74.75}]
     assert result["total_usd"] == 99.57 and result["complete"] and result["unpriced"] == []
     assert result["source"] == API_SOURCE and result["prices_date"] == "2025-06-01T00:00:00Z"

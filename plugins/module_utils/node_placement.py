@@ -116,7 +116,7 @@ def current(group):
         "data_tiering": group.get("DataTiering") == "enabled",
         "network_type": group.get("NetworkType") or "ipv4",
         "ip_discovery": group.get("IpDiscovery") or "ipv4",
-        "preferred_azs": sorted(m.get("PreferredAvailabilityZone") for m in members),
+        "preferred_azs": sorted(m.get("PreferredAvailabilityZone") or "" for m in members),
     }
 
 
@@ -125,7 +125,7 @@ def misplaced_shards(group, azs):
     wanted = sorted(azs)
     found = {}
     for node_group in group.get("NodeGroups") or []:
-        zones = sorted(m.get("PreferredAvailabilityZone") for m in node_group.get("NodeGroupMembers") or [])
+        zones = sorted(m.get("PreferredAvailabilityZone") or "" for m in node_group.get("NodeGroupMembers") or [])
         if zones != wanted:
             found[node_group.get("NodeGroupId")] = zones
     return found

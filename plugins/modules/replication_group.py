@@ -372,6 +372,18 @@ replication_group:
       type: list
       elements: str
       sample: [app-queue]
+    data_tiering:
+      description: C(enabled) or C(disabled), as AWS describes it.
+      type: str
+      sample: enabled
+    network_type:
+      description: C(ipv4), C(ipv6) or C(dual_stack).
+      type: str
+      sample: dual_stack
+    ip_discovery:
+      description: Which addresses the discovery commands return, C(ipv4) or C(ipv6).
+      type: str
+      sample: ipv6
     tags:
       description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict

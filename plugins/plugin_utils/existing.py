@@ -172,7 +172,8 @@ def check_existing(specs, groups, port):
 def _fixed_node_options(where, spec, group, migrate):
     """data_tiering and network_type are fixed at creation: an inventory that differs is refused with the choices."""
     errors, wanted = [], node_placement.resolved(spec)
-    found = {"data_tiering": group.get("data_tiering") == "enabled", "network_type": group.get("network_type") or "ipv4"}
+    found = {"data_tiering": group.get("data_tiering") == "enabled",
+             "network_type": group.get("network_type") or "ipv4"}
     for option in ("data_tiering", "network_type"):
         if wanted.get(option) is not None and wanted[option] != found[option]:
             shown = str(found[option]).lower() if option == "data_tiering" else found[option]

@@ -97,6 +97,7 @@ def test_node_options_converge_show_in_drift_and_are_refused_where_aws_refuses_t
     ]
     for params, code in refusals:
         with pytest.raises(botocore.exceptions.ClientError) as caught:
-            aws.elasticache.create_replication_group(ReplicationGroupId="nodes-refused", ReplicationGroupDescription="r",
+            aws.elasticache.create_replication_group(ReplicationGroupId="nodes-refused",
+                                                     ReplicationGroupDescription="r",
                                                      CacheSubnetGroupName="nodes-redis-subnet", **params)
         assert caught.value.response["Error"]["Code"] == code, (params, caught.value)

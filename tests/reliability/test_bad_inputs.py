@@ -218,7 +218,8 @@ CASES = [
     ("data-tiering-not-r6gd", "redis", {"cache_defaults": {"data_tiering": True}},
      "cache_instances[0] (main).data_tiering: needs an r6gd node type (cache.r6gd.xlarge and larger), node_type is "
      "cache.t3.micro", []),
-    ("r6gd-without-data-tiering", "redis", {"cache_defaults": {"node_type": "cache.r6gd.xlarge", "data_tiering": False}},
+    ("r6gd-without-data-tiering", "redis",
+     {"cache_defaults": {"node_type": "cache.r6gd.xlarge", "data_tiering": False}},
      "cache_instances[0] (main).data_tiering: r6gd node types (cache.r6gd.xlarge) only run with data tiering", []),
     ("network-type-without-ipv6-subnets", "redis", {"cache_defaults": {"network_type": "dual_stack"}},
      "cache_instances[0] (main).network_type: dual_stack needs subnets with both an IPv4 and an IPv6 CIDR", []),

@@ -261,7 +261,8 @@ def test_network_type_needs_subnets_with_ipv6_and_ip_discovery_changes_in_place(
     backend("ModifyReplicationGroup", ReplicationGroupId="main", IpDiscovery="ipv4", ApplyImmediately=True)
     assert _describe(backend, "main")["IpDiscovery"] == "ipv4"
     # The network type is fixed at creation: ModifyReplicationGroup has no such parameter.
-    assert "NetworkType" not in service_model("elasticache").operation_model("ModifyReplicationGroup").input_shape.members
+    modify = service_model("elasticache").operation_model("ModifyReplicationGroup")
+    assert "NetworkType" not in modify.input_shape.members
     _group(backend, "plain")
     with pytest.raises(AWSError) as excinfo:
         backend("ModifyReplicationGroup", ReplicationGroupId="plain", IpDiscovery="ipv6", ApplyImmediately=True)

@@ -43,7 +43,8 @@ def test_create_parameters_for_one_shard_and_for_cluster_mode():
     assert node_placement.create_parameters(desired) == {
         "DataTieringEnabled": True, "NetworkType": "dual_stack", "IpDiscovery": "ipv6",
         "PreferredCacheClusterAZs": ["a", "b"]}
-    sharded = node_placement.create_parameters({"cluster_mode": True, "num_node_groups": 2, "preferred_azs": ["a", "b"]})
+    sharded = node_placement.create_parameters({"cluster_mode": True, "num_node_groups": 2,
+                                                "preferred_azs": ["a", "b"]})
     assert sharded == {"NodeGroupConfiguration": [
         {"NodeGroupId": "0001", "ReplicaCount": 1, "PrimaryAvailabilityZone": "a", "ReplicaAvailabilityZones": ["b"]},
         {"NodeGroupId": "0002", "ReplicaCount": 1, "PrimaryAvailabilityZone": "a", "ReplicaAvailabilityZones": ["b"]}]}

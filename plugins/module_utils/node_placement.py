@@ -159,9 +159,8 @@ def plan(desired, group):
 
 def placement_warning(group_id, placement, azs):
     """What to do about nodes that are not where preferred_azs puts them (AWS moves no node in place)."""
+    found = "; ".join(", ".join(placement[node_group]) for node_group in sorted(placement))
     return ("Replication group %s: the nodes of node group(s) %s are in %s, not in preferred_azs %s. AWS cannot move a "
             "node to another zone; remove the misplaced replica (DecreaseReplicaCount with ReplicasToRemove) and add "
             "one in the wanted zone (IncreaseReplicaCount with ReplicaConfiguration), or leave it and set "
-            "preferred_azs to where the nodes are." % (group_id, ", ".join(sorted(placement)),
-                                                        "; ".join(", ".join(z) for _, z in sorted(placement.items())),
-                                                        ", ".join(azs)))
+            "preferred_azs to where the nodes are." % (group_id, ", ".join(sorted(placement)), found, ", ".join(azs)))

@@ -178,8 +178,8 @@ def _fixed_node_options(where, spec, group, migrate):
         if wanted.get(option) is not None and wanted[option] != found[option]:
             shown = str(found[option]).lower() if option == "data_tiering" else found[option]
             errors.append("%s.%s: replication group %s has %s %s and AWS cannot change that in place; either keep it "
-                          "(set %s: %s for this instance) %s" % (where, option, spec["replication_group_id"], option,
-                                                                  shown, option, shown, migrate))
+                          "(set %s: %s for this instance) %s"
+                          % (where, option, spec["replication_group_id"], option, shown, option, shown, migrate))
     return errors
 
 

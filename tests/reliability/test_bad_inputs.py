@@ -225,8 +225,8 @@ CASES = [
      "cache_instances[0] (main).network_type: dual_stack needs subnets with both an IPv4 and an IPv6 CIDR", []),
     ("ip-discovery-ipv6-on-ipv4", "redis", {"cache_defaults": {"ip_discovery": "ipv6"}},
      "cache_instances[0] (main).ip_discovery: ipv6 needs network_type ipv6 or dual_stack", []),
-    ("preferred-azs-unknown-zone", "redis", {"cache_instances": [dict(OK_INSTANCES[0], preferred_azs=["us-east-1z"])]
-                                                               + OK_INSTANCES[1:] + PUBSUB},
+    ("preferred-azs-unknown-zone", "redis",
+     {"cache_instances": [dict(OK_INSTANCES[0], preferred_azs=["us-east-1z"])] + OK_INSTANCES[1:] + PUBSUB},
      "cache_instances[0] (main).preferred_azs: us-east-1z has no subnet of the subnet group", []),
     ("preferred-azs-count", "redis", {"cache_defaults": {"replicas": 1, "preferred_azs": ["us-east-1a"]}},
      "cache_instances[0] (main).preferred_azs: lists 1 zone(s) for 2 node(s) per shard", []),

@@ -79,4 +79,3 @@ def _node_azs(p, zones, cluster_mode, num_node_groups, replicas):
             raise rules.invalid(f"Availability zone {unknown[0]} has no subnet in the cache subnet group "
                                 f"(it has {', '.join(sorted(zones))}).")
     return node_azs
-

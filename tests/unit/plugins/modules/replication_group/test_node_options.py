@@ -20,8 +20,8 @@ def test_create_sends_the_node_options():
     failed, result = fake.run(replication_group.main, dict(NODE_ARGS, node_type="cache.r6gd.xlarge"))
     assert not failed, result
     request = fake.params("CreateReplicationGroup")[0]
-    assert (request["DataTieringEnabled"], request["NetworkType"], request["IpDiscovery"]) == (True, "dual_stack",
-                                                                                              "ipv6")
+    assert (request["DataTieringEnabled"], request["NetworkType"], request["IpDiscovery"]) == \
+        (True, "dual_stack", "ipv6")
     assert request["PreferredCacheClusterAZs"] == ["us-east-1a", "us-east-1b"]
 
 

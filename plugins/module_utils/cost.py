@@ -44,6 +44,9 @@ HOURLY_USD = {
     "cache.r5.12xlarge": 5.173, "cache.r5.24xlarge": 10.346,
     "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.r6g.2xlarge": 0.821, "cache.r6g.4xlarge": 1.642,
     "cache.r6g.8xlarge": 3.284, "cache.r6g.12xlarge": 4.926, "cache.r6g.16xlarge": 6.568,
+    # r6gd: memory plus local SSDs, with data tiering (AWS price list, us-east-1 on demand).
+    "cache.r6gd.xlarge": 0.781, "cache.r6gd.2xlarge": 1.56, "cache.r6gd.4xlarge": 3.12, "cache.r6gd.8xlarge": 6.24,
+    "cache.r6gd.12xlarge": 9.358, "cache.r6gd.16xlarge": 12.477,
     "cache.r7g.large": 0.219, "cache.r7g.xlarge": 0.437, "cache.r7g.2xlarge": 0.873, "cache.r7g.4xlarge": 1.745,
     "cache.r7g.8xlarge": 3.489, "cache.r7g.12xlarge": 5.234, "cache.r7g.16xlarge": 6.978,
 }

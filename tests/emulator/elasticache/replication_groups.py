@@ -8,6 +8,7 @@ from .. import rules
 from ..protocol import AWSError
 from .common import error, page, request_tags, version_tuple
 from .model import Group
+from . import node_placement
 
 
 # What a group made around a cache cluster (PrimaryClusterId) takes from the cluster, whatever the request says.
@@ -88,6 +89,8 @@ class ReplicationGroups:
             raise rules.combination("Multi-AZ requires automatic failover to be enabled.")
 
         settings = self._settings(region, p, cluster_mode)
+        settings.update(node_placement.create_settings(p, settings, region.subnet_groups[settings["subnet_group"]],
+                                                       cluster_mode, num_node_groups, replicas))
         if primary is not None:
             settings.update(tokens=list(primary.tokens), token_modified=primary.token_modified,
                             restore_from=self._dumps.save(primary.server_key, f"{region.name}-{primary.id}-primary"),
@@ -169,6 +172,9 @@ class ReplicationGroups:
 
         if "TransitEncryptionEnabled" in p or "TransitEncryptionMode" in p:
             changes.update(self._transit_change(group, p))
+        if "IpDiscovery" in p and p["IpDiscovery"] != group.ip_discovery:
+            node_placement.check_discovery(group.network_type, p["IpDiscovery"])
+            changes["ip_discovery"] = p["IpDiscovery"]
 
         adding = [g.lower() for g in p.get("UserGroupIdsToAdd") or []]
         removing = [g.lower() for g in p.get("UserGroupIdsToRemove") or []]

@@ -74,6 +74,15 @@ class EC2View:
         found = [s for s in self._ec2.describe_subnets() if s.id == subnet_id]
         return (found[0].vpc_id, found[0].availability_zone) if found else None
 
+    def subnet_network_types(self, subnet_id):
+        """What ElastiCache says a subnet supports: ipv4; dual_stack with an IPv6 CIDR; ipv6 alone if IPv6-only."""
+        found = [s for s in self._ec2.describe_subnets() if s.id == subnet_id]
+        ipv6 = found and any((a.get("ipv6CidrBlockState") or {}).get("State") == "associated"
+                             for a in found[0].ipv6_cidr_block_associations.values())
+        if not ipv6:
+            return ["ipv4"]
+        return ["ipv4", "dual_stack"] if found[0].cidr_block else ["ipv6"]
+
     def security_group_vpc(self, group_id):
         found = [g for g in self._ec2.describe_security_groups() if g.id == group_id]
         return found[0].vpc_id if found else None

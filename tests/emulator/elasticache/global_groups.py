@@ -158,6 +158,21 @@ class GlobalReplicationGroups:
         return page([self._render_global(g, p.get("ShowMemberInfo", False)) for g in found], p,
                     "GlobalReplicationGroups")
 
+    def op_ModifyGlobalReplicationGroup(self, region, p):  # pylint: disable=invalid-name,unused-argument
+        """The description; node type, engine and parameter group changes are not implemented by the emulator."""
+        glob = self._global(p["GlobalReplicationGroupId"])
+        unsupported = {"CacheNodeType", "Engine", "EngineVersion", "CacheParameterGroupName",
+                       "AutomaticFailoverEnabled"} & set(p)
+        if unsupported:
+            raise AWSError("InvalidAction", f"{sorted(unsupported)[0]} is not implemented by the emulator.")
+        if not p["ApplyImmediately"]:
+            raise rules.invalid("ApplyImmediately must be true to modify a global datastore.")
+        self._require_global_state(glob, "modify it")
+        if "GlobalReplicationGroupDescription" in p:
+            glob.description = p["GlobalReplicationGroupDescription"]
+        self._global_transition(glob, "modifying", self.config.modify_seconds, lambda: None)
+        return {"GlobalReplicationGroup": self._render_global(glob)}
+
     def op_FailoverGlobalReplicationGroup(self, region, p):  # pylint: disable=invalid-name,unused-argument
         glob = self._global(p["GlobalReplicationGroupId"])
         wanted = (p["PrimaryRegion"], p["PrimaryReplicationGroupId"].lower())

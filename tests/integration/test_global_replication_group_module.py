@@ -76,7 +76,18 @@ def test_a_global_datastore_is_created_failed_over_and_back_and_deleted(aws, emu
     gid = created["global_replication_group_id"]
     assert (gid, created["status"]) == ("ldgnf-orders", "primary-only")
 
-    west.create_replication_group(ReplicationGroupId="orders", GlobalReplicationGroupId=gid, **common)
+    secondary = {"region": WEST, "replication_group_id": "orders", "global_replication_group_id": gid,
+                 "replicas": 1, "subnet_group": "redis-subnets", "description": "orders", "wait_delay": 1}
+    emulator.call("requests", method="DELETE")
+    rc, output = run_ansible.module("replication_group", dict(secondary, auth_token=TOKEN), emulator)
+    assert rc != 0 and "auth_token cannot be given with global_replication_group_id" in output
+    assert TOKEN not in output and emulator.requests(mutating_only=True) == []
+    rc, output = run_ansible.module("replication_group", dict(secondary, node_type="cache.r6g.xlarge"), emulator)
+    assert rc != 0 and "InvalidParameterCombination" in output
+    for check_mode, changed in ((True, True), (False, True), (False, False)):
+        rc, output = run_ansible.module("replication_group", secondary, emulator, check_mode=check_mode)
+        assert rc == 0 and ("CHANGED" in output.split("=>")[0]) is changed, output[-3000:]
+    assert _group(west, "orders")["GlobalReplicationGroupInfo"]["GlobalReplicationGroupMemberRole"] == "SECONDARY"
     east_host = _primary_endpoint(_group(east, "orders"))
     west_host = _primary_endpoint(_group(west, "orders"))
     probes.client(emulator, east_host).set("order:1", "paid")

@@ -22,8 +22,9 @@ description:
   - I(primary_region) names the Region whose member should take writes; when another member is primary, the module
     calls C(FailoverGlobalReplicationGroup). Clients of the old primary Region must move to the new one.
   - I(state=absent) disassociates every secondary (each stays as a standalone replication group in its Region, with
-    its data, and becomes writable), then deletes the global datastore, keeping the primary replication group unless
-    I(retain_primary_replication_group=false).
+    its data, and becomes writable), then deletes the global datastore. The primary replication group stays as a
+    standalone one (AWS never deletes it with the global datastore); delete it with
+    M(funmagic.elasticache.replication_group).
   - While it waits, the module polls C(DescribeGlobalReplicationGroups) every I(wait_delay) seconds and returns each
     poll's status in I(polls).
 author:
@@ -54,12 +55,6 @@ options:
       - The Region whose member should be the primary. When another member is primary, the global datastore fails
         over to the member in this Region. Omitted, the primary stays where it is.
     type: str
-  retain_primary_replication_group:
-    description:
-      - With I(state=absent), keep the primary replication group as a standalone one (C(true)) or delete it with the
-        global datastore.
-    type: bool
-    default: true
   wait:
     description: Wait until the global datastore is settled (available or primary-only), or gone.
     type: bool
@@ -205,7 +200,7 @@ def ensure_absent(module, client, group):
                                                       ReplicationGroupRegion=member["ReplicationGroupRegion"])
     settle(client, params, gid, polls)
     client.delete_global_replication_group(GlobalReplicationGroupId=gid,
-                                           RetainPrimaryReplicationGroup=params["retain_primary_replication_group"])
+                                           RetainPrimaryReplicationGroup=True)
     if params["wait"]:
         settle(client, params, gid, polls, gone=True)
     return True, {"global_replication_group": None, "polls": polls, "diff": diff, "disassociated": disassociated}
@@ -274,7 +269,6 @@ def main():
         primary_replication_group_id=dict(type="str"),
         description=dict(type="str"),
         primary_region=dict(type="str"),
-        retain_primary_replication_group=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=1800),
         wait_delay=dict(type="int", default=15),

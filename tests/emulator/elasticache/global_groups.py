@@ -14,7 +14,7 @@ import time
 
 from .. import rules
 from ..protocol import AWSError
-from .common import ACCOUNT, error, page, version_tuple
+from .common import ACCOUNT, error, page
 
 # "Using the AWS CLI with global datastores": the prefix each Region puts before the suffix of a global datastore's id.
 ID_PREFIXES = {
@@ -123,7 +123,9 @@ class GlobalReplicationGroups:
     def op_CreateGlobalReplicationGroup(self, region, p):  # pylint: disable=invalid-name
         primary = self._group(region, p["PrimaryReplicationGroupId"])
         suffix = p["GlobalReplicationGroupIdSuffix"]
-        gid = f"{ID_PREFIXES.get(region.name, 'xxxxx')}-{suffix}"
+        if region.name not in ID_PREFIXES:
+            raise AWSError("InvalidAction", f"The emulator knows no global datastore id prefix for {region.name}.")
+        gid = f"{ID_PREFIXES[region.name]}-{suffix}"
         rules.identifier(gid, "GlobalReplicationGroupIdSuffix", max_length=40 + 6)
         if gid in self.global_groups:
             raise error("GlobalReplicationGroupAlreadyExistsFault", f"Global replication group {gid} already exists.")
@@ -138,8 +140,8 @@ class GlobalReplicationGroups:
         if family not in GLOBAL_NODE_FAMILIES:
             raise rules.invalid(f"Global datastores are not supported on node type {primary.node_type}: use an M5, "
                                 "M6g, M7g, R5, R6g, R6gd or R7g node type.")
-        minimum = (7, 2) if primary.engine == "valkey" else (5, 0)
-        if version_tuple(primary.engine_version) < minimum:
+        minimum = (7, 2) if primary.engine == "valkey" else (5, 0, 6)
+        if tuple(int(part) for part in primary.engine_version.split(".")) < minimum:
             raise rules.invalid(f"Global datastores need {primary.engine} {'.'.join(map(str, minimum))} or later, "
                                 f"not {primary.engine_version}.")
         if primary.cluster_mode:
@@ -220,22 +222,20 @@ class GlobalReplicationGroups:
         self._global_transition(glob, "modifying", self.config.modify_seconds, finish)
         return {"GlobalReplicationGroup": self._render_global(glob)}
 
-    def op_DeleteGlobalReplicationGroup(self, region, p):  # pylint: disable=invalid-name
+    def op_DeleteGlobalReplicationGroup(self, region, p):  # pylint: disable=invalid-name,unused-argument
         glob = self._global(p["GlobalReplicationGroupId"])
         if glob.secondaries or glob.leaving:
             raise error("InvalidGlobalReplicationGroupState",
                         f"Global replication group {glob.id} still has secondary members: disassociate them first.")
         self._require_global_state(glob, "delete it", allowed=("primary-only",))
-        primary_region = self.region(glob.primary[0])
         primary = self._member_group(glob.primary)
         result = {"GlobalReplicationGroup": self._render_global(glob)}
 
         def finish():
+            # "The primary cluster is never deleted when deleting a Global Datastore" (DeleteGlobalReplicationGroup),
+            # whatever RetainPrimaryReplicationGroup says: it stays as a standalone replication group.
             self.global_groups.pop(glob.id, None)
             primary.global_info = None
-            if not p["RetainPrimaryReplicationGroup"] and primary.status == "available":
-                self._delete(primary_region, primary, primary_region.groups,
-                             f"Replication group {primary.id} deleted")
 
         self._global_transition(glob, "deleting", self.config.delete_seconds, finish)
         result["GlobalReplicationGroup"]["Status"] = "deleting"

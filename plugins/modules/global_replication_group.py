@@ -196,11 +196,10 @@ def ensure_absent(module, client, group):
         # Each disassociation needs the datastore settled, and leaves it modifying for a while.
         settle(client, params, gid, polls)
         client.disassociate_global_replication_group(GlobalReplicationGroupId=gid,
-                                                      ReplicationGroupId=member["ReplicationGroupId"],
-                                                      ReplicationGroupRegion=member["ReplicationGroupRegion"])
+                                                     ReplicationGroupId=member["ReplicationGroupId"],
+                                                     ReplicationGroupRegion=member["ReplicationGroupRegion"])
     settle(client, params, gid, polls)
-    client.delete_global_replication_group(GlobalReplicationGroupId=gid,
-                                           RetainPrimaryReplicationGroup=True)
+    client.delete_global_replication_group(GlobalReplicationGroupId=gid, RetainPrimaryReplicationGroup=True)
     if params["wait"]:
         settle(client, params, gid, polls, gone=True)
     return True, {"global_replication_group": None, "polls": polls, "diff": diff, "disassociated": disassociated}
@@ -212,7 +211,7 @@ def create(module, client):
         module.fail_json(msg="primary_replication_group_id is required to create global datastore %s."
                          % params["suffix"])
     diff = {"before": gd.summary(None), "after": {"state": "present", "description": params["description"] or "",
-                                                   "primary_region": module.region}}
+                                                  "primary_region": module.region}}
     if params["primary_region"] and params["primary_region"] != module.region:
         module.fail_json(msg="primary_region: a new global datastore's primary is in the module's region (%s), not %s;"
                              " fail over once a secondary exists there." % (module.region, params["primary_region"]))

@@ -353,6 +353,11 @@ replication_group:
       type: list
       elements: str
       sample: [app-queue]
+    global_replication_group_info:
+      description: The global datastore the group belongs to and its role there (PRIMARY or SECONDARY).
+      returned: when the group is a member of a global datastore
+      type: dict
+      sample: {global_replication_group_id: ldgnf-orders, global_replication_group_member_role: SECONDARY}
     tags:
       description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict

@@ -87,7 +87,8 @@ def test_a_global_datastore_is_created_failed_over_and_back_and_deleted(aws, emu
     for check_mode, changed in ((True, True), (False, True), (False, False)):
         rc, output = run_ansible.module("replication_group", secondary, emulator, check_mode=check_mode)
         assert rc == 0 and ("CHANGED" in output.split("=>")[0]) is changed, output[-3000:]
-    assert '"global_replication_group_member_role": "SECONDARY"' in output
+    assert _result(output)["replication_group"]["global_replication_group_info"] == {
+        "global_replication_group_id": gid, "global_replication_group_member_role": "SECONDARY"}
     assert _group(west, "orders")["GlobalReplicationGroupInfo"]["GlobalReplicationGroupMemberRole"] == "SECONDARY"
     east_host = _primary_endpoint(_group(east, "orders"))
     west_host = _primary_endpoint(_group(west, "orders"))

@@ -22,6 +22,11 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils import valida
 
 # A global datastore takes a change (failover, disassociation, deletion) in these states only.
 SETTLED = ("available", "primary-only")
+# The User Guide's "Prerequisites and limitations" of global datastores: M5 or R5 node families and later,
+# Redis OSS 5.0.6 or later (Valkey: 7.2 or later), a primary and up to two secondary Regions.
+NODE_FAMILIES = ("m5", "m6g", "m7g", "r5", "r6g", "r6gd", "r7g")
+MIN_VERSIONS = {"redis": (5, 0, 6), "valkey": (7, 2)}
+MAX_SECONDARY_REGIONS = 2
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
@@ -34,6 +39,34 @@ def validate(params):
         errors.append("primary_region: %s is not an AWS Region name (such as us-west-2)." % params["primary_region"])
     if params.get("description") is not None and len(params["description"]) > 255:
         errors.append("description: at most 255 characters, not %d." % len(params["description"]))
+    return errors
+
+
+def prerequisite_errors(where, node_type, engine, version, primary_region, regions):
+    """What AWS refuses in a global datastore of this primary and these secondary `regions`, each message starting
+    with `where` (the option or inventory path); [] when it can be one. version None: the engine's default (new)."""
+    errors = []
+    family = (node_type or "").split(".")[1] if (node_type or "").count(".") >= 2 else None
+    if family not in NODE_FAMILIES:
+        errors.append("%s.node_type: global datastores run on M5, M6g, M7g, R5, R6g, R6gd or R7g nodes, not %s."
+                      % (where, node_type))
+    minimum = MIN_VERSIONS.get(engine or "redis")
+    if version and minimum and tuple(int(p) for p in version.split(".") if p.isdigit()) < minimum:
+        errors.append("%s.engine_version: global datastores need %s %s or later, not %s."
+                      % (where, engine or "redis", ".".join(str(p) for p in minimum), version))
+    regions = list(regions or [])
+    bad = [r for r in regions if not _REGION.match(r or "")]
+    if bad:
+        errors.append("%s.global.regions: %s %s not an AWS Region name (such as us-west-2)."
+                      % (where, ", ".join(map(str, bad)), "is" if len(bad) == 1 else "are"))
+    if primary_region in regions:
+        errors.append("%s.global.regions: %s is the primary's own Region; list the other Regions only."
+                      % (where, primary_region))
+    if len(set(regions)) != len(regions):
+        errors.append("%s.global.regions: each Region may be listed once." % where)
+    if len(set(regions)) > MAX_SECONDARY_REGIONS:
+        errors.append("%s.global.regions: a global datastore has at most %d secondary Regions, not %d."
+                      % (where, MAX_SECONDARY_REGIONS, len(set(regions))))
     return errors
 
 

@@ -62,3 +62,24 @@ def test_the_result_is_snake_case_with_members():
     assert result["members"][1] == {"replication_group_id": "orders-west", "replication_group_region": "us-west-2",
                                     "role": "SECONDARY", "status": "associated", "automatic_failover": "enabled"}
     assert gd.result(None) is None and gd.summary(None) == {"state": "absent"}
+
+
+def test_a_datastore_that_aws_accepts_has_no_prerequisite_errors():
+    assert gd.prerequisite_errors("cache_instances[0]", "cache.r6g.large", "redis", "7.1", "us-east-1",
+                                  ["us-west-2", "eu-west-1"]) == []
+    assert gd.prerequisite_errors("x", "cache.m7g.xlarge", "valkey", None, "us-east-1", ["us-west-2"]) == []
+
+
+def test_what_aws_refuses_is_named_each_at_its_path():
+    errors = gd.prerequisite_errors("cache_instances[0]", "cache.t3.micro", "redis", "5.0.5", "us-east-1",
+                                    ["us-east-1", "us-west-2", "us-west-2", "eu-west-1", "moon"])
+    assert errors == [
+        "cache_instances[0].node_type: global datastores run on M5, M6g, M7g, R5, R6g, R6gd or R7g nodes, not "
+        "cache.t3.micro.",
+        "cache_instances[0].engine_version: global datastores need redis 5.0.6 or later, not 5.0.5.",
+        "cache_instances[0].global.regions: moon is not an AWS Region name (such as us-west-2).",
+        "cache_instances[0].global.regions: us-east-1 is the primary's own Region; list the other Regions only.",
+        "cache_instances[0].global.regions: each Region may be listed once.",
+        "cache_instances[0].global.regions: a global datastore has at most 2 secondary Regions, not 4."]
+    assert gd.prerequisite_errors("x", "cache.r6g.large", "valkey", "7.1", "us-east-1", [])[0] == \
+        "x.engine_version: global datastores need valkey 7.2 or later, not 7.1."

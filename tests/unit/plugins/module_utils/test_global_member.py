@@ -27,5 +27,6 @@ def test_an_existing_group_must_already_be_a_member():
                                              "GlobalReplicationGroupMemberRole": "SECONDARY"}}
     assert global_member.membership_errors(member, "ldgnf-orders") == []
     assert global_member.membership_errors({}, None) == []
-    assert "belongs to no global datastore, not to ldgnf-orders" in global_member.membership_errors({}, "ldgnf-orders")[0]
+    refused = global_member.membership_errors({}, "ldgnf-orders")
+    assert "belongs to no global datastore, not to ldgnf-orders" in refused[0]
     assert "belongs to ldgnf-orders, not to sgaui-x" in global_member.membership_errors(member, "sgaui-x")[0]

@@ -108,7 +108,8 @@ class KMSView:
 # A resource family is a mixin of op_<Action>(self, region, params) handlers in a module of its own;
 # handle() finds them by name, so a new family is one more base class here.
 class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, ParameterGroups, EngineVersions, Events,
-                  Serverless, Tags, Users, UserGroups, GlobalReplicationGroups, Lifecycle):  # pylint: disable=too-many-ancestors
+                  Serverless, Tags, Users, UserGroups, GlobalReplicationGroups,
+                  Lifecycle):  # pylint: disable=too-many-ancestors
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
     def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",

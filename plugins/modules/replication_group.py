@@ -194,6 +194,17 @@ options:
       - Only used when the group is created; ignored for an existing group. Not with cluster mode.
     type: str
     version_added: 0.2.0
+  global_replication_group_id:
+    description:
+      - Create the group as a secondary of this global datastore (its full id, such as C(ldgnf-orders)), in the
+        module's I(region), which must differ from the primary's. The secondary is read-only and replicates from the
+        primary.
+      - Node type, engine, engine version, encryption, port and AUTH token come from the primary; given, they must
+        match it. I(auth_token), I(user_group_ids), I(primary_cluster_id), I(snapshot_name) and I(snapshot_arns)
+        cannot be given.
+      - An existing group that is not a member of this global datastore is refused (ElastiCache cannot add one).
+        M(funmagic.elasticache.global_replication_group) creates the global datastore and fails it over.
+    type: str
   log_delivery_configurations:
     description:
       - Where the slow log and the engine log go. Compared with what AWS describes and changed in place
@@ -384,6 +395,11 @@ replication_group:
       description: Which addresses the discovery commands return, C(ipv4) or C(ipv6).
       type: str
       sample: ipv6
+    global_replication_group_info:
+      description: The global datastore the group belongs to and its role there (PRIMARY or SECONDARY).
+      returned: when the group is a member of a global datastore
+      type: dict
+      sample: {global_replication_group_id: ldgnf-orders, global_replication_group_member_role: SECONDARY}
     tags:
       description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict
@@ -394,6 +410,7 @@ import functools
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import global_member
 from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
@@ -423,6 +440,7 @@ def desired_options(params):
         "transit_encryption_mode", "snapshot_retention_limit", "snapshot_window", "maintenance_window",
         "auto_minor_version_upgrade", "notification_topic_arn", "snapshot_name", "snapshot_arns",
         "primary_cluster_id", "log_delivery_configurations", "user_group_ids") + node_placement.OPTIONS)
+    desired["global_replication_group_id"] = params.get("global_replication_group_id")
     desired["replication_group_id"] = params["replication_group_id"].lower()
     desired["replicas"] = replicas
     if params["cluster_mode"] is not None:
@@ -555,13 +573,14 @@ def ensure_present(module, client, group, desired):
 def create(module, client, desired):
     params = module.params
     group_id = desired["replication_group_id"]
-    if not (desired.get("node_type") or desired.get("snapshot_name") or desired.get("primary_cluster_id")):
+    if not (desired.get("node_type") or desired.get("snapshot_name") or desired.get("primary_cluster_id")
+            or desired.get("global_replication_group_id")):
         module.fail_json(msg="node_type is required to create replication group %s (unless it comes from "
-                             "snapshot_name or primary_cluster_id)." % group_id)
+                             "snapshot_name, primary_cluster_id or global_replication_group_id)." % group_id)
     diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
     if module.check_mode:
         return True, {"diff": diff}
-    request = create_parameters(desired, params["auth_token"])
+    request = global_member.secondary_request(create_parameters(desired, params["auth_token"]), desired)
     request.update(node_placement.create_parameters(node_placement.resolved(desired)))
     if params["tags"]:
         request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
@@ -604,6 +623,7 @@ def update(module, client, group, cluster, desired, auth_token_update_strategy=N
     changes["after"].update(nodes["after"])
     if nodes["placement"]:
         module.warn(node_placement.placement_warning(group_id, nodes["placement"], desired["preferred_azs"]))
+    changes["errors"] += global_member.membership_errors(group, desired.get("global_replication_group_id"))
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
     needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["shards"]
@@ -696,6 +716,7 @@ def main():
         snapshot_name=dict(type="str"),
         snapshot_arns=dict(type="list", elements="str"),
         primary_cluster_id=dict(type="str"),
+        global_replication_group_id=dict(type="str"),
         log_delivery_configurations=dict(type="list", elements="dict", options=dict(
             log_type=dict(type="str", required=True, choices=["slow-log", "engine-log"]),
             log_format=dict(type="str", default="json", choices=["text", "json"]),
@@ -724,7 +745,7 @@ def main():
                             ["snapshot_name", "snapshot_arns", "primary_cluster_id"]],
     )
     desired = desired_options(module.params)
-    errors = validate(module.params, desired)
+    errors = validate(module.params, desired) + global_member.validate(module.params)
     if errors:
         module.fail_json(msg="Invalid options: " + " ".join(errors))
 

@@ -170,6 +170,8 @@ class Group:  # pylint: disable=too-many-instance-attributes
             result["KmsKeyId"] = self.kms_key_id
         if config:
             result["ConfigurationEndpoint"] = {"Address": config, "Port": self.port}
+        if getattr(self, "global_info", None):
+            result["GlobalReplicationGroupInfo"] = dict(self.global_info)
         return result
 
     def render_cluster(self, member_id, show_nodes):

@@ -53,6 +53,7 @@ class ReplicationGroups:
         group_id = rules.identifier(p["ReplicationGroupId"], "ReplicationGroupId")
         if group_id in region.groups:
             raise error("ReplicationGroupAlreadyExistsFault", f"Replication group {group_id} already exists.")
+        p, global_group = self.secondary_request(region, p)
         primary = None
         if "PrimaryClusterId" in p:
             primary, inherited = self._cluster_settings(region, p["PrimaryClusterId"])
@@ -103,6 +104,8 @@ class ReplicationGroups:
             automatic_failover=automatic_failover, multi_az=multi_az, arn=region.arn("replicationgroup", group_id),
             **settings,
         )
+        if global_group is not None:
+            self.join_secondary(region, group, global_group)
         self._start(region, group, request_tags(p), f"Replication group {group_id} created")
         self.attach_user_groups(region, group_id, [], group.user_group_ids)
         return {"ReplicationGroup": group.render()}
@@ -371,6 +374,7 @@ class ReplicationGroups:
         if group.status not in ("available", "create-failed"):
             raise error("InvalidReplicationGroupState",
                         f"Replication group {group.id} must be available to delete it; it is {group.status}.")
+        self.refuse_global_member(group, "delete it")
         self._final_snapshot(region, group, p.get("FinalSnapshotIdentifier"))
         retained = None
         if p.get("RetainPrimaryCluster"):

@@ -24,8 +24,9 @@ sanity: bootstrap
 
 # PYTEST_WORKERS=2: pytest-xdist workers, each a session with its own emulator and address block
 # (FUNMAGIC_ADDRESS_BLOCK + its index); a test file, or the files sharing a chroot host, stays in one worker
-# (tests/conftest.py). Off by default until the serial vs 2-worker time of the whole suite is measured on CI.
-PYTEST_WORKERS ?= 0
+# (tests/conftest.py). Two by default: CI has 2 cores, and most of a test's time is spent waiting (emulated state
+# changes, chroot hosts, ansible forks). PYTEST_WORKERS=0 runs one session.
+PYTEST_WORKERS ?= 2
 pytest: bootstrap
 	$(PY) -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 

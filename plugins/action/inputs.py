@@ -164,7 +164,8 @@ class ActionModule(ActionBase):
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
         model["connections"] = derived.connections(present, groups)
         model["tls_moves"] = tls_move.moves(present, groups)
-        model["alarms"] = derived.alarms(present, groups, model.get("monitoring") or {})
+        model["alarms"] = (derived.alarms(present, groups, model.get("monitoring") or {})
+                           + derived.serverless_alarms(model["instances"], model.get("monitoring") or {}))
 
     def _plan_changes(self, model, groups, aws, task_vars):
         """The in-place changes of the groups that exist (plugin_utils/changes.py), refused before anything changes

@@ -15,6 +15,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless_cost
+
 PRICES_TAKEN = "2025-06-01"
 PRICE_SOURCE = "AWS ElastiCache on-demand pricing for Redis OSS, node-based clusters"
 HOURS_PER_MONTH = 730
@@ -42,6 +44,9 @@ HOURLY_USD = {
     "cache.r5.12xlarge": 5.173, "cache.r5.24xlarge": 10.346,
     "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.r6g.2xlarge": 0.821, "cache.r6g.4xlarge": 1.642,
     "cache.r6g.8xlarge": 3.284, "cache.r6g.12xlarge": 4.926, "cache.r6g.16xlarge": 6.568,
+    # r6gd: memory plus local SSDs, with data tiering (AWS price list, us-east-1 on demand).
+    "cache.r6gd.xlarge": 0.781, "cache.r6gd.2xlarge": 1.56, "cache.r6gd.4xlarge": 3.12, "cache.r6gd.8xlarge": 6.24,
+    "cache.r6gd.12xlarge": 9.358, "cache.r6gd.16xlarge": 12.477,
     "cache.r7g.large": 0.219, "cache.r7g.xlarge": 0.437, "cache.r7g.2xlarge": 0.873, "cache.r7g.4xlarge": 1.745,
     "cache.r7g.8xlarge": 3.489, "cache.r7g.12xlarge": 5.234, "cache.r7g.16xlarge": 6.978,
 }
@@ -127,35 +132,77 @@ def node_count(spec):
     return per_shard * int(spec.get("shards") or 1) if spec.get("cluster_mode") else per_shard
 
 
-def report(specs, region, hourly, source, prices_date):
-    """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown."""
+def _serverless_row(spec, prices, usage):
+    engine = spec.get("engine") or "redis"
+    assumed = usage.get(spec["name"]) or dict(serverless_cost.DEFAULT_ASSUMPTIONS, origin=dict(
+        (key, "default") for key in serverless_cost.DEFAULT_ASSUMPTIONS))
+    row = serverless_cost.monthly(engine, assumed, prices.get(engine))
+    row.update(instance=spec["name"], kind="serverless", node_type="serverless", engine=engine, nodes=None,
+               hourly_usd=None, origin=assumed["origin"])
+    return row
+
+
+def report(specs, region, hourly, source, prices_date, serverless_prices=None, usage=None):
+    """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown.
+
+    serverless_prices: engine -> {gb_hour_usd, ecpu_million_usd} for the serverless instances (kind serverless),
+    usage: instance name -> {stored_gb, ecpu_per_second, origin} (serverless_cost.assumptions)."""
     rows = []
     for spec in specs:
+        if serverless_cost.is_serverless(spec):
+            rows.append(_serverless_row(spec, serverless_prices or {}, usage or {}))
+            continue
         engine = spec.get("engine") or "redis"
         nodes = node_count(spec)
         price = hourly.get((spec["node_type"], engine))
-        rows.append({"instance": spec["name"], "node_type": spec["node_type"], "engine": engine, "nodes": nodes,
-                     "hourly_usd": price,
+        rows.append({"instance": spec["name"], "kind": "node", "node_type": spec["node_type"], "engine": engine,
+                     "nodes": nodes, "hourly_usd": price, "purpose": spec.get("purpose"),
+                     "backups": spec.get("snapshot_retention_limit"),
+                     "policy": (spec.get("parameters") or {}).get("maxmemory-policy"),
                      "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)})
     known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "total_usd": round(sum(known), 2), "complete": len(known) == len(rows),
-            "unpriced": sorted(set(row["node_type"] for row in rows if row["monthly_usd"] is None))}
+            "unpriced": sorted(set(row["node_type"] if row["kind"] == "node" else "serverless " + row["engine"]
+                                   for row in rows if row["monthly_usd"] is None))}
 
 
 def _cells(row):
-    return [row["instance"], row["node_type"], row["engine"], str(row["nodes"]),
-            "unavailable" if row["hourly_usd"] is None else "%.4f" % row["hourly_usd"],
+    return [row["instance"], row["node_type"], row["engine"], "-" if row["nodes"] is None else str(row["nodes"]),
+            ("-" if row["kind"] == "serverless" else "unavailable") if row["hourly_usd"] is None
+            else "%.4f" % row["hourly_usd"],
             "unavailable" if row["monthly_usd"] is None else "%.2f" % row["monthly_usd"]]
 
 
 _HEADER = ["instance", "node type", "engine", "nodes", "USD/node-hour", "USD/month"]
 
 
+def purposes_line(rows):
+    """What each instance's purpose changes beside its nodes (runbook 11.9), or None when the rows name no purpose:
+    daily backups kept (billed per GB-month beyond one backup per cluster, not in the total) and the eviction policy."""
+    parts = []
+    for row in rows:
+        if row.get("purpose") is None or row["kind"] != "node":
+            continue
+        kept = row.get("backups") or 0
+        part = "%s (%s) keeps %s" % (row["instance"], row["purpose"],
+                                     "%d daily backup%s" % (kept, "" if kept == 1 else "s") if kept else "no backup")
+        parts.append(part + (", evicts nothing (%s)" % row["policy"] if row.get("policy") == "noeviction" else ""))
+    if not parts:
+        return None
+    return ("Purposes: %s. Backup storage beyond one backup per cluster is billed per GB-month, not counted above."
+            % "; ".join(parts))
+
+
 def _footer(cost):
+    purposes = purposes_line(cost["rows"])
     total = "Total %s: %.2f USD/month (on-demand, %d hours a month)" % (
         cost["region"], cost["total_usd"], HOURS_PER_MONTH)
-    lines = [total, "Prices: %s, %s" % (cost["source"], cost["prices_date"] or "date unknown")]
+    lines = ([purposes] if purposes else []) + [total, "Prices: %s, %s" % (
+        cost["source"], cost["prices_date"] or "date unknown")]
+    serverless = [row for row in cost["rows"] if row["kind"] == "serverless"]
+    if serverless:
+        lines += [serverless_cost.explanation(row) for row in serverless] + [serverless_cost.defaults_line()]
     if not cost["complete"]:
         lines.append("No price for %s in %s: not counted in the total." % (
             ", ".join(cost["unpriced"]), cost["region"]))
@@ -177,7 +224,8 @@ def markdown(cost):
     lines += ["| " + " | ".join(_cells(row)) + " |" for row in cost["rows"]]
     lines += ["| **total** | | | | | **%.2f** |" % cost["total_usd"], ""]
     total = "- Total: %.2f USD/month, on-demand nodes running %d hours a month" % (cost["total_usd"], HOURS_PER_MONTH)
-    return "\n".join(lines + ["- " + line for line in _footer(cost)[1:]] + [total]) + "\n"
+    footer = [line for line in _footer(cost) if not line.startswith("Total ")]
+    return "\n".join(lines + ["- " + line for line in footer] + [total]) + "\n"
 
 
 # What a planned change costs: the instances as their groups are now, and as the inventory wants them.

@@ -5,7 +5,8 @@
 
 Plain Python, no AWS call (the dashboard module puts the body). One row per instance: a text header, then one graph
 per metric with a line per node and the alarm's threshold drawn in. The nodes are those the alarms watch (every node
-of every group that exists has alarms), so the dashboard and the alarms always cover the same nodes.
+of every group that exists has alarms), so the dashboard and the alarms always cover the same nodes. A serverless
+cache gets a row of its own metrics (ECPUs, stored data, throttled commands, connections) with its usage limits drawn.
 Limits from CloudWatch's Dashboard Body Structure and Syntax: at most 500 widgets, a grid 24 units wide; the
 dashboard name is at most 255 characters of A-Z, a-z, 0-9, - and _.
 """
@@ -38,6 +39,16 @@ METRICS = (
     ("CacheHits", "Sum", False),
     ("CacheMisses", "Sum", False),
 )
+# A serverless cache has no nodes: its metrics have the dimension clusterId (the cache's name). (metric, statistic
+# without an alarm, usage limit it is drawn against: ecpu_per_second as ECPUs per graph period, data_storage in bytes).
+SERVERLESS_METRICS = (
+    ("ElastiCacheProcessingUnits", "Sum", "ecpu_per_second"),
+    ("BytesUsedForCache", "Maximum", "data_storage"),
+    ("ThrottledCmds", "Sum", None),
+    ("CurrConnections", "Maximum", None),
+)
+# CacheUsageLimits.DataStorage is in GB, drawn as 10^9 bytes (as the alarms count it).
+BYTES_PER_GB = 1000 ** 3
 # ElastiCache publishes host-level metrics every 60 seconds: the graphs show each minute during a change.
 PERIOD = 60
 START = "-PT3H"
@@ -89,16 +100,73 @@ def _graphs(spec, nodes, alarms, region):
     return graphs
 
 
+def _serverless(spec):
+    return (spec.get("kind") or "node") == "serverless"
+
+
+def _per_graph(alarm, statistic):
+    """An alarm's threshold as the graph shows the metric: a Sum over the alarm's period becomes a Sum per PERIOD."""
+    threshold = float(alarm["threshold"])
+    if statistic == "Sum" and alarm.get("period"):
+        threshold = threshold * PERIOD / float(alarm["period"])
+    return round(threshold, 1)
+
+
+def _limit_line(spec, limit):
+    """The usage limit's maximum as the graph shows it, or None when it has none."""
+    maximum = (((spec.get("usage_limits") or {}).get(limit)) or {}).get("maximum")
+    if maximum is None:
+        return None
+    if limit == "ecpu_per_second":
+        return {"label": "limit (%s ECPUs/s)" % maximum, "value": float(maximum) * PERIOD}
+    return {"label": "limit (%s GB)" % maximum, "value": float(maximum) * BYTES_PER_GB}
+
+
+def _serverless_graphs(spec, alarms, region):
+    cache = spec["replication_group_id"]
+    watching = [a for a in alarms if (a.get("dimensions") or {}).get("clusterId") == cache]
+    graphs = []
+    for metric, statistic, limit in SERVERLESS_METRICS:
+        alarmed = [a for a in watching if a.get("metric") == metric]
+        lines = [{"label": "alarm", "value": t} for t in sorted(set(_per_graph(a, statistic) for a in alarmed))]
+        drawn = _limit_line(spec, limit) if limit else None
+        if drawn:
+            lines.append(drawn)
+        properties = {"title": "%s: %s" % (spec["name"], metric), "view": "timeSeries", "stacked": False,
+                      "region": region, "stat": statistic, "period": PERIOD,
+                      "metrics": [[NAMESPACE, metric, "clusterId", cache, {"label": cache}]]}
+        if lines:
+            properties["annotations"] = {"horizontal": lines}
+        graphs.append(properties)
+    return graphs
+
+
 def body(specs, alarms, region):
     """The dashboard body (a dict; PutDashboard takes it as JSON) for the instances that have nodes in `alarms`.
 
-    specs: the inputs model's instances (name, purpose, replication_group_id, primary_cluster_id);
-    alarms: the model's alarms (metric, statistic, threshold, dimensions.CacheClusterId); region: the graphs' region.
+    specs: the inputs model's instances (name, purpose, replication_group_id, primary_cluster_id; kind, engine and
+    usage_limits for a serverless cache, which gets a row of its own metrics, with its alarms' thresholds and its
+    usage limits' maximums drawn in); alarms: the model's alarms (metric, statistic, threshold, period,
+    dimensions.CacheClusterId or dimensions.clusterId); region: the graphs' region.
     """
     if not region:
         raise ValueError("region: the dashboard's graphs need the region of the metrics")
     widgets, y = [], 0
+    per_row = GRID_WIDTH // GRAPH_WIDTH
     for spec in specs:
+        if _serverless(spec):
+            widgets.append({"type": "text", "x": 0, "y": y, "width": GRID_WIDTH, "height": HEADER_HEIGHT,
+                            "properties": {"markdown": "## %s (%s): serverless cache %s, %s" % (
+                                spec["name"], spec.get("purpose") or "main", spec["replication_group_id"],
+                                spec.get("engine") or "redis")}})
+            y += HEADER_HEIGHT
+            graphs = _serverless_graphs(spec, alarms, region)
+            for index, properties in enumerate(graphs):
+                widgets.append({"type": "metric", "x": (index % per_row) * GRAPH_WIDTH,
+                                "y": y + (index // per_row) * GRAPH_HEIGHT, "width": GRAPH_WIDTH,
+                                "height": GRAPH_HEIGHT, "properties": properties})
+            y += -(-len(graphs) // per_row) * GRAPH_HEIGHT
+            continue
         watching = _instance_alarms(spec, alarms)
         nodes = sorted(set(a["dimensions"]["CacheClusterId"] for a in watching))
         if not nodes:
@@ -108,7 +176,6 @@ def body(specs, alarms, region):
                             spec["name"], spec.get("purpose") or "main", spec["replication_group_id"], len(nodes),
                             "" if len(nodes) == 1 else "s")}})
         y += HEADER_HEIGHT
-        per_row = GRID_WIDTH // GRAPH_WIDTH
         graphs = _graphs(spec, nodes, watching, region)
         for index, properties in enumerate(graphs):
             widgets.append({"type": "metric", "x": (index % per_row) * GRAPH_WIDTH,

@@ -49,9 +49,15 @@ TRANSITIONAL_STATES = {
     "DeleteUserGroup": ("InvalidUserGroupState",),
     "ModifyServerlessCache": ("InvalidServerlessCacheStateFault",),
     "DeleteServerlessCache": ("InvalidServerlessCacheStateFault",),
+    # A global datastore takes one change at a time.
+    "ModifyGlobalReplicationGroup": ("InvalidGlobalReplicationGroupState",),
+    "FailoverGlobalReplicationGroup": ("InvalidGlobalReplicationGroupState",),
+    "DisassociateGlobalReplicationGroup": ("InvalidGlobalReplicationGroupState",),
+    "DeleteGlobalReplicationGroup": ("InvalidGlobalReplicationGroupState",),
 }
 # Parameters that name what a call is about, for the error message. Never a secret.
-_IDENTIFIERS = ("ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName",
+_IDENTIFIERS = ("GlobalReplicationGroupId", "GlobalReplicationGroupIdSuffix", "PrimaryReplicationGroupId",
+                "ReplicationGroupId", "CacheClusterId", "ServerlessCacheName", "CacheParameterGroupName",
                 "CacheSubnetGroupName", "UserId", "UserGroupId", "ResourceName", "SubnetIds", "GroupIds", "GroupId",
                 "GroupName", "logGroupName", "resourceArn", "DashboardName")
 

@@ -18,6 +18,10 @@ description:
     EngineCPUUtilization, DatabaseMemoryUsagePercentage, CurrConnections, NewConnections, Evictions, ReplicationLag
     when there are replicas, CacheHits, CacheMisses), with a line per node and the threshold of the node's alarm
     drawn in. The nodes are those the I(alarms) watch.
+  - A serverless cache (C(kind=serverless)) has no nodes; its row has ElastiCacheProcessingUnits (ECPUs per minute),
+    BytesUsedForCache, ThrottledCmds and CurrConnections of the cache (dimension C(clusterId)), with its alarms'
+    thresholds and its usage limits' maximums (C(usage_limits.ecpu_per_second.maximum) per minute,
+    C(usage_limits.data_storage.maximum) in bytes) drawn in.
   - Reads the dashboard with C(GetDashboard) and puts it (C(PutDashboard)) only when its body differs as JSON
     (key order and spacing do not count), so a rerun changes nothing. C(DeleteDashboards) with I(state=absent).
   - Check mode and diff mode.
@@ -36,7 +40,8 @@ options:
   instances:
     description:
       - The instances, as the C(instances) of the M(funmagic.elasticache.inputs) model (C(name), C(purpose),
-        C(replication_group_id), C(primary_cluster_id)). Not used with I(state=absent).
+        C(replication_group_id), C(primary_cluster_id); C(kind), C(engine) and C(usage_limits) for a serverless
+        cache). Not used with I(state=absent).
     type: list
     elements: dict
     default: []

@@ -640,7 +640,10 @@ model:
           description: The Redis URL with the token masked.
           type: str
     alarms:
-      description: The CloudWatch alarms of every node of the instances that exist, for M(funmagic.elasticache.metric_alarms).
+      description:
+        - The CloudWatch alarms of every node of the instances that exist, for M(funmagic.elasticache.metric_alarms).
+        - And those of every serverless cache (C(kind=serverless)), named C(<alarm prefix><cache name>-<check>), checks
+          C(ecpu), C(data-storage) (only when the usage limit has a maximum), C(throttled-commands), C(connections).
       returned: with I(describe)
       type: list
       elements: dict
@@ -667,7 +670,7 @@ model:
           description: Periods.
           type: int
         dimensions:
-          description: CacheClusterId and CacheNodeId.
+          description: CacheClusterId and CacheNodeId; C(clusterId) (the cache's name) for a serverless cache.
           type: dict
         description:
           description: The alarm's description.

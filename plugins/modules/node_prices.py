@@ -21,6 +21,10 @@ description:
     unavailable and left out of the total; RV(complete) is then false.
   - The Price List API is served from a few regions only (I(price_list_region)); the AWS I(region) option is not
     used to reach it.
+  - A serverless instance (C(kind=serverless)) is priced by stored data (USD per GB-hour, at least the engine's
+    minimum, 1 GB for Redis OSS and 0.1 GB for Valkey) and ECPUs (USD per million), for the usage that
+    I(cost_assumptions) states (or the defaults, printed with the table); one more C(GetProducts) call
+    (operation C(CreateServerlessCache)) gets both engines' serverless prices.
 author:
   - Funmagic Platform Team (@funmagic)
 options:
@@ -33,6 +37,7 @@ options:
       - The instances to price, as the C(instances) of the M(funmagic.elasticache.inputs) model.
       - Each needs C(name) and C(node_type); C(engine) (C(redis) or C(valkey), default C(redis)), C(replicas),
         C(cluster_mode) and C(shards) give the engine and the number of nodes.
+      - An instance with C(kind=serverless) needs no C(node_type); it is priced for the usage of I(cost_assumptions).
     type: list
     elements: dict
     required: true
@@ -60,6 +65,16 @@ options:
     type: list
     elements: dict
     version_added: 0.3.0
+  cost_assumptions:
+    description:
+      - The usage a serverless instance is priced for, on average over the month. C(stored_gb) (GB of data stored)
+        and C(ecpu_per_second) (ECPUs per second) apply to every serverless instance; C(instances) maps an instance
+        name to its own C(stored_gb) and C(ecpu_per_second).
+      - What is not given is assumed (1 GB stored, 1000 ECPUs per second); the table says, for each figure, where it
+        comes from.
+    type: dict
+    default: {}
+    version_added: 0.4.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -73,6 +88,10 @@ EXAMPLES = r"""
     instances:
       - {name: main, node_type: cache.t4g.small, replicas: 1}
       - {name: queue, node_type: cache.t4g.small, engine: valkey}
+      - {name: jobs, kind: serverless, engine: valkey}
+    cost_assumptions:
+      instances:
+        jobs: {stored_gb: 0.5, ecpu_per_second: 200}
   register: cost
 
 - name: Show the table
@@ -119,7 +138,13 @@ region:
   returned: unless I(current) is given and nothing priced changes
   type: str
 rows:
-  description: One row per instance, C(hourly_usd) and C(monthly_usd) null when the node type has no price.
+  description:
+    - One row per instance, C(hourly_usd) and C(monthly_usd) null when the node type has no price.
+    - A node row also has the instance's C(purpose), C(backups) (daily backups kept) and C(policy) (its
+      maxmemory-policy parameter, if set), which the table's Purposes line shows.
+    - A serverless row (C(kind=serverless), C(node_type=serverless)) has C(stored_gb), C(billed_gb) (at least
+      C(minimum_gb)), C(ecpu_per_second), C(origin) (where each figure comes from), C(gb_hour_usd),
+      C(ecpu_million_usd), C(storage_usd), C(ecpu_usd) and C(monthly_usd).
   returned: unless I(current) is given and nothing priced changes
   type: list
   elements: dict
@@ -156,6 +181,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless_cost
 
 # A price estimate should not hang on an unreachable endpoint: short timeouts, few attempts.
 CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 20, "retries": {"max_attempts": 3, "mode": "standard"}}
@@ -177,9 +203,19 @@ def api_prices(client, region, pairs):
     return hourly, max(dates) if dates else ""
 
 
-def hourly_prices(module, pairs):
-    """(hourly, source, prices_date, fallback_reason) for these (node_type, engine) pairs: from the Price List API,
-    else (source auto) from the bundled table."""
+def api_serverless_prices(client, region):
+    """engine -> serverless prices and the publication date, from one GetProducts (both engines)."""
+    items = []
+    for page in client.get_paginator("get_products").paginate(
+            ServiceCode=cost.PRICE_LIST_SERVICE_CODE, FormatVersion="aws_v1",
+            Filters=serverless_cost.price_list_filters(region)):
+        items.extend(page.get("PriceList", []))
+    return serverless_cost.prices_from_list(items)
+
+
+def hourly_prices(module, pairs, serverless=False):
+    """(hourly, serverless prices, source, prices_date, fallback_reason) for these (node_type, engine) pairs and,
+    when asked, the serverless prices: from the Price List API, else (source auto) from the bundled table."""
     region, mode = module.params["cache_region"], module.params["source"]
     fallback_reason = ""
     if mode != "bundled":
@@ -187,8 +223,9 @@ def hourly_prices(module, pairs):
         try:
             client = module.client("pricing", region=endpoint_region, config=CLIENT_CONFIG)
             hourly, prices_date = api_prices(client, region, pairs)
+            found, serverless_date = api_serverless_prices(client, region) if serverless else ({}, "")
             source = "AWS Price List API (GetProducts, pricing endpoint in %s)" % endpoint_region
-            return hourly, source, prices_date, fallback_reason
+            return hourly, found, source, max(prices_date, serverless_date), fallback_reason
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             if mode == "api":
                 module.fail_json_aws(e, msg="The Price List API (pricing endpoint in %s) did not answer GetProducts"
@@ -199,23 +236,31 @@ def hourly_prices(module, pairs):
                 module.fail_json(msg="The Price List API answer could not be used: %s" % e)
             fallback_reason = "the Price List API answer could not be used: %s" % e
     hourly = dict((pair, cost.bundled_hourly(pair[0], region, pair[1])) for pair in pairs)
-    return hourly, cost.BUNDLED_SOURCE, cost.PRICES_TAKEN, fallback_reason
+    found = serverless_cost.bundled_prices(region, cost.SAME_PRICE_REGIONS) if serverless else {}
+    source = cost.BUNDLED_SOURCE
+    if serverless:
+        source += "; %s (taken %s)" % (serverless_cost.SERVERLESS_PRICE_SOURCE, serverless_cost.SERVERLESS_PRICES_TAKEN)
+    return hourly, found, source, cost.PRICES_TAKEN, fallback_reason
 
 
-def price(module, specs, current=None):
+def price(module, specs, current=None, usage=None):
     """(result): the report of `specs`, and with `current` the change from those groups, priced together (one
-    GetProducts per node type and engine). With `current` and no priced change, nothing is asked."""
+    GetProducts per node type and engine, one for the serverless prices). With `current` and no priced change,
+    nothing is asked. Serverless instances are in the report, not in the change (they have no nodes)."""
     region = module.params["cache_region"]
-    pairs = set((spec["node_type"], spec.get("engine") or "redis") for spec in specs)
+    nodes = [spec for spec in specs if not serverless_cost.is_serverless(spec)]
+    serverless = len(nodes) < len(specs)
+    pairs = set((spec["node_type"], spec.get("engine") or "redis") for spec in nodes)
     if current is not None:
-        if not cost.priced_changes(specs, current):
+        if not cost.priced_changes(nodes, current):
             return {"change": {"changing": [], "table": []}}
-        pairs.update(cost.change_pairs(specs, current))
-    hourly, source, prices_date, fallback_reason = hourly_prices(module, sorted(pairs))
-    report = cost.report(specs, region, hourly, source, prices_date)
+        pairs.update(cost.change_pairs(nodes, current))
+        serverless = False
+    hourly, found, source, prices_date, fallback_reason = hourly_prices(module, sorted(pairs), serverless)
+    report = cost.report(specs if current is None else nodes, region, hourly, source, prices_date, found, usage)
     result = dict(report, fallback_reason=fallback_reason, table=cost.table(report), markdown=cost.markdown(report))
     if current is not None:
-        change = cost.change_report(specs, current, region, hourly, source, prices_date)
+        change = cost.change_report(nodes, current, region, hourly, source, prices_date)
         reason = ["Using the bundled prices: %s" % fallback_reason] if fallback_reason else []
         result["change"] = dict(change, table=cost.change_table(change) + reason)
     return result
@@ -229,21 +274,27 @@ def main():
             source=dict(type="str", choices=["auto", "api", "bundled"], default="auto"),
             price_list_region=dict(type="str", choices=list(cost.PRICE_LIST_REGIONS), default="us-east-1"),
             current=dict(type="list", elements="dict"),
+            cost_assumptions=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
     specs = module.params["instances"]
-    broken = [index for index, spec in enumerate(specs) if not spec.get("name") or not spec.get("node_type")]
+    broken = [index for index, spec in enumerate(specs) if not spec.get("name")
+              or not (spec.get("node_type") or serverless_cost.is_serverless(spec))]
     if broken:
-        module.fail_json(msg="instances[%s]: each instance needs a name and a node_type"
+        module.fail_json(msg="instances[%s]: each instance needs a name and a node_type (or kind serverless)"
                          % ", ".join(str(index) for index in broken))
+    try:
+        usage = serverless_cost.assumptions(module.params["cost_assumptions"], specs)
+    except ValueError as e:
+        module.fail_json(msg=str(e))
     current = module.params["current"]
     if current is not None:
         unmatched = [index for index, spec in enumerate(specs) if not spec.get("replication_group_id")]
         if unmatched:
             module.fail_json(msg="instances[%s]: with current, each instance needs its replication_group_id"
                              % ", ".join(str(index) for index in unmatched))
-    module.exit_json(changed=False, **price(module, specs, current))
+    module.exit_json(changed=False, **price(module, specs, current, usage))
 
 
 if __name__ == "__main__":

@@ -81,7 +81,9 @@ vpcs:
   type: list
   elements: dict
 subnets:
-  description: The VPC's subnets, as C(subnet_id) and C(availability_zone).
+  description:
+    - The VPC's subnets, as C(subnet_id) and C(availability_zone), C(ipv4) (whether it has an IPv4 CIDR) and
+      C(ipv6_cidr_blocks) (its associated IPv6 CIDRs), which the network types of the groups need.
   returned: always
   type: list
   elements: dict
@@ -169,6 +171,14 @@ def kms_key(kms, key_id):
     return {"arn": metadata["Arn"], "state": metadata.get("KeyState")}
 
 
+def subnet_facts(subnet):
+    """A subnet's id, zone, whether it has an IPv4 CIDR, and its associated IPv6 CIDRs."""
+    return {"subnet_id": subnet["SubnetId"], "availability_zone": subnet["AvailabilityZone"],
+            "ipv4": bool(subnet.get("CidrBlock")),
+            "ipv6_cidr_blocks": [a["Ipv6CidrBlock"] for a in subnet.get("Ipv6CidrBlockAssociationSet") or []
+                                 if (a.get("Ipv6CidrBlockState") or {}).get("State") == "associated"]}
+
+
 def lookup(module, ec2):
     """(changed, what was found): read-only."""
     params = module.params
@@ -181,8 +191,7 @@ def lookup(module, ec2):
     if vpcs:
         in_vpc = {"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}
         subnets = ec2.paginate("describe_subnets", "Subnets", Filters=[in_vpc])
-        found["subnets"] = sorted(({"subnet_id": s["SubnetId"], "availability_zone": s["AvailabilityZone"]}
-                                   for s in subnets), key=lambda s: s["subnet_id"])
+        found["subnets"] = sorted((subnet_facts(s) for s in subnets), key=lambda s: s["subnet_id"])
         names = [params[k] for k in ("app_security_group", "redis_security_group") if params[k]]
         if names:
             groups = ec2.paginate("describe_security_groups", "SecurityGroups", Filters=[

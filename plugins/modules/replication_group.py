@@ -194,6 +194,17 @@ options:
       - Only used when the group is created; ignored for an existing group. Not with cluster mode.
     type: str
     version_added: 0.2.0
+  global_replication_group_id:
+    description:
+      - Create the group as a secondary of this global datastore (its full id, such as C(ldgnf-orders)), in the
+        module's I(region), which must differ from the primary's. The secondary is read-only and replicates from the
+        primary.
+      - Node type, engine, engine version, encryption, port and AUTH token come from the primary; given, they must
+        match it. I(auth_token), I(user_group_ids), I(primary_cluster_id), I(snapshot_name) and I(snapshot_arns)
+        cannot be given.
+      - An existing group that is not a member of this global datastore is refused (ElastiCache cannot add one).
+        M(funmagic.elasticache.global_replication_group) creates the global datastore and fails it over.
+    type: str
   log_delivery_configurations:
     description:
       - Where the slow log and the engine log go. Compared with what AWS describes and changed in place
@@ -226,6 +237,36 @@ options:
       delivery_stream:
         description: The Kinesis Data Firehose delivery stream. Required with I(destination_type=kinesis-firehose).
         type: str
+  data_tiering:
+    description:
+      - Data tiering (values move between memory and the nodes' local SSDs). Only with r6gd node types, which AWS
+        runs only with it; set, or left unset, with an r6gd node type it is sent as true. Needs Redis OSS 6.2 or later.
+      - Fixed at creation.
+    type: bool
+    version_added: 0.3.0
+  network_type:
+    description:
+      - C(ipv4), C(ipv6) or C(dual_stack). IPv6 and dual stack need Redis OSS 6.2 or later (or Valkey) and a subnet
+        group whose subnets have IPv6 CIDRs. Fixed at creation.
+    type: str
+    choices: [ipv4, ipv6, dual_stack]
+    version_added: 0.3.0
+  ip_discovery:
+    description:
+      - Which addresses the discovery commands (C(CLUSTER SLOTS), C(CLUSTER SHARDS), C(CLUSTER NODES)) return, C(ipv4)
+        or C(ipv6). C(ipv6) needs I(network_type) ipv6 or dual_stack, where AWS defaults to it. Changed in place.
+    type: str
+    choices: [ipv4, ipv6]
+    version_added: 0.3.0
+  preferred_azs:
+    description:
+      - The availability zone of each node of a shard, the primary first, one per node (I(replicas) + 1); in cluster
+        mode every shard gets the same list. Zones may repeat.
+      - Used when the group is created. On an existing group, nodes in other zones are reported (diff and a
+        warning), not moved, since AWS cannot move a node in place.
+    type: list
+    elements: str
+    version_added: 0.3.0
   final_snapshot_identifier:
     description: Name of the snapshot taken before the group is deleted.
     type: str
@@ -342,6 +383,23 @@ replication_group:
       type: list
       elements: str
       sample: [app-queue]
+    data_tiering:
+      description: C(enabled) or C(disabled), as AWS describes it.
+      type: str
+      sample: enabled
+    network_type:
+      description: C(ipv4), C(ipv6) or C(dual_stack).
+      type: str
+      sample: dual_stack
+    ip_discovery:
+      description: Which addresses the discovery commands return, C(ipv4) or C(ipv6).
+      type: str
+      sample: ipv6
+    global_replication_group_info:
+      description: The global datastore the group belongs to and its role there (PRIMARY or SECONDARY).
+      returned: when the group is a member of a global datastore
+      type: dict
+      sample: {global_replication_group_id: ldgnf-orders, global_replication_group_member_role: SECONDARY}
     tags:
       description: The group's tags, when I(tags) is set (they are read only to be compared).
       type: dict
@@ -352,6 +410,8 @@ import functools
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import global_member
+from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
@@ -379,7 +439,8 @@ def desired_options(params):
         "parameter_group", "subnet_group", "at_rest_encryption", "kms_key_id", "transit_encryption",
         "transit_encryption_mode", "snapshot_retention_limit", "snapshot_window", "maintenance_window",
         "auto_minor_version_upgrade", "notification_topic_arn", "snapshot_name", "snapshot_arns",
-        "primary_cluster_id", "log_delivery_configurations", "user_group_ids"))
+        "primary_cluster_id", "log_delivery_configurations", "user_group_ids") + node_placement.OPTIONS)
+    desired["global_replication_group_id"] = params.get("global_replication_group_id")
     desired["replication_group_id"] = params["replication_group_id"].lower()
     desired["replicas"] = replicas
     if params["cluster_mode"] is not None:
@@ -422,6 +483,8 @@ def validate(params, desired):
     if params["primary_cluster_id"] and desired.get("cluster_mode"):
         errors.append("primary_cluster_id cannot be used with cluster mode: the cluster becomes a single shard's "
                       "primary.")
+    errors += node_placement.errors(dict(desired, nodes_per_shard=None if desired["replicas"] is None
+                                         else desired["replicas"] + 1))
     if params["final_snapshot_identifier"]:
         errors += validation.identifier(params["final_snapshot_identifier"], "final_snapshot_identifier", 255)
         if params["skip_final_snapshot"]:
@@ -510,13 +573,15 @@ def ensure_present(module, client, group, desired):
 def create(module, client, desired):
     params = module.params
     group_id = desired["replication_group_id"]
-    if not (desired.get("node_type") or desired.get("snapshot_name") or desired.get("primary_cluster_id")):
+    if not (desired.get("node_type") or desired.get("snapshot_name") or desired.get("primary_cluster_id")
+            or desired.get("global_replication_group_id")):
         module.fail_json(msg="node_type is required to create replication group %s (unless it comes from "
-                             "snapshot_name or primary_cluster_id)." % group_id)
+                             "snapshot_name, primary_cluster_id or global_replication_group_id)." % group_id)
     diff = {"before": {"state": "absent"}, "after": dict((k, v) for k, v in desired.items() if v is not None)}
     if module.check_mode:
         return True, {"diff": diff}
-    request = create_parameters(desired, params["auth_token"])
+    request = global_member.secondary_request(create_parameters(desired, params["auth_token"]), desired)
+    request.update(node_placement.create_parameters(node_placement.resolved(desired)))
     if params["tags"]:
         request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
     group = client.create_replication_group(**request)["ReplicationGroup"]
@@ -551,6 +616,14 @@ def update(module, client, group, cluster, desired, auth_token_update_strategy=N
     state = current_state(group, cluster)
     changes = plan(desired, state, params["auth_token"],
                    auth_token_update_strategy or params["auth_token_update_strategy"])
+    nodes = node_placement.plan(desired, group)
+    changes["errors"] += nodes["errors"]
+    changes["modify"].update(nodes["modify"])
+    changes["before"].update(nodes["before"])
+    changes["after"].update(nodes["after"])
+    if nodes["placement"]:
+        module.warn(node_placement.placement_warning(group_id, nodes["placement"], desired["preferred_azs"]))
+    changes["errors"] += global_member.membership_errors(group, desired.get("global_replication_group_id"))
     if changes["errors"]:
         module.fail_json(msg="Replication group %s: %s" % (group_id, " ".join(changes["errors"])))
     needs_change = bool(changes["modify"] or changes["log_delivery"] or changes["shards"]
@@ -643,6 +716,7 @@ def main():
         snapshot_name=dict(type="str"),
         snapshot_arns=dict(type="list", elements="str"),
         primary_cluster_id=dict(type="str"),
+        global_replication_group_id=dict(type="str"),
         log_delivery_configurations=dict(type="list", elements="dict", options=dict(
             log_type=dict(type="str", required=True, choices=["slow-log", "engine-log"]),
             log_format=dict(type="str", default="json", choices=["text", "json"]),
@@ -652,6 +726,10 @@ def main():
             delivery_stream=dict(type="str"),
         ), required_if=[["destination_type", "cloudwatch-logs", ["log_group"]],
                         ["destination_type", "kinesis-firehose", ["delivery_stream"]]]),
+        data_tiering=dict(type="bool"),
+        network_type=dict(type="str", choices=list(node_placement.NETWORK_TYPES)),
+        ip_discovery=dict(type="str", choices=list(node_placement.IP_DISCOVERY)),
+        preferred_azs=dict(type="list", elements="str"),
         final_snapshot_identifier=dict(type="str"),
         skip_final_snapshot=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
@@ -667,7 +745,7 @@ def main():
                             ["snapshot_name", "snapshot_arns", "primary_cluster_id"]],
     )
     desired = desired_options(module.params)
-    errors = validate(module.params, desired)
+    errors = validate(module.params, desired) + global_member.validate(module.params)
     if errors:
         module.fail_json(msg="Invalid options: " + " ".join(errors))
 

@@ -21,6 +21,12 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url imp
 LOG_TYPES = (("slow_log", "slow-log"), ("engine_log", "engine-log"))
 # The checks of the collection's alarm names (<alarm prefix><node>-<check>), for the purge pattern.
 ALARM_CHECKS = ("cpu", "engine-cpu", "memory", "connections", "evictions", "replication-lag")
+# The checks of a serverless cache's alarms (<alarm prefix><cache name>-<check>).
+SERVERLESS_CHECKS = ("ecpu", "data-storage", "throttled-commands", "connections")
+# A serverless cache's ECPU and stored data alarms fire at this share of its usage limits' maximum.
+SERVERLESS_LIMIT_SHARE = 0.8
+# CacheUsageLimits.DataStorage is in GB; counted as 10^9 bytes, the alarm fires a little early rather than late.
+BYTES_PER_GB = 1000 ** 3
 
 
 def log_delivery(settings, spec):
@@ -104,14 +110,70 @@ def alarm_purge(model):
     groups = "|".join(re.escape(group_id) for group_id in ids)
     nodes = "|".join(["(%s)-(\\d{3}|\\d{4}-\\d{3})" % groups] + [re.escape(cluster_id) for cluster_id in adopted])
     pattern = "%s(%s)-(%s)" % (re.escape(alarm_prefix), nodes, "|".join(ALARM_CHECKS))
+    caches = [spec["replication_group_id"] for spec in model["instances"] if _serverless(spec)]
+    if caches:
+        pattern = "(%s)|(%s(%s)-(%s))" % (pattern, re.escape(alarm_prefix), "|".join(re.escape(c) for c in caches),
+                                          "|".join(SERVERLESS_CHECKS))
     return {"prefix": shared, "pattern": pattern}
 
 
+def _serverless(spec):
+    return (spec.get("kind") or "node") == "serverless"
+
+
+def _maximum(spec, limit):
+    value = (((spec.get("usage_limits") or {}).get(limit)) or {}).get("maximum")
+    return None if value is None else float(value)
+
+
+def serverless_alarms(specs, settings):
+    """CloudWatch alarm definitions for every serverless cache (kind serverless) of `specs`, dimension clusterId =
+    the cache's name: ECPUs against the ecpu_per_second maximum and stored data (BytesUsedForCache) against the
+    data_storage maximum (each at SERVERLESS_LIMIT_SHARE, only when the maximum is set), throttled commands (any),
+    connections (monitoring.connections_limit)."""
+    definitions = []
+    period = settings.get("period") or 300
+    for spec in sorted((s for s in specs if _serverless(s)), key=lambda s: s["name"]):
+        cache = spec["replication_group_id"]
+        checks = []
+        ecpu = _maximum(spec, "ecpu_per_second")
+        if ecpu is not None:
+            # ElastiCacheProcessingUnits is a count: its Sum over the period, against the limit per second x period.
+            checks.append(("ecpu", "ElastiCacheProcessingUnits", "Sum", "GreaterThanOrEqualToThreshold",
+                           round(ecpu * SERVERLESS_LIMIT_SHARE * period, 1),
+                           "%d%% of the ECPU limit (%s per second)" % (SERVERLESS_LIMIT_SHARE * 100, int(ecpu))))
+        storage = _maximum(spec, "data_storage")
+        if storage is not None:
+            checks.append(("data-storage", "BytesUsedForCache", "Maximum", "GreaterThanOrEqualToThreshold",
+                           round(storage * BYTES_PER_GB * SERVERLESS_LIMIT_SHARE, 1),
+                           "%d%% of the data storage limit (%s GB)" % (SERVERLESS_LIMIT_SHARE * 100, storage)))
+        checks += [("throttled-commands", "ThrottledCmds", "Sum", "GreaterThanThreshold", 0.0,
+                    "any command throttled"),
+                   ("connections", "CurrConnections", "Maximum", "GreaterThanOrEqualToThreshold",
+                    float(settings.get("connections_limit") or 1000), "connections")]
+        for short, metric, statistic, comparison, threshold, why in checks:
+            definitions.append({
+                "name": "%s%s-%s" % (settings.get("prefix") or "", cache, short),
+                "metric": metric,
+                "comparison": comparison,
+                "threshold": threshold,
+                "statistic": statistic,
+                "period": period,
+                "evaluation_periods": settings.get("evaluation_periods") or 2,
+                "dimensions": {"clusterId": cache},
+                "description": "%s of serverless cache %s (%s instance %s): %s" % (
+                    metric, cache, spec["purpose"], spec["name"], why),
+                "actions": list(settings.get("actions") or []),
+            })
+    return definitions
+
+
 def alarms(specs, groups, settings, missing_ok=False):
-    """CloudWatch alarm definitions for every node of every instance (settings: the model's monitoring)."""
+    """CloudWatch alarm definitions for every node of every node-based instance (settings: the model's monitoring);
+    serverless caches are left to serverless_alarms."""
     by_id = dict((g["replication_group_id"], g) for g in groups)
     definitions = []
-    for spec in sorted(specs, key=lambda s: s["name"]):
+    for spec in sorted((s for s in specs if not _serverless(s)), key=lambda s: s["name"]):
         group = by_id.get(spec["replication_group_id"])
         if group is None:
             if missing_ok:

@@ -194,6 +194,9 @@ BUILDERS = {
 }
 # Read-only results that carry their differences themselves (they never report a change).
 READ_ONLY_KINDS = ("env_files",)
+# Results whose diff can show what AWS cannot change in place, and so is reported without a change (a replication
+# group's nodes in other zones than preferred_azs): their diff counts even when they did not change.
+DIFF_WITHOUT_CHANGE_KINDS = ("replication_groups",)
 # What a role publishes beside its results that is a plan, not a result: a TLS move shows in replication_groups.
 PLAN_KINDS = ("tls_moves",)
 
@@ -210,7 +213,8 @@ def rows(results):
     for kind, build in BUILDERS.items():
         result = results.get(kind) or {}
         for item in result.get("results", [result]) if isinstance(result, dict) else []:
-            if item.get("skipped") or not (item.get("changed") or kind in READ_ONLY_KINDS):
+            if item.get("skipped") or not (item.get("changed") or kind in READ_ONLY_KINDS or (
+                    kind in DIFF_WITHOUT_CHANGE_KINDS and any(d.get("after") for d in _diffs(item)))):
                 continue
             built = build(item)
             if not built and item.get("changed"):

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
 
@@ -43,6 +44,7 @@ def check_prerequisites(model, found, replication_groups=None):
                       "zones for Multi-AZ and failover; add a subnet in another zone or list subnets of two zones"
                       % ("network_subnet_ids" if network["subnet_ids"] else "network_vpc_id", vpc_id,
                          "one availability zone (%s)" % zones[0] if zones else "no subnet"))
+    errors.extend(_node_networks(model, [by_id[s] for s in chosen if s in by_id], vpc_id))
     groups = found.get("app_security_groups") or []
     if len(groups) != 1:
         errors.append("network_app_security_group: no security group named %r in VPC %s; create it (it is the group "
@@ -65,6 +67,33 @@ def check_prerequisites(model, found, replication_groups=None):
     return {"vpc_id": vpc_id, "subnet_ids": [s for s in chosen if s in by_id], "availability_zones": zones,
             "app_security_group_id": groups[0]["group_id"],
             "redis_security_group_id": redis[0]["group_id"] if redis else None}
+
+
+def _node_networks(model, subnets, vpc_id):
+    """What each instance's network_type and preferred_azs need of the subnet group's subnets: IPv6 CIDRs on every
+    subnet for dual_stack (and IPv4 ones), IPv6-only subnets for ipv6 (ElastiCache's "Choosing a network type");
+    zones that have a subnet."""
+    errors = []
+    zones = sorted(set(s["availability_zone"] for s in subnets))
+    for index, spec in enumerate(model["instances"]):
+        where = "cache_instances[%d] (%s)" % (index, spec["name"])
+        network = spec.get("network_type")
+        if network == "dual_stack":
+            lacking = [s["subnet_id"] for s in subnets if not s.get("ipv6_cidr_blocks") or not s.get("ipv4")]
+            need = "both an IPv4 and an IPv6 CIDR"
+        elif network == "ipv6":
+            lacking = [s["subnet_id"] for s in subnets if not s.get("ipv6_cidr_blocks") or s.get("ipv4")]
+            need = "an IPv6 CIDR and no IPv4 one (IPv6-only subnets)"
+        else:
+            lacking = []
+        if lacking:
+            errors.append("%s.network_type: %s needs subnets with %s; in VPC %s, %s do(es) not. Give the subnets IPv6 "
+                          "CIDRs (or list others in network_subnet_ids), or set network_type: ipv4"
+                          % (where, network, need, vpc_id, ", ".join(lacking)))
+        for zone in sorted(set(spec.get("preferred_azs") or []) - set(zones)):
+            errors.append("%s.preferred_azs: %s has no subnet of the subnet group (its zones are %s); choose among "
+                          "them or add a subnet there" % (where, zone, ", ".join(zones) or "none"))
+    return errors
 
 
 def _sources(model, found, existing_ids):
@@ -137,12 +166,27 @@ def check_existing(specs, groups, port):
             errors.append("cache_port: replication group %s listens on %s and AWS cannot change a port in place; "
                           "either set cache_port: %s %s" % (spec["replication_group_id"], endpoint["port"],
                                                             endpoint["port"], migrate))
+        errors.extend(_fixed_node_options(where, spec, group, migrate))
         errors.extend(tls_move.check(where, spec, group))
         if spec["auth"] and not group.get("auth_token_enabled"):
             strategies[spec["replication_group_id"]] = "rotate"
     if errors:
         raise InputError(errors)
     return strategies
+
+
+def _fixed_node_options(where, spec, group, migrate):
+    """data_tiering and network_type are fixed at creation: an inventory that differs is refused with the choices."""
+    errors, wanted = [], node_placement.resolved(spec)
+    found = {"data_tiering": group.get("data_tiering") == "enabled",
+             "network_type": group.get("network_type") or "ipv4"}
+    for option in ("data_tiering", "network_type"):
+        if wanted.get(option) is not None and wanted[option] != found[option]:
+            shown = str(found[option]).lower() if option == "data_tiering" else found[option]
+            errors.append("%s.%s: replication group %s has %s %s and AWS cannot change that in place; either keep it "
+                          "(set %s: %s for this instance) %s"
+                          % (where, option, spec["replication_group_id"], option, shown, option, shown, migrate))
+    return errors
 
 
 def check_drill(model):

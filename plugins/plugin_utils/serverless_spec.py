@@ -24,6 +24,10 @@ NODE_ONLY = (
     ("shards", "a serverless cache has no shards to choose; AWS scales it within usage_limits"),
     ("parameters", "a serverless cache has no parameter group"),
     ("maintenance_window", "AWS patches a serverless cache without a maintenance window"),
+    ("data_tiering", "a serverless cache has no nodes whose data could be tiered to SSD"),
+    ("preferred_azs", "AWS places a serverless cache in the zones of its subnets itself"),
+    ("network_type", "the collection makes serverless caches on IPv4 only"),
+    ("ip_discovery", "the collection makes serverless caches on IPv4 only"),
     ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; use restore_from_snapshot "
                            "with a snapshot of it instead"),
 )

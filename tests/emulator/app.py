@@ -135,10 +135,13 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
                     "passwords": passwords, "users": users, "parameters": params, "disconnects": group.disconnects,
                     "reboots": group.reboots, "restore_from": group.restore_from,
                     "restore_keys": getattr(group, "restore_keys", None),
+                    # A global datastore's secondary: its server replicates from the primary region's.
+                    "replica_of": self._mapping.get(self.elasticache.replication_source(group)),
                 }
             for key in set(self.servers.pids()) - set(wanted):
                 self.servers.stop(key)
-            for key, spec in wanted.items():
+            # Primaries first: after a global failover the new primary stops replicating before the old one follows it.
+            for key, spec in sorted(wanted.items(), key=lambda item: item[1]["replica_of"] is not None):
                 self.servers.ensure(key, spec)
 
     def _run_ticker(self) -> None:

@@ -10,6 +10,9 @@
   moves the label but keeps the old version as its default: GetSecretValue without a stage returns the old value, and
   a later PutSecretValue marks that old version AWSPREVIOUS while the promoted one keeps AWSCURRENT (two versions
   labelled AWSCURRENT). The generated_secrets module's promotion moves AWSCURRENT this way.
+- DescribeSubnets' Ipv6CidrBlockAssociationSet (EC2 API reference): each association's Ipv6CidrBlockState.State is
+  `associated`. moto 5.2.5 nests the whole state mapping in it (State is the text "{'State': 'associated'}"), so a
+  reader of the subnets' address families (prerequisites_info, for network_type) sees no IPv6 CIDR.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import InvalidSecurityGroupNotFoundError
 from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.models.subnets import Subnet
 from moto.ec2.responses.security_groups import SecurityGroups
 from moto.secretsmanager.models import SecretsManagerBackend
 
@@ -84,6 +88,13 @@ def _secret_stage_follows_current(original):
     return update_secret_version_stage
 
 
+def _ipv6_cidr_block_association_set(self):
+    return [{"ipv6CidrBlock": association["ipv6CidrBlock"], "associationId": association["associationId"],
+             "ipv6CidrBlockState": {"state": association["ipv6CidrBlockState"]["State"]}}
+            for association in self.ipv6_cidr_block_associations.values()
+            if association["ipv6CidrBlockState"]["State"] == "associated"]
+
+
 def apply():
     if getattr(SecurityGroups, "_funmagic_patched", False):
         return
@@ -93,4 +104,5 @@ def apply():
         setattr(SecurityGroups, name, _response_method(name))
     SecretsManagerBackend.update_secret_version_stage = _secret_stage_follows_current(
         SecretsManagerBackend.update_secret_version_stage)
+    Subnet.ipv6_cidr_block_association_set = property(_ipv6_cidr_block_association_set)
     SecurityGroups._funmagic_patched = True

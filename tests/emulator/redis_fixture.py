@@ -62,10 +62,10 @@ _PUBSUB_LIMIT = (
 MAXMEMORY = "64mb"
 # ElastiCache's "Restricted commands" (User Guide): no client may run them, and ElastiCache answers them as
 # redis-server answers a command it does not know ("ERR unknown command 'config', with args beginning with: ..."),
-# which is what rename-command gives. The emulator itself runs three of them under names only it knows.
+# which is what rename-command gives. The emulator itself runs four of them under names only it knows.
 RESTRICTED_COMMANDS = ("BGREWRITEAOF", "BGSAVE", "CONFIG", "DEBUG", "MIGRATE", "REPLICAOF", "SAVE", "SLAVEOF",
                        "SHUTDOWN", "SYNC")
-_ADMIN_COMMANDS = ("CONFIG", "MIGRATE", "SAVE")  # parameters and passwords, resharding, snapshots
+_ADMIN_COMMANDS = ("CONFIG", "MIGRATE", "SAVE", "REPLICAOF")  # parameters, resharding, snapshots, global datastores
 # A change of these restarts a redis-server; anything else is applied to the running one.
 _RESTART_KEYS = ("names", "addresses", "tls", "reboots")
 PORT = 6379
@@ -152,10 +152,12 @@ class AdminNames:
         return f"{command}-{self._suffix}"
 
     def config_lines(self) -> list[str]:
-        """rename-command lines: the commands the emulator needs get their secret name, the others none (""); and
-        the emulator's own user."""
+        """rename-command lines (secret names for the commands the emulator needs, none for the others); its user."""
         return [f"rename-command {c} {self[c]}" if c in _ADMIN_COMMANDS else f'rename-command {c} ""'
-                for c in RESTRICTED_COMMANDS] + [f"user {self.user} on >{self.password} ~* &* +@all"]
+                for c in RESTRICTED_COMMANDS] + [f"user {self.user} on >{self.password} ~* &* +@all",
+                                                 # a global datastore's secondary syncs from its primary as this user
+                                                 f"masteruser {self.user}", f"masterauth {self.password}",
+                                                 "repl-diskless-sync-delay 0"]
 
 
 def acl_rules(spec: dict) -> dict[str, list[str]]:
@@ -208,6 +210,8 @@ def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | 
         f"maxmemory {MAXMEMORY}",
         *admin_names.config_lines(),
     ]
+    if spec.get("replica_of"):
+        lines.append(f"replicaof {spec['replica_of']} {PORT}")
     if tls_files and transit_front.mode(spec) == "preferred":  # both, behind the endpoint's front
         cert, key, ca = tls_files
         lines += [f"port {transit_front.PLAIN_PORT}", f"tls-port {transit_front.TLS_PORT}", f"tls-cert-file {cert}",
@@ -215,7 +219,7 @@ def render_config(spec: dict, directory: str, tls_files: tuple[str, str, str] | 
     elif tls_files:
         cert, key, ca = tls_files
         lines += ["port 0", f"tls-port {PORT}", f"tls-cert-file {cert}", f"tls-key-file {key}",
-                  f"tls-ca-cert-file {ca}", "tls-auth-clients no"]
+                  f"tls-ca-cert-file {ca}", "tls-auth-clients no", "tls-replication yes"]
     else:
         lines.append(f"port {PORT}")
     lines += [f"user {name} reset {' '.join(rules)}" for name, rules in sorted(acl_rules(spec).items())]
@@ -381,6 +385,9 @@ class RedisServers:
         # The AUTH token (the default user's passwords) and the users of the user groups, changed in place: the
         # connections that are open stay, new ones get the new rules (as ElastiCache applies them).
         commands += acl_commands(old, new)
+        if old.get("replica_of") != new.get("replica_of"):  # a global datastore's failover or disassociation
+            source = [new["replica_of"], str(PORT)] if new.get("replica_of") else ["NO", "ONE"]
+            commands.append([self.admin_names["REPLICAOF"], *source])
         directory = os.path.join(self.directory, "redis", key)
         for command in commands:
             self._cli(new, directory, command)

@@ -68,6 +68,9 @@ def test_prices_come_from_the_price_list_api_and_the_source_is_named(emulator, t
     output = _flat(output)
     assert "Total us-east-1: 133.59 USD/month" in output
     assert "Prices: AWS Price List API (GetProducts, pricing endpoint in us-east-1), 2025-06-01T00:00:00Z" in output
+    # The purposes' own defaults (the queue's noeviction) from the inputs model, beside the node prices.
+    assert "Purposes: main (main) keeps" in output and "queue (queue) keeps" in output
+    assert "evicts nothing (noeviction)" in output
     assert "Using the bundled prices" not in output
     calls = [(r["service"], r["region"], r["operation"]) for r in emulator.requests()]
     assert calls.count(("pricing", "us-east-1", "GetProducts")) == 2
@@ -147,12 +150,18 @@ def test_the_emulator_answers_getproducts_in_aws_format_with_pages(emulator):
         ServiceCode="AmazonElastiCache", PaginationConfig={"PageSize": 3},
         Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": "us-east-1"}]))
     items = [json.loads(item) for page in pages for item in page["PriceList"]]
-    assert len(pages) == 3 and len(items) == 7
+    assert len(pages) == 4 and len(items) == 11  # 7 node products, 4 serverless ones
     assert all(page["FormatVersion"] == "aws_v1" for page in pages)
     valkey = [i for i in items if i["product"]["attributes"]["cacheEngine"] == "Valkey"][0]
     term = next(iter(valkey["terms"]["OnDemand"].values()))
     dimension = next(iter(term["priceDimensions"].values()))
     assert dimension["unit"] == "Hrs" and dimension["pricePerUnit"]["USD"] == "0.0256000000"
+    serverless = client.get_products(ServiceCode="AmazonElastiCache", Filters=[
+        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "us-east-1"},
+        {"Type": "TERM_MATCH", "Field": "operation", "Value": "CreateServerlessCache"}])["PriceList"]
+    assert sorted(json.loads(i)["product"]["attributes"]["usagetype"] for i in serverless) == [
+        "USE1-CachedData:Redis", "USE1-CachedData:Valkey", "USE1-ElastiCacheProcessingUnits:Redis",
+        "USE1-ElastiCacheProcessingUnits:Valkey"]
 
 
 def test_the_emulator_refuses_what_aws_refuses(emulator):

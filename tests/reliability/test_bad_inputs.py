@@ -245,6 +245,22 @@ CASES = [
     ("adopt-cluster-missing", "provision", {"cache_instances": [
         {"name": "main", "primary_cluster_id": "no-such-node", "at_rest_encryption": False}] + OK_INSTANCES[1:] + PUBSUB},
      "cache_instances[0] (main).primary_cluster_id: cache cluster no-such-node does not exist in us-east-1", []),
+    # The nodes' options (module_utils/node_placement.py; the bed's subnets have no IPv6 CIDR).
+    ("data-tiering-not-r6gd", "redis", {"cache_defaults": {"data_tiering": True}},
+     "cache_instances[0] (main).data_tiering: needs an r6gd node type (cache.r6gd.xlarge and larger), node_type is "
+     "cache.t3.micro", []),
+    ("r6gd-without-data-tiering", "redis",
+     {"cache_defaults": {"node_type": "cache.r6gd.xlarge", "data_tiering": False}},
+     "cache_instances[0] (main).data_tiering: r6gd node types (cache.r6gd.xlarge) only run with data tiering", []),
+    ("network-type-without-ipv6-subnets", "redis", {"cache_defaults": {"network_type": "dual_stack"}},
+     "cache_instances[0] (main).network_type: dual_stack needs subnets with both an IPv4 and an IPv6 CIDR", []),
+    ("ip-discovery-ipv6-on-ipv4", "redis", {"cache_defaults": {"ip_discovery": "ipv6"}},
+     "cache_instances[0] (main).ip_discovery: ipv6 needs network_type ipv6 or dual_stack", []),
+    ("preferred-azs-unknown-zone", "redis",
+     {"cache_instances": [dict(OK_INSTANCES[0], preferred_azs=["us-east-1z"])] + OK_INSTANCES[1:] + PUBSUB},
+     "cache_instances[0] (main).preferred_azs: us-east-1z has no subnet of the subnet group", []),
+    ("preferred-azs-count", "redis", {"cache_defaults": {"replicas": 1, "preferred_azs": ["us-east-1a"]}},
+     "cache_instances[0] (main).preferred_azs: lists 1 zone(s) for 2 node(s) per shard", []),
     # Check mode refuses the same way.
     ("check-mode-replicas", "redis", {"cache_defaults": {"replicas": 6}},
      "cache_instances[0] (main).replicas: must be between 0 and 5, got 6", ["--check"]),

@@ -17,6 +17,7 @@ service.ElastiCache composes; ElastiCache.handle() calls the handler named after
     tags.py                ListTagsForResource, AddTagsToResource, RemoveTagsFromResource
     users.py               CreateUser ... DescribeUsers, and the ACL users a replication group's nodes enforce
     user_groups.py         CreateUserGroup ... DescribeUserGroups, and the user groups of replication groups
+    global_groups.py       *GlobalReplicationGroup* (global datastores, visible from every region) and their secondaries
 
 A new resource family (serverless caches, global datastores) is a new module
 with its mixin, added to ElastiCache's bases; its state goes in model.Region.

@@ -26,6 +26,9 @@ class Group:  # pylint: disable=too-many-instance-attributes
         self.node_group_ids = ["0001"]  # cluster mode: a removed shard's id is not used again
         self.retired_members = []  # members of removed shards: their names stay mapped while the group lives
         self.plain_names = False  # TLS turned on after creation: the endpoint keeps the name clients already use
+        self.data_tiering = False
+        self.network_type = self.ip_discovery = "ipv4"
+        self.node_azs = None  # per node group, the zone of each node (PreferredCacheClusterAZs, NodeGroupConfiguration)
         self.__dict__.update(fields)
         self.pending = {}
         self.node_pending = {}
@@ -53,6 +56,14 @@ class Group:  # pylint: disable=too-many-instance-attributes
         if self.primary_cluster_id:
             members[0] = self.primary_cluster_id
         return members
+
+    def member_az(self, index):
+        """The zone of the member at `index` (of member_ids()): as asked at creation, else spread over the subnets'."""
+        group_index, node_index = divmod(index, self.replicas + 1) if not self.standalone else (0, index)
+        asked = (self.node_azs or [])[group_index] if group_index < len(self.node_azs or []) else None
+        if asked and node_index < len(asked):
+            return asked[node_index]
+        return self.azs[index % len(self.azs)]
 
     def primary_id(self):
         return self.member_ids()[self.primary_index]
@@ -105,7 +116,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
                     {
                         "CacheClusterId": m,
                         "CacheNodeId": "0001",
-                        "PreferredAvailabilityZone": self.azs[i % len(self.azs)],
+                        "PreferredAvailabilityZone": self.member_az(index * (self.replicas + 1) + i),
                         **({} if self.cluster_mode else {
                             "ReadEndpoint": {"Address": self.node_name(m), "Port": self.port},
                             "CurrentRole": "primary" if i == self.primary_index else "replica",
@@ -142,9 +153,9 @@ class Group:  # pylint: disable=too-many-instance-attributes
             "ARN": self.arn,
             "ReplicationGroupCreateTime": self.created,
             "AutoMinorVersionUpgrade": self.auto_minor,
-            "DataTiering": "disabled",
-            "NetworkType": "ipv4",
-            "IpDiscovery": "ipv4",
+            "DataTiering": "enabled" if self.data_tiering else "disabled",
+            "NetworkType": self.network_type,
+            "IpDiscovery": self.ip_discovery,
             "UserGroupIds": list(getattr(self, "user_group_ids", [])),
             "LogDeliveryConfigurations": self.render_log_delivery(),
         }
@@ -159,6 +170,8 @@ class Group:  # pylint: disable=too-many-instance-attributes
             result["KmsKeyId"] = self.kms_key_id
         if config:
             result["ConfigurationEndpoint"] = {"Address": config, "Port": self.port}
+        if getattr(self, "global_info", None):
+            result["GlobalReplicationGroupInfo"] = dict(self.global_info)
         return result
 
     def render_cluster(self, member_id, show_nodes):
@@ -172,7 +185,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
             "EngineVersion": self.engine_version,
             "CacheClusterStatus": status,
             "NumCacheNodes": 1,
-            "PreferredAvailabilityZone": self.azs[index % len(self.azs)],
+            "PreferredAvailabilityZone": self.member_az(index),
             "PreferredMaintenanceWindow": self.maintenance_window,
             "PendingModifiedValues": dict(self.node_pending),
             "CacheSecurityGroups": [],
@@ -188,8 +201,8 @@ class Group:  # pylint: disable=too-many-instance-attributes
             "AtRestEncryptionEnabled": self.at_rest,
             "ARN": f"arn:aws:elasticache:{self.region}:{ACCOUNT}:cluster:{member_id}",
             "CacheClusterCreateTime": self.created,
-            "NetworkType": "ipv4",
-            "IpDiscovery": "ipv4",
+            "NetworkType": self.network_type,
+            "IpDiscovery": self.ip_discovery,
         }
         if self.standalone:
             cluster["LogDeliveryConfigurations"] = self.render_log_delivery()
@@ -210,7 +223,7 @@ class Group:  # pylint: disable=too-many-instance-attributes
                 "CacheNodeCreateTime": self.created,
                 "Endpoint": {"Address": self.node_name(member_id), "Port": self.port},
                 "ParameterGroupStatus": "in-sync",
-                "CustomerAvailabilityZone": self.azs[index % len(self.azs)],
+                "CustomerAvailabilityZone": self.member_az(index),
             }]
         return cluster
 

@@ -8,6 +8,7 @@ from .. import rules
 from ..protocol import AWSError
 from .common import error, page, request_tags, version_tuple
 from .model import Group
+from . import node_placement
 
 
 # What a group made around a cache cluster (PrimaryClusterId) takes from the cluster, whatever the request says.
@@ -52,6 +53,7 @@ class ReplicationGroups:
         group_id = rules.identifier(p["ReplicationGroupId"], "ReplicationGroupId")
         if group_id in region.groups:
             raise error("ReplicationGroupAlreadyExistsFault", f"Replication group {group_id} already exists.")
+        p, global_group = self.secondary_request(region, p)
         primary = None
         if "PrimaryClusterId" in p:
             primary, inherited = self._cluster_settings(region, p["PrimaryClusterId"])
@@ -88,6 +90,8 @@ class ReplicationGroups:
             raise rules.combination("Multi-AZ requires automatic failover to be enabled.")
 
         settings = self._settings(region, p, cluster_mode)
+        settings.update(node_placement.create_settings(p, settings, region.subnet_groups[settings["subnet_group"]],
+                                                       cluster_mode, num_node_groups, replicas))
         if primary is not None:
             settings.update(tokens=list(primary.tokens), token_modified=primary.token_modified,
                             restore_from=self._dumps.save(primary.server_key, f"{region.name}-{primary.id}-primary"),
@@ -100,6 +104,8 @@ class ReplicationGroups:
             automatic_failover=automatic_failover, multi_az=multi_az, arn=region.arn("replicationgroup", group_id),
             **settings,
         )
+        if global_group is not None:
+            self.join_secondary(region, group, global_group)
         self._start(region, group, request_tags(p), f"Replication group {group_id} created")
         self.attach_user_groups(region, group_id, [], group.user_group_ids)
         return {"ReplicationGroup": group.render()}
@@ -169,6 +175,9 @@ class ReplicationGroups:
 
         if "TransitEncryptionEnabled" in p or "TransitEncryptionMode" in p:
             changes.update(self._transit_change(group, p))
+        if "IpDiscovery" in p and p["IpDiscovery"] != group.ip_discovery:
+            node_placement.check_discovery(group.network_type, p["IpDiscovery"])
+            changes["ip_discovery"] = p["IpDiscovery"]
 
         adding = [g.lower() for g in p.get("UserGroupIdsToAdd") or []]
         removing = [g.lower() for g in p.get("UserGroupIdsToRemove") or []]
@@ -365,6 +374,7 @@ class ReplicationGroups:
         if group.status not in ("available", "create-failed"):
             raise error("InvalidReplicationGroupState",
                         f"Replication group {group.id} must be available to delete it; it is {group.status}.")
+        self.refuse_global_member(group, "delete it")
         self._final_snapshot(region, group, p.get("FinalSnapshotIdentifier"))
         retained = None
         if p.get("RetainPrimaryCluster"):

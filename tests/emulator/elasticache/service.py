@@ -15,6 +15,7 @@ from ..protocol import AWSError
 from .cache_clusters import CacheClusters
 from .engine_versions import EngineVersions
 from .events import Events
+from .global_groups import GlobalReplicationGroups
 from .lifecycle import Lifecycle
 from .model import Region, Serving
 from .parameter_groups import ParameterGroups
@@ -74,6 +75,15 @@ class EC2View:
         found = [s for s in self._ec2.describe_subnets() if s.id == subnet_id]
         return (found[0].vpc_id, found[0].availability_zone) if found else None
 
+    def subnet_network_types(self, subnet_id):
+        """What ElastiCache says a subnet supports: ipv4; dual_stack with an IPv6 CIDR; ipv6 alone if IPv6-only."""
+        found = [s for s in self._ec2.describe_subnets() if s.id == subnet_id]
+        ipv6 = found and any((a.get("ipv6CidrBlockState") or {}).get("State") == "associated"
+                             for a in found[0].ipv6_cidr_block_associations.values())
+        if not ipv6:
+            return ["ipv4"]
+        return ["ipv4", "dual_stack"] if found[0].cidr_block else ["ipv6"]
+
     def security_group_vpc(self, group_id):
         found = [g for g in self._ec2.describe_security_groups() if g.id == group_id]
         return found[0].vpc_id if found else None
@@ -107,7 +117,8 @@ class KMSView:
 # A resource family is a mixin of op_<Action>(self, region, params) handlers in a module of its own;
 # handle() finds them by name, so a new family is one more base class here.
 class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, ParameterGroups, EngineVersions, Events,
-                  Serverless, Tags, Users, UserGroups, Lifecycle):  # pylint: disable=too-many-ancestors
+                  Serverless, Tags, Users, UserGroups, GlobalReplicationGroups,
+                  Lifecycle):  # pylint: disable=too-many-ancestors
     """The emulated service. `handle(request)` answers one validated request with an output dict."""
 
     def __init__(self, config: EmulatorConfig | None = None, on_change=None, ec2_view=EC2View, hash_salt="",
@@ -117,6 +128,7 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
         self.hash_salt = hash_salt
         self.lock = threading.RLock()
         self.regions: dict[str, Region] = {}
+        self.global_groups = {}  # global datastores belong to no region (global_groups.py)
         self._on_change = on_change or (lambda: None)
         self._ec2_view = ec2_view
         self._kms_view = kms_view or KMSView
@@ -124,6 +136,7 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
     def reset(self):
         with self.lock:
             self.regions.clear()
+            self.global_groups.clear()
         self._on_change()
 
     def region(self, name) -> Region:
@@ -147,6 +160,7 @@ class ElastiCache(ReplicationGroups, CacheClusters, Snapshots, SubnetGroups, Par
         changed = False
         with self.lock:
             now = time.monotonic()
+            changed = self.tick_global(now)
             for region in self.regions.values():
                 changed = self.tick_serverless(region, now) or changed
                 for group in region.all_groups():

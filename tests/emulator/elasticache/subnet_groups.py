@@ -6,6 +6,14 @@ from .. import rules
 from .common import ACCOUNT, error, page, request_tags
 
 
+def supported_network_types(subnets):
+    """A subnet group supports the network types every one of its subnets supports."""
+    types = set(subnets[0]["SupportedNetworkTypes"]) if subnets else {"ipv4"}
+    for subnet in subnets[1:]:
+        types &= set(subnet["SupportedNetworkTypes"])
+    return [t for t in ("ipv4", "ipv6", "dual_stack") if t in types]
+
+
 class SubnetGroups:
     """The op_* handlers of cache subnet groups."""
 
@@ -18,7 +26,7 @@ class SubnetGroups:
                 raise error("InvalidSubnet", f"The subnet ID {subnet_id} does not exist")
             vpcs.add(found[0])
             subnets.append({"SubnetIdentifier": subnet_id, "SubnetAvailabilityZone": {"Name": found[1]},
-                            "SupportedNetworkTypes": ["ipv4"]})
+                            "SupportedNetworkTypes": view.subnet_network_types(subnet_id)})
         if len(vpcs) > 1:
             raise rules.invalid("All subnets of a cache subnet group must belong to the same VPC.")
         return subnets, vpcs.pop()
@@ -48,7 +56,7 @@ class SubnetGroups:
         subnets, vpc = self._subnets(region, p["SubnetIds"])
         group = {"CacheSubnetGroupName": name, "CacheSubnetGroupDescription": p["CacheSubnetGroupDescription"],
                  "VpcId": vpc, "Subnets": subnets, "ARN": region.arn("subnetgroup", name),
-                 "SupportedNetworkTypes": ["ipv4"]}
+                 "SupportedNetworkTypes": supported_network_types(subnets)}
         region.subnet_groups[name] = group
         region.tags[group["ARN"]] = request_tags(p)
         return {"CacheSubnetGroup": group}
@@ -67,7 +75,7 @@ class SubnetGroups:
             if vpc != group["VpcId"] and self._subnet_group_users(region, group["CacheSubnetGroupName"]):
                 raise error("SubnetInUse", "The subnet group is in use; its subnets must stay in VPC "
                                            f"{group['VpcId']}.")
-            group.update(Subnets=subnets, VpcId=vpc)
+            group.update(Subnets=subnets, VpcId=vpc, SupportedNetworkTypes=supported_network_types(subnets))
         if "CacheSubnetGroupDescription" in p:
             group["CacheSubnetGroupDescription"] = p["CacheSubnetGroupDescription"]
         return {"CacheSubnetGroup": group}

@@ -17,6 +17,9 @@ class FakeEC2:
     def subnet(self, subnet_id):
         return ("vpc-1", "us-east-1a") if subnet_id.startswith("subnet-") else None
 
+    def subnet_network_types(self, subnet_id):
+        return ["ipv4", "dual_stack"] if subnet_id.startswith("subnet-v6") else ["ipv4"]
+
     def security_group_vpc(self, group_id):
         return "vpc-1" if group_id.startswith("sg-") else None
 
@@ -43,8 +46,8 @@ def backend():
 
 
 def _group(backend, group_id="main", **params):
-    return backend("CreateReplicationGroup", ReplicationGroupId=group_id, ReplicationGroupDescription="d",
-                   CacheNodeType="cache.t3.micro", **params)["ReplicationGroup"]
+    return backend("CreateReplicationGroup", **{"ReplicationGroupId": group_id, "ReplicationGroupDescription": "d",
+                                                "CacheNodeType": "cache.t3.micro", **params})["ReplicationGroup"]
 
 
 @pytest.mark.parametrize("maintenance, snapshot", [
@@ -231,3 +234,52 @@ def test_an_undocumented_parameter_group_family_is_refused(backend):
         backend("CreateCacheParameterGroup", CacheParameterGroupName="pg", CacheParameterGroupFamily="redis9",
                 Description="d")
     assert error.value.code == "InvalidParameterValue"
+
+
+def _refused(backend, code, **params):
+    with pytest.raises(AWSError) as excinfo:
+        _group(backend, "refused", **params)
+    assert excinfo.value.code == code, excinfo.value
+    return str(excinfo.value)
+
+
+def test_data_tiering_is_described_and_refused_where_aws_refuses_it(backend):
+    group = _group(backend, CacheNodeType="cache.r6gd.xlarge", DataTieringEnabled=True, EngineVersion="7.1")
+    assert group["DataTiering"] == "enabled"
+    assert _group(backend, "plain")["DataTiering"] == "disabled"
+    assert "r6gd" in _refused(backend, "InvalidParameterCombination", DataTieringEnabled=True)
+    assert "DataTieringEnabled" in _refused(backend, "InvalidParameterCombination", CacheNodeType="cache.r6gd.xlarge")
+
+
+def test_network_type_needs_subnets_with_ipv6_and_ip_discovery_changes_in_place(backend):
+    assert "does not support network type dual_stack" in _refused(backend, "InvalidParameterValue",
+                                                                  NetworkType="dual_stack")
+    backend("CreateCacheSubnetGroup", CacheSubnetGroupName="v6", CacheSubnetGroupDescription="d",
+            SubnetIds=["subnet-v6a", "subnet-v6b"])
+    group = _group(backend, CacheSubnetGroupName="v6", NetworkType="dual_stack", EngineVersion="7.1")
+    assert (group["NetworkType"], group["IpDiscovery"]) == ("dual_stack", "ipv6")
+    backend("ModifyReplicationGroup", ReplicationGroupId="main", IpDiscovery="ipv4", ApplyImmediately=True)
+    assert _describe(backend, "main")["IpDiscovery"] == "ipv4"
+    # The network type is fixed at creation: ModifyReplicationGroup has no such parameter.
+    modify = service_model("elasticache").operation_model("ModifyReplicationGroup")
+    assert "NetworkType" not in modify.input_shape.members
+    _group(backend, "plain")
+    with pytest.raises(AWSError) as excinfo:
+        backend("ModifyReplicationGroup", ReplicationGroupId="plain", IpDiscovery="ipv6", ApplyImmediately=True)
+    assert excinfo.value.code == "InvalidParameterCombination"
+
+
+def test_each_node_is_in_the_zone_asked_for(backend):
+    group = _group(backend, NumCacheClusters=2, PreferredCacheClusterAZs=["us-east-1a", "us-east-1a"])
+    assert [m["PreferredAvailabilityZone"] for m in group["NodeGroups"][0]["NodeGroupMembers"]] == \
+        ["us-east-1a", "us-east-1a"]
+    clusters = backend("DescribeCacheClusters", CacheClusterId="main-002")["CacheClusters"]
+    assert clusters[0]["PreferredAvailabilityZone"] == "us-east-1a"
+    assert "must match NumCacheClusters" in _refused(backend, "InvalidParameterValue", NumCacheClusters=2,
+                                                     PreferredCacheClusterAZs=["us-east-1a"])
+    assert "us-east-1z" in _refused(backend, "InvalidParameterValue", PreferredCacheClusterAZs=["us-east-1z"])
+    shard = {"PrimaryAvailabilityZone": "us-east-1a", "ReplicaAvailabilityZones": ["us-east-1a"]}
+    sharded = _group(backend, "fmc", ClusterMode="enabled", NumNodeGroups=2, ReplicasPerNodeGroup=1,
+                     NodeGroupConfiguration=[dict(shard, NodeGroupId="0001"), dict(shard, NodeGroupId="0002")])
+    assert set(m["PreferredAvailabilityZone"] for g in sharded["NodeGroups"] for m in g["NodeGroupMembers"]) == \
+        {"us-east-1a"}

@@ -30,3 +30,28 @@ def test_unknown_inputs_are_errors(args, fragment):
                                               ("cache.m7g.16xlarge", 64)])
 def test_vcpus(node_type, vcpus):
     assert cost.vcpus(node_type) == vcpus
+
+
+def _purpose_spec(name, purpose, backups, policy=None):
+    return {"name": name, "purpose": purpose, "node_type": "cache.t3.micro", "replicas": 1,
+            "snapshot_retention_limit": backups, "parameters": {"maxmemory-policy": policy} if policy else {}}
+
+
+def test_the_table_says_what_each_purpose_changes_beside_the_nodes():
+    specs = [_purpose_spec("main", "main", 7), _purpose_spec("queue", "queue", 1, "noeviction"),
+             _purpose_spec("pubsub", "pubsub", 0)]
+    report = cost.report(specs, "us-east-1", {("cache.t3.micro", "redis"): 0.017}, "test", "2025-06-01")
+    lines = cost.table(report)
+    assert lines[4] == ("Purposes: main (main) keeps 7 daily backups; queue (queue) keeps 1 daily backup, evicts "
+                        "nothing (noeviction); pubsub (pubsub) keeps no backup. Backup storage beyond one backup per "
+                        "cluster is billed per GB-month, not counted above.")
+    assert lines[5].startswith("Total us-east-1: 74.46 USD/month")
+    text = cost.markdown(report)
+    assert "- Purposes: main (main) keeps 7 daily backups;" in text and "\n- Total: 74.46 USD/month" in text
+    assert "- Total us-east-1" not in text
+
+
+def test_rows_without_a_purpose_print_no_purposes_line():
+    report = cost.report([{"name": "main", "node_type": "cache.t3.micro"}], "us-east-1",
+                         {("cache.t3.micro", "redis"): 0.017}, "test", None)
+    assert not [line for line in cost.table(report) if line.startswith("Purposes")]

@@ -101,3 +101,43 @@ def test_parse_and_widgets_by_title():
     assert dashboard.parse("not json") is None and dashboard.parse("[]") is None
     body = build([spec("main")], [group("main", ["fm-main-001"])])
     assert "main: Evictions" in dashboard.widgets_by_title(body)
+
+
+SERVERLESS = {"name": "jobs", "purpose": "queue", "kind": "serverless", "engine": "valkey", "replication_group_id":
+              "fm-jobs", "usage_limits": {"data_storage": {"maximum": 5}, "ecpu_per_second": {"maximum": 5000}}}
+
+
+def test_a_serverless_cache_gets_its_ecpu_and_storage_graphs_with_its_limits_and_alarms_drawn():
+    specs = [spec("main"), SERVERLESS]
+    alarms = derived.alarms(specs, [group("main", ["fm-main-001"])], SETTINGS) + derived.serverless_alarms(
+        specs, SETTINGS)
+    body = dashboard.body(specs, alarms, "us-east-1")
+    found = graphs(body)
+    jobs = sorted(title for title in found if title.startswith("jobs: "))
+    assert jobs == ["jobs: BytesUsedForCache", "jobs: CurrConnections", "jobs: ElastiCacheProcessingUnits",
+                    "jobs: ThrottledCmds"]
+    ecpu = found["jobs: ElastiCacheProcessingUnits"]
+    assert ecpu["metrics"] == [["AWS/ElastiCache", "ElastiCacheProcessingUnits", "clusterId", "fm-jobs",
+                                {"label": "fm-jobs"}]]
+    assert ecpu["stat"] == "Sum" and ecpu["period"] == 60
+    # Per minute: the limit 5000 ECPUs/s x 60, the alarm's 80% over 300 s brought to 60 s.
+    assert ecpu["annotations"]["horizontal"] == [{"label": "alarm", "value": 240000.0},
+                                                 {"label": "limit (5000 ECPUs/s)", "value": 300000.0}]
+    storage = found["jobs: BytesUsedForCache"]
+    assert storage["annotations"]["horizontal"] == [{"label": "alarm", "value": 4e9},
+                                                    {"label": "limit (5 GB)", "value": 5e9}]
+    assert found["jobs: CurrConnections"]["annotations"]["horizontal"] == [{"label": "alarm", "value": 500.0}]
+    assert not any(metric in found for metric in ("jobs: CPUUtilization", "jobs: DatabaseMemoryUsagePercentage"))
+    headers = [w["properties"]["markdown"] for w in body["widgets"] if w["type"] == "text"]
+    assert headers[1] == "## jobs (queue): serverless cache fm-jobs, valkey"
+    # Rows do not overlap: the serverless row starts below the node row.
+    main_bottom = max(w["y"] + w["height"] for w in body["widgets"] if w["properties"].get("title", "").startswith(
+        "main"))
+    assert min(w["y"] for w in body["widgets"] if "jobs" in json.dumps(w["properties"])) >= main_bottom
+
+
+def test_a_serverless_cache_without_limits_has_no_limit_lines():
+    plain = dict(SERVERLESS, usage_limits={})
+    found = graphs(dashboard.body([plain], derived.serverless_alarms([plain], SETTINGS), "us-east-1"))
+    assert "annotations" not in found["jobs: ElastiCacheProcessingUnits"]
+    assert found["jobs: ThrottledCmds"]["annotations"]["horizontal"] == [{"label": "alarm", "value": 0.0}]

@@ -46,6 +46,12 @@ MINIMAL = {
     "DeleteUserGroup": {"UserGroupId": "app"},
     "ModifyServerlessCache": {"ServerlessCacheName": "queue"},
     "DeleteServerlessCache": {"ServerlessCacheName": "queue"},
+    "ModifyGlobalReplicationGroup": {"GlobalReplicationGroupId": "ldgnf-orders", "ApplyImmediately": True},
+    "FailoverGlobalReplicationGroup": {"GlobalReplicationGroupId": "ldgnf-orders", "PrimaryRegion": "us-west-2",
+                                       "PrimaryReplicationGroupId": "orders"},
+    "DisassociateGlobalReplicationGroup": {"GlobalReplicationGroupId": "ldgnf-orders", "ReplicationGroupId": "orders",
+                                           "ReplicationGroupRegion": "us-west-2"},
+    "DeleteGlobalReplicationGroup": {"GlobalReplicationGroupId": "ldgnf-orders", "RetainPrimaryReplicationGroup": True},
     "DescribeReplicationGroups": {},
 }
 

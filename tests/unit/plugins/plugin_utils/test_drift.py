@@ -157,3 +157,14 @@ def test_a_secret_changed_by_hand_is_a_row_and_a_plan_the_cache_role_publishes_i
         "after": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "prod"}}}}}}
     assert [(r["resource"], r["field"]) for r in rows(results)] == [
         ("secret fm/elasticache/main/auth-token", "tags.Environment")]
+
+
+def test_nodes_in_other_zones_are_rows_though_the_group_did_not_change():
+    groups = {"results": [{"changed": False, "item": {"replication_group_id": "fm-main"}, "diff": {
+        "before": {"preferred_azs": {"0001": ["us-east-1a", "us-east-1c"]}},
+        "after": {"preferred_azs": {"0001": ["us-east-1a", "us-east-1b"]}}}}]}
+    assert rows({"replication_groups": groups}) == [
+        {"resource": "replication group fm-main", "field": "preferred_azs.0001", "inventory": "us-east-1b",
+         "aws": "(absent)"},
+        {"resource": "replication group fm-main", "field": "preferred_azs.0001", "inventory": "(absent)",
+         "aws": "us-east-1c"}]

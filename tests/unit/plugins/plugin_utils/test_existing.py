@@ -114,3 +114,47 @@ def test_a_serverless_instance_cannot_take_the_place_of_a_replication_group_of_i
         "its place in one step; keep kind: node, or move the instance to serverless under another name (snapshot, "
         "restore into the new instance, move the hosts, then delete funmagic-main with a final snapshot)"]
     assert existing.check_existing(specs, [dict(group, status="deleting")], 6379) == {}
+
+
+def _with(instance, **found):
+    return existing.check_prerequisites(check(cache_instances=[dict({"name": "main"}, **instance)]),
+                                        dict(FOUND, **found))
+
+
+IPV6 = {"ipv6_cidr_blocks": ["2600:1f18::/64"]}
+
+
+def test_network_type_needs_the_subnets_address_families():
+    dual = [dict(s, ipv4=True, **IPV6) for s in FOUND["subnets"]]
+    assert _with({"network_type": "dual_stack"}, subnets=dual)["subnet_ids"] == ["subnet-0000000a", "subnet-0000000b"]
+    with pytest.raises(InputError) as caught:
+        _with({"network_type": "dual_stack"}, subnets=[dual[0], dict(FOUND["subnets"][1], ipv4=True)])
+    assert caught.value.errors == [
+        "cache_instances[0] (main).network_type: dual_stack needs subnets with both an IPv4 and an IPv6 CIDR; in VPC "
+        "vpc-0123abcd, subnet-0000000b do(es) not. Give the subnets IPv6 CIDRs (or list others in network_subnet_ids), "
+        "or set network_type: ipv4"]
+    with pytest.raises(InputError) as caught:
+        _with({"network_type": "ipv6"}, subnets=dual)
+    assert "IPv6-only subnets" in caught.value.errors[0]
+    assert _with({"network_type": "ipv6"}, subnets=[dict(s, ipv4=False, **IPV6) for s in FOUND["subnets"]])
+
+
+def test_preferred_azs_must_be_zones_of_the_subnet_group():
+    assert _with({"replicas": 1, "preferred_azs": ["us-east-1b", "us-east-1b"]})
+    with pytest.raises(InputError) as caught:
+        _with({"replicas": 1, "preferred_azs": ["us-east-1a", "us-east-1c"]})
+    assert caught.value.errors == ["cache_instances[0] (main).preferred_azs: us-east-1c has no subnet of the subnet "
+                                   "group (its zones are us-east-1a, us-east-1b); choose among them or add a subnet "
+                                   "there"]
+
+
+def test_data_tiering_and_network_type_of_a_group_that_exists_are_refused_with_the_choices():
+    specs = check(cache_instances=[{"name": "main", "network_type": "dual_stack", "data_tiering": False}])["instances"]
+    group = {"replication_group_id": "funmagic-main", "status": "available", "at_rest_encryption_enabled": True,
+             "transit_encryption_enabled": True, "auth_token_enabled": True, "data_tiering": "disabled",
+             "network_type": "ipv4"}
+    with pytest.raises(InputError) as caught:
+        existing.check_existing(specs, [group], 6379)
+    assert [e.split(":")[0] for e in caught.value.errors] == ["cache_instances[0] (main).network_type"]
+    assert "set network_type: ipv4 for this instance" in caught.value.errors[0]
+    assert existing.check_existing(check()["instances"], [group], 6379) == {}

@@ -85,6 +85,15 @@ def test_a_node_type_typo_gets_a_suggestion_and_newer_types_have_an_escape_hatch
     ({"monitoring_alarm_actions": ["topic"]}, "monitoring_alarm_actions[0]: 'topic' is not an SNS topic ARN"),
     ({"monitoring_period": 45}, "monitoring_period: CloudWatch takes 10, 30 or a multiple of 60 seconds, got 45"),
     ({"cache_wait_delay": 0}, "cache_wait_delay: must be greater than 0, got 0"),
+    ({"cache_defaults": {"data_tiering": True}}, "cache_instances[0] (main).data_tiering: needs an r6gd node type"),
+    ({"cache_instances": [{"name": "main", "node_type": "cache.r6gd.xlarge", "data_tiering": False}]},
+     "cache_instances[0] (main).data_tiering: r6gd node types (cache.r6gd.xlarge) only run with data tiering"),
+    ({"cache_defaults": {"network_type": "dual_stack", "engine_version": "6.0"}},
+     "cache_instances[0] (main).network_type: dual_stack needs Redis OSS 6.2"),
+    ({"cache_defaults": {"ip_discovery": "ipv6"}}, "cache_instances[0] (main).ip_discovery: ipv6 needs network_type"),
+    ({"cache_defaults": {"network_type": "dualstack"}}, "cache_defaults.network_type: must be one of"),
+    ({"cache_instances": [{"name": "main", "replicas": 1, "preferred_azs": ["us-east-1a"]}]},
+     "cache_instances[0] (main).preferred_azs: lists 1 zone(s) for 2 node(s)"),
 ])
 def test_bad_input_names_the_variable(overrides, expected):
     errors = errors_of(**overrides)
@@ -257,3 +266,12 @@ def test_each_purpose_has_its_documented_defaults_which_the_instance_overrides()
     assert [by_name[n]["snapshot_retention_limit"] for n in ("main", "queue", "pubsub", "events")] == [7, 7, 0, 2]
     assert by_name["queue"]["parameters"]["maxmemory-policy"] == "noeviction"
     assert "maxmemory-policy" not in by_name["pubsub"]["parameters"]
+
+
+def test_the_node_options_reach_the_model_and_are_none_when_unset():
+    plain = check()["instances"][0]
+    assert [plain[k] for k in ("data_tiering", "network_type", "ip_discovery", "preferred_azs")] == [None] * 4
+    tiered = check(cache_instances=[{"name": "main", "node_type": "cache.r6gd.xlarge", "replicas": 1,
+                                     "network_type": "dual_stack", "preferred_azs": ["us-east-1a", "us-east-1b"]}])
+    spec = tiered["instances"][0]
+    assert (spec["network_type"], spec["preferred_azs"]) == ("dual_stack", ["us-east-1a", "us-east-1b"])

@@ -57,6 +57,9 @@ def test_the_node_defaults_of_cache_defaults_do_not_count_as_set_on_a_serverless
     ("shards", 2, "has no shards to choose"),
     ("parameters", {"maxmemory-policy": "allkeys-lru"}, "has no parameter group"),
     ("maintenance_window", "mon:05:00-mon:06:00", "without a maintenance window"),
+    ("data_tiering", True, "could be tiered to SSD"),
+    ("preferred_azs", ["us-east-1a"], "in the zones of its subnets itself"),
+    ("network_type", "dual_stack", "on IPv4 only"),
 ])
 def test_a_node_only_option_set_on_a_serverless_instance_is_refused_with_the_reason(field, value, reason):
     errors = errors_of(**_serverless(**{field: value}))

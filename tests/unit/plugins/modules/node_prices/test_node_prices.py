@@ -45,9 +45,11 @@ def test_prices_come_from_the_price_list_with_nodes_counted_per_shard():
     failed, result, created = run(aws, instances=[MAIN, SHARDED])
     assert not failed and not result["changed"]
     assert result["rows"] == [
-        {"instance": "main", "node_type": "cache.t3.micro", "engine": "redis", "nodes": 2, "hourly_usd": 0.017,
+        {"instance": "main", "kind": "node", "node_type": "cache.t3.micro", "engine": "redis", "nodes": 2,
+         "hourly_usd": 0.017, "purpose": None, "backups": None, "policy": None,
          "monthly_usd": 24.82},
-        {"instance": "queue", "node_type": "cache.t4g.small", "engine": "valkey", "nodes": 4, "hourly_usd": 0.0256,
+        {"instance": "queue", "kind": "node", "node_type": "cache.t4g.small", "engine": "valkey", "nodes": 4,
+         "hourly_usd": 0.0256, "purpose": None, "backups": None, "policy": None,
          "monthly_usd": 74.75}]
     assert result["total_usd"] == 99.57 and result["complete"] and result["unpriced"] == []
     assert result["source"] == API_SOURCE and result["prices_date"] == "2025-06-01T00:00:00Z"
@@ -113,7 +115,7 @@ def test_an_answer_with_two_prices_for_one_node_type_is_not_guessed_from():
 def test_an_instance_without_a_node_type_is_refused_before_any_call():
     aws = FakeAWS()
     failed, result, created = run(aws, instances=[MAIN, {"name": "queue"}])
-    assert failed and result["msg"] == "instances[1]: each instance needs a name and a node_type"
+    assert failed and result["msg"] == "instances[1]: each instance needs a name and a node_type (or kind serverless)"
     assert created == []
 
 
@@ -153,3 +155,46 @@ def test_with_current_and_nothing_priced_changing_no_price_is_asked():
 def test_with_current_each_instance_needs_its_replication_group_id():
     failed, result, _created = run(FakeAWS({}), instances=[MAIN], current=[])
     assert failed and result["msg"] == "instances[0]: with current, each instance needs its replication_group_id"
+
+
+QUEUE = {"name": "queue", "kind": "serverless", "engine": "valkey", "replication_group_id": "fm-queue"}
+
+
+def test_a_serverless_instance_is_priced_from_the_price_list_in_one_more_call():
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, _created = run(aws, instances=[MAIN, QUEUE],
+                                   cost_assumptions={"instances": {"queue": {"stored_gb": 0.5, "ecpu_per_second": 10}}})
+    assert not failed
+    queue = result["rows"][1]
+    assert (queue["kind"], queue["billed_gb"], queue["gb_hour_usd"], queue["ecpu_million_usd"]) == (
+        "serverless", 0.5, 0.084, 0.0023)
+    assert queue["monthly_usd"] == round(round(0.5 * 730 * 0.084, 2) + round(10 * 2.628 * 0.0023, 2), 2)
+    assert result["total_usd"] == round(24.82 + queue["monthly_usd"], 2) and result["complete"]
+    asked = aws.params("GetProducts")
+    assert len(asked) == 2 and asked[1]["Filters"][1] == {
+        "Type": "TERM_MATCH", "Field": "operation", "Value": "CreateServerlessCache"}
+    assert any(line.startswith("Serverless queue (valkey): 0.5 GB stored") for line in result["table"])
+
+
+def test_a_serverless_instance_falls_back_to_the_bundled_prices_and_says_so():
+    failed, result, _created = run(FakeAWS({"GetProducts": "ThrottlingException"}), instances=[QUEUE])
+    assert not failed and "ThrottlingException" in result["fallback_reason"]
+    assert "AWS ElastiCache serverless pricing" in result["source"]
+    assert result["rows"][0]["monthly_usd"] == round(round(1 * 730 * 0.084, 2) + round(1000 * 2.628 * 0.0023, 2), 2)
+
+
+def test_bad_cost_assumptions_are_refused_before_any_call():
+    aws = FakeAWS()
+    failed, result, created = run(aws, instances=[MAIN, QUEUE], cost_assumptions={"stored_gb": "a lot"})
+    assert failed and result["msg"] == "cost_assumptions.stored_gb must be a number of at least 0, got 'a lot'"
+    assert created == []
+
+
+def test_with_current_a_serverless_instance_is_not_in_the_change_of_nodes():
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, _created = run(aws, instances=[WANTED, QUEUE], current=[_group("cache.t3.micro", 2)])
+    assert not failed and result["change"]["changing"] == ["main"]
+    assert [row["instance"] for row in result["change"]["rows"]] == ["main"]
+    assert all(p["Filters"][1]["Field"] == "instanceType" for p in aws.params("GetProducts"))
+    failed, result, _created = run(FakeAWS({}), instances=[WANTED, QUEUE], current=[_group("cache.t3.small", 2)])
+    assert not failed and result["change"] == {"changing": [], "table": []}

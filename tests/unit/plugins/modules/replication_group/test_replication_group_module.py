@@ -251,7 +251,8 @@ PARAMS = dict(dict.fromkeys((
     "transit_encryption", "transit_encryption_mode", "auth_token", "auth_token_update_strategy",
     "snapshot_retention_limit", "snapshot_window", "maintenance_window", "auto_minor_version_upgrade",
     "notification_topic_arn", "final_snapshot_identifier", "snapshot_name", "snapshot_arns", "primary_cluster_id",
-    "log_delivery_configurations", "user_group_ids")), replication_group_id="Main", skip_final_snapshot=False)
+    "log_delivery_configurations", "user_group_ids", "data_tiering", "network_type", "ip_discovery", "preferred_azs")),
+    replication_group_id="Main", skip_final_snapshot=False)
 
 
 def test_desired_options_resolve_replicas_from_every_spelling_and_default_failover():

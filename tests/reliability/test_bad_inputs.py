@@ -31,7 +31,6 @@ RBAC_PASSWORD = "Bad-Input-Rbac-Password-7"
 LEGACY = {"name": "legacy", "engine": "valkey", "engine_version": "8.0", "node_type": "cache.t3.small"}
 
 
-
 def _serverless(**fields):
     """main on nodes and a serverless valkey queue (rbac, the local inventory's workers), with fields on the queue."""
     queue = dict({"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac", "engine": "valkey",

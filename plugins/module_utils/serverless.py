@@ -43,19 +43,8 @@ def usage_limits(option):
 def validate(params):
     """Every problem with the options, each naming its option; [] when they are fine."""
     errors = validation.identifier(params["name"], "name")
-    for name, key, (low, high), unit in _LIMITS:
-        part = (params.get("usage_limits") or {}).get(name) or {}
-        for bound in ("minimum", "maximum"):
-            value = part.get(bound)
-            if value is not None and not low <= value <= high:
-                errors.append("usage_limits.%s.%s: %s is out of range; ElastiCache Serverless takes %d to %d%s."
-                              % (name, bound, value, low, high, " GB" if unit else " ECPUs per second"))
-        if part.get("minimum") is not None and part.get("maximum") is not None and part["minimum"] > part["maximum"]:
-            errors.append("usage_limits.%s: minimum %s is above maximum %s." % (name, part["minimum"], part["maximum"]))
-    engine, major = params.get("engine"), params.get("major_engine_version")
-    if major is not None and engine and major not in MAJOR_VERSIONS[engine]:
-        errors.append("major_engine_version: %s serverless caches run major version %s, not %s."
-                      % (engine, " or ".join(MAJOR_VERSIONS[engine]), major))
+    errors += limit_errors(params.get("usage_limits"))
+    errors += major_version_errors(params.get("engine"), params.get("major_engine_version"))
     errors += validation.retention(params.get("snapshot_retention_limit"))
     time_of_day = params.get("daily_snapshot_time")
     if time_of_day is not None and not _DAILY_TIME.match(time_of_day):
@@ -65,6 +54,29 @@ def validate(params):
         if params.get("skip_final_snapshot"):
             errors.append("final_snapshot_name and skip_final_snapshot=true contradict each other; choose one.")
     return errors
+
+
+def limit_errors(option, path="usage_limits"):
+    """The problems of a usage_limits option (each bound in range, each minimum at most its maximum), naming path."""
+    errors = []
+    for name, _key, (low, high), unit in _LIMITS:
+        part = (option or {}).get(name) or {}
+        for bound in ("minimum", "maximum"):
+            value = part.get(bound)
+            if value is not None and not low <= value <= high:
+                errors.append("%s.%s.%s: %s is out of range; ElastiCache Serverless takes %d to %d%s."
+                              % (path, name, bound, value, low, high, " GB" if unit else " ECPUs per second"))
+        if part.get("minimum") is not None and part.get("maximum") is not None and part["minimum"] > part["maximum"]:
+            errors.append("%s.%s: minimum %s is above maximum %s." % (path, name, part["minimum"], part["maximum"]))
+    return errors
+
+
+def major_version_errors(engine, major, path="major_engine_version"):
+    """[] when `engine` runs serverless at major version `major` (or either is not given)."""
+    if major is not None and engine and major not in MAJOR_VERSIONS[engine]:
+        return ["%s: %s serverless caches run major version %s, not %s."
+                % (path, engine, " or ".join(MAJOR_VERSIONS[engine]), major)]
+    return []
 
 
 def create_request(params):

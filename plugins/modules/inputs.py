@@ -171,7 +171,26 @@ model:
           description: Whether C(cache_auth_tokens) has a token for the instance (the token itself is never returned).
           type: bool
         family:
-          description: The parameter group family of the engine version (redis7, redis6.x, valkey8, ...).
+          description:
+            - The parameter group family of the engine version (redis7, redis6.x, valkey8, ...); null for a serverless
+              instance, whose I(parameter_group) is null too.
+          type: str
+        kind:
+          description:
+            - C(node) (a replication group) or C(serverless) (an ElastiCache Serverless cache named
+              I(replication_group_id), reached as a cluster, so I(cluster_mode) is true; its node options are null).
+          type: str
+        major_engine_version:
+          description: The major version of I(engine_version), which a serverless cache runs.
+          returned: for a serverless instance
+          type: str
+        daily_snapshot_time:
+          description: The start of I(snapshot_window), the serverless cache's daily snapshot time (HH:MM UTC).
+          returned: for a serverless instance
+          type: str
+        user_group_id:
+          description: The serverless cache's user group, the instance's RBAC user group (its I(replication_group_id)).
+          returned: for a serverless instance
           type: str
         log_delivery_configurations:
           description: The log deliveries to CloudWatch Logs, one per log type that is on.

@@ -42,6 +42,8 @@ def parameter_groups(model):
     (copy_from), under the inventory's."""
     groups = []
     for spec in model["instances"]:
+        if spec.get("kind") == "serverless":
+            continue  # a serverless cache has no parameter group
         group = {"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
                  "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
         change = spec.get("engine_change") or {}

@@ -139,6 +139,12 @@ def check_existing(specs, groups, port):
         if group is None or group.get("status") == "deleting":
             continue
         where = "cache_instances[%d] (%s)" % (index, spec["name"])
+        if spec.get("kind") == "serverless":
+            errors.append("%s.kind: replication group %s exists, and a serverless cache cannot take its place in one "
+                          "step; keep kind: node, or move the instance to serverless under another name (snapshot, "
+                          "restore into the new instance, move the hosts, then delete %s with a final snapshot)"
+                          % (where, spec["replication_group_id"], spec["replication_group_id"]))
+            continue
         migrate = ("or migrate: snapshot the group, create a new instance from the snapshot with the setting you "
                    "want, move the clients to it, then delete %s with a final snapshot" % spec["replication_group_id"])
         at_rest = bool(group.get("at_rest_encryption_enabled"))

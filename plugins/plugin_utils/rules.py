@@ -30,6 +30,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derive
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import secret_store
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import serverless_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import converted
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import label
@@ -108,7 +109,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
                           % (prefix, prefix))
         model["destroy"] = dict(rbac.managed(model["instances"]),
                                 skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")),
-                                parameter_groups=[n for s in model["instances"]
+                                parameter_groups=[n for s in model["instances"] if s["kind"] == "node"
                                                   for n in changes.own_names(s["replication_group_id"])])
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
@@ -228,7 +229,8 @@ def _instance_specs(variables, specs, errors, log_delivery):
         spec["parameters"] = dict(spec.get("parameters") or {}, **PURPOSE_PARAMETERS.get(spec["purpose"], {}))
         if spec["cluster_mode"]:
             spec["parameters"]["cluster-enabled"] = "yes"  # AWS creates a cluster-mode group only with this
-        errors.extend(_shard_errors(where, spec))
+        if spec["kind"] != "serverless":
+            errors.extend(_shard_errors(where, spec))
         spec["tags"] = dict(tags, **(spec.get("tags") or {}))
         spec["tags"].setdefault("Purpose", spec["purpose"])
         spec["auth"] = bool(tokens.get(name)) or (generated and secret_store.gets_token(spec))
@@ -238,13 +240,25 @@ def _instance_specs(variables, specs, errors, log_delivery):
         if spec.get("restore_from_snapshot") and spec.get("primary_cluster_id"):
             errors.append("%s: restore_from_snapshot and primary_cluster_id both say where the data comes from; "
                           "choose one" % where)
-        if spec.get("primary_cluster_id"):
+        if spec.get("primary_cluster_id") and spec["kind"] != "serverless":
             errors.extend(validation.identifier(spec["primary_cluster_id"], "%s.primary_cluster_id" % where))
             if spec["at_rest_encryption"]:
                 errors.append("%s.at_rest_encryption: a group made around cache cluster %s takes the cluster's "
                               "settings, and cache clusters have no encryption at rest; set at_rest_encryption: "
                               "false for this instance, or restore_from_snapshot into a new encrypted group instead"
                               % (where, spec["primary_cluster_id"]))
+        errors.extend(validation.identifier(spec["replication_group_id"],
+                                            "%s: the replication group id (cache_name_prefix-name)" % where))
+        errors.extend(validation.retention(spec["snapshot_retention_limit"], "%s.snapshot_retention_limit" % where))
+        if spec["kind"] == "serverless":
+            user_defaults = variables.get("cache_defaults") or {}
+            errors.extend(serverless_spec.explicit_errors(where, instance, "cache_defaults", user_defaults)
+                          if user_defaults.get("kind") == "serverless" else serverless_spec.explicit_errors(
+                              where, instance))
+            errors.extend(serverless_spec.resolve(where, spec))
+            errors.extend(_window_errors(where, spec))
+            resolved.append(spec)
+            continue
         spec["log_delivery_configurations"] = derived.log_delivery(log_delivery, spec)
         try:
             spec["family"] = family(spec["engine"], spec["engine_version"])
@@ -254,15 +268,12 @@ def _instance_specs(variables, specs, errors, log_delivery):
         # that exists keeps the collection's group it uses while the family stays (plugin_utils/changes.py).
         spec["parameter_group"] = changes.parameter_group_name(spec["replication_group_id"], spec["family"]) \
             if spec.get("family") else spec["replication_group_id"]
-        errors.extend(validation.identifier(spec["replication_group_id"],
-                                            "%s: the replication group id (cache_name_prefix-name)" % where))
         errors.extend(_node_type(spec["node_type"], "%s.node_type" % where,
                                  variables.get("cache_allow_unknown_node_types")))
         errors.extend(validation.replicas(spec["replicas"], "%s.replicas" % where))
         for option in node_placement.OPTIONS:
             spec.setdefault(option, None)
         errors.extend(node_placement.errors(dict(spec, nodes_per_shard=(spec["replicas"] or 0) + 1), where + "."))
-        errors.extend(validation.retention(spec["snapshot_retention_limit"], "%s.snapshot_retention_limit" % where))
         errors.extend(_window_errors(where, spec))
         if tokens.get(name) and not spec["transit_encryption"]:
             errors.append("%s.transit_encryption: is false, but cache_auth_tokens.%s is set; ElastiCache only "

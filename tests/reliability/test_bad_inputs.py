@@ -30,6 +30,15 @@ RBAC_PASSWORD = "Bad-Input-Rbac-Password-7"
 # An instance whose replication group exists before the cases run (the bed makes it).
 LEGACY = {"name": "legacy", "engine": "valkey", "engine_version": "8.0", "node_type": "cache.t3.small"}
 
+
+def _serverless(**fields):
+    """main on nodes and a serverless valkey queue (rbac, the local inventory's workers), with fields on the queue."""
+    queue = dict({"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac", "engine": "valkey",
+                  "engine_version": "8.0"}, **fields)
+    return {"cache_instances": [{"name": "main"}, queue],
+            "cache_user_passwords": {"queue": {"web": RBAC_PASSWORD, "admin": RBAC_PASSWORD}}}
+
+
 # (id, playbook, extra vars, the variable path the message must name, extra ansible-playbook arguments)
 CASES = [
     ("replicas-range", "redis", {"cache_instances": OK_INSTANCES[:1] + [{"name": "queue", "purpose": "queue", "replicas": 7}]},
@@ -187,6 +196,27 @@ CASES = [
                                                                                        "admin": RBAC_PASSWORD}},
                                                      "cache_user_passwords_next": {"main": {"web": RBAC_PASSWORD + "n"}}},
      "cache_user_passwords_next.main.web: a password rotation is pending", []),
+    # kind: serverless (plugin_utils/serverless_spec.py): node-only options, TLS, access, limits.
+    ("serverless-node-type", "redis", _serverless(node_type="cache.t3.small"),
+     "cache_instances[1] (queue).node_type: a serverless cache has no nodes to size", []),
+    ("serverless-replicas", "provision", _serverless(replicas=1),
+     "cache_instances[1] (queue).replicas: a serverless cache has no nodes to replicate", []),
+    ("serverless-shards", "redis", _serverless(cluster_mode=True, shards=2),
+     "cache_instances[1] (queue).shards: a serverless cache has no shards to choose", []),
+    ("serverless-parameters", "redis", _serverless(parameters={"maxmemory-policy": "allkeys-lru"}),
+     "cache_instances[1] (queue).parameters: a serverless cache has no parameter group", []),
+    ("serverless-maintenance-window", "redis", _serverless(maintenance_window="mon:05:00-mon:06:00"),
+     "cache_instances[1] (queue).maintenance_window: AWS patches a serverless cache without a maintenance window",
+     []),
+    ("serverless-tls-off", "redis", _serverless(transit_encryption=False),
+     "cache_instances[1] (queue).transit_encryption: a serverless cache always uses TLS", []),
+    ("serverless-token-access", "redis", _serverless(access="token"),
+     "cache_instances[1] (queue).access: a serverless cache is reached only through an RBAC user group", []),
+    ("serverless-limits-range", "redis", _serverless(usage_limits={"ecpu_per_second": {"maximum": 20000000}}),
+     "cache_instances[1] (queue).usage_limits.ecpu_per_second.maximum: 20000000 is out of range", []),
+    ("serverless-limits-min-above-max", "provision",
+     _serverless(usage_limits={"data_storage": {"minimum": 20, "maximum": 10}}),
+     "cache_instances[1] (queue).usage_limits.data_storage: minimum 20 is above maximum 10", []),
     ("secrets-source-choice", "redis", {"cache_secrets": "ssm"},
      "cache_secrets: must be one of vault, secretsmanager, got 'ssm'", []),
     ("batch-size-zero", "rotate_auth", {"redis_batch_size": 0}, "redis_batch_size: must be a number of hosts", []),

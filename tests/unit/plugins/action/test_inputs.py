@@ -94,7 +94,10 @@ def _keys_seen():
     seen = {}
     rbac = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue", "access": "rbac"}],
             "cache_user_passwords": {"queue": {"app": TOKEN + "p"}}}
-    for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac)):
+    serverless = {"cache_instances": [{"name": "main"}, {"name": "jobs", "purpose": "queue", "access": "rbac",
+                                                         "kind": "serverless"}],
+                  "cache_user_passwords": {"jobs": {"app": TOKEN + "p"}}, "cache_auth_tokens": {"main": TOKEN}}
+    for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless)):
         model = run(args, task_vars=task_vars)["model"]
         seen.setdefault("", set()).update(model)
         for key, value in model.items():

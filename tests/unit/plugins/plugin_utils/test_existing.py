@@ -102,6 +102,20 @@ def test_a_kms_key_that_is_missing_or_not_enabled_is_refused(found, expected):
     assert existing.check_prerequisites(check(cache_kms_key=KMS_ARN), enabled)["vpc_id"] == "vpc-0123abcd"
 
 
+def test_a_serverless_instance_cannot_take_the_place_of_a_replication_group_of_its_name():
+    specs = check(cache_instances=[{"name": "main", "kind": "serverless", "access": "rbac"}],
+                  cache_auth_tokens={}, cache_user_passwords={"main": {"app": "Serverless-App-Password-1"}})["instances"]
+    group = {"replication_group_id": "funmagic-main", "status": "available", "at_rest_encryption_enabled": True,
+             "primary_endpoint": {"address": "m.example", "port": 6379}}
+    with pytest.raises(InputError) as caught:
+        existing.check_existing(specs, [group], 6379)
+    assert caught.value.errors == [
+        "cache_instances[0] (main).kind: replication group funmagic-main exists, and a serverless cache cannot take "
+        "its place in one step; keep kind: node, or move the instance to serverless under another name (snapshot, "
+        "restore into the new instance, move the hosts, then delete funmagic-main with a final snapshot)"]
+    assert existing.check_existing(specs, [dict(group, status="deleting")], 6379) == {}
+
+
 def _with(instance, **found):
     return existing.check_prerequisites(check(cache_instances=[dict({"name": "main"}, **instance)]),
                                         dict(FOUND, **found))

@@ -60,9 +60,8 @@ def test_another_primary_region_fails_over_and_waits_until_settled():
         "FailoverGlobalReplicationGroup": {"GlobalReplicationGroup": datastore("modifying")}})
     failed, result = fake.run(module.main, dict(ARGS, primary_region="us-west-2"))
     assert not failed and result["changed"] is True, result
-    assert fake.params("FailoverGlobalReplicationGroup") == [{"GlobalReplicationGroupId": "ldgnf-orders",
-                                                             "PrimaryRegion": "us-west-2",
-                                                             "PrimaryReplicationGroupId": "orders"}]
+    assert fake.params("FailoverGlobalReplicationGroup") == [{
+        "GlobalReplicationGroupId": "ldgnf-orders", "PrimaryRegion": "us-west-2", "PrimaryReplicationGroupId": "orders"}]
     assert result["polls"] == ["ldgnf-orders=available", "ldgnf-orders=modifying", "ldgnf-orders=available"]
     assert result["diff"]["after"]["primary_region"] == "us-west-2"
 

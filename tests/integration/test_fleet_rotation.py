@@ -124,6 +124,7 @@ def test_a_batch_whose_ping_fails_stops_the_run_before_the_next_batch_and_the_ol
     assert re.search(r"^fatal: \[app2\]", output, re.MULTILINE), output[-3000:]
     fatal = output[output.index("fatal: [app2]"):]
     print(fatal[:fatal.find("PLAY RECAP")])
+    assert "Connection refused" in fatal  # why, as redis-cli on app2 saw it
     assert "PLAY [Make every token the only way in, where the old way still works]" not in output
     modifies = [r for r in bed.emulator.requests(mutating_only=True) if r["operation"] == "ModifyReplicationGroup"]
     assert len(modifies) == 1  # ROTATE; no SET: the old token is still accepted

@@ -114,7 +114,7 @@ def test_a_batch_whose_ping_fails_stops_the_run_before_the_next_batch_and_the_ol
     bed.emulator.call("requests", method="DELETE")
     old = _token_of(bed, "app1")
     try:
-        rc, output, _, failures = _rotate(bed, old, TOKENS[3], check=False)
+        rc, output, _seconds, failures = _rotate(bed, old, TOKENS[3], check=False)
     finally:
         with open(hosts_file, "w", encoding="utf-8") as handle:
             handle.write(kept)

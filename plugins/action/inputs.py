@@ -80,6 +80,8 @@ class ActionModule(ActionBase):
                 memo = run_memo.with_groups(memo, key, record["replication_groups"])
             if args["remember"]:
                 memo = run_memo.with_checked_roles(memo, args["roles"])
+                if "rollout_batch" in model:
+                    memo = dict(memo, rollout_batch=model["rollout_batch"])
         except role_specs.InputError as e:
             raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was changed:\n- %s"
                                     % (len(e.errors), "" if len(e.errors) == 1 else "s", "\n- ".join(e.errors)))
@@ -120,13 +122,16 @@ class ActionModule(ActionBase):
             if hosts is None:
                 hosts = [task_vars.get("inventory_hostname")]
             hostvars = task_vars.get("hostvars") or {}
-            client_variables = {}
+            client_variables, batches = {}, {}
             for host in hosts:
                 source = hostvars[host] if host in hostvars and host != task_vars.get("inventory_hostname") \
                     else task_vars
                 client_variables[host] = dict((name, value(name, source)) for name in declared
                                               if name.startswith(HOST_PREFIX))
                 removed.update(name for name in role_specs.REMOVED if name in source)
+                if "cache_rollout_batch" in source and source is not task_vars:
+                    batches[host] = self._templar.template(source["cache_rollout_batch"])
+            variables["_host_rollout_batches"] = batches
         return rules.check(variables, declared, roles, client_variables, removed)
 
     def _discover(self, memo, model, aws, task_vars, describe):

@@ -540,6 +540,17 @@ model:
           description: Its users, the C(default) one included.
           type: list
           elements: str
+    rollout_batch:
+      description:
+        - The hosts a day-2 move (C(playbooks/rotate_auth.yml), the TLS move of C(playbooks/redis.yml)) takes at a
+          time, as its plays' C(serial) list, the last item repeating. C(redis_batch_size) (an extra variable) over
+          C(cache_rollout_batch) (the inventory); neither set, C([1, "25%"]) (one host, then a quarter of them).
+        - The preflight (I(remember=true)) also keeps it in the run's memo as C(rollout_batch), which those plays read
+          (C(serial) sees no inventory variable, only the facts of a host a play ran on).
+      returned: when I(roles) has client
+      type: list
+      elements: raw
+      sample: [1, "25%"]
     clients:
       description: Application host name to its client settings; each value has the keys below.
       returned: when I(roles) has client

@@ -49,17 +49,29 @@ def failover_drill(variables, instance_names, inventory, errors):
                 ca_file=variables.get("failover_drill_ca_file") or "")
 
 
-def batch_size(value):
-    """redis_batch_size, the hosts a day-2 playbook moves at a time (its plays' serial, so an extra variable: -e
-    redis_batch_size=4): a whole number of hosts, 1 or more, or a share of them, 1% to 100%. None is the default, 1."""
+# With no cache_rollout_batch in the inventory: one host first (a canary: a change that breaks every host stops
+# there), then a quarter of the hosts at a time (at least one, so a small fleet still moves; never more than four
+# batches after the canary, so a large one does not take an hour).
+DEFAULT_ROLLOUT = [1, "25%"]
+
+
+def rollout_batch(extra, inventory):
+    """(serial, errors): the hosts a day-2 move (rotate_auth.yml, the TLS move) takes at a time, as its plays' serial.
+
+    extra: redis_batch_size (an extra variable, -e redis_batch_size=4), which overrides inventory: cache_rollout_batch.
+    Each is a whole number of hosts, 1 or more, or a share of them, 1% to 100%; None is not set. Neither set:
+    DEFAULT_ROLLOUT. A bad value is an error naming its variable, and serial None.
+    """
+    field, value = ("redis_batch_size", extra) if extra is not None else ("cache_rollout_batch", inventory)
     if value is None:
-        return []
+        return list(DEFAULT_ROLLOUT), []
     text = str(value).strip()
-    number = text[:-1] if text.endswith("%") else text
-    if not number.isdigit() or not (1 <= int(number) <= 100 if text.endswith("%") else int(number) >= 1):
-        return ["redis_batch_size: must be a number of hosts (1 or more) or a share of them (1%% to 100%%), got %r; "
-                "0 would not move the hosts in batches" % (value,)]
-    return []
+    share = text.endswith("%")
+    number = text[:-1] if share else text
+    if isinstance(value, bool) or not number.isdigit() or not (1 <= int(number) <= 100 if share else int(number) >= 1):
+        return None, ["%s: must be a number of hosts (1 or more) or a share of them (1%% to 100%%), got %r; "
+                      "0 would not move the hosts in batches" % (field, value)]
+    return [text if share else int(number)], []
 
 
 def file_mode(value, path):

@@ -13,7 +13,9 @@ tokens:
   so that a lookup answered before it existed still gives the cache role its id;
 - groups: the replication groups as last described ({key, replication_groups}), with the key of the description
   (region, endpoint, profile and ids); emptied by the roles that are about to change the groups;
-- checked_roles: the roles whose inputs the preflight checked in this run.
+- checked_roles: the roles whose inputs the preflight checked in this run;
+- rollout_batch: the day-2 moves' serial, as the preflight resolved it (host_rules.rollout_batch), which the plays of
+  rotate_auth.yml and redis.yml's TLS move read as hostvars['localhost'].funmagic_elasticache_run.rollout_batch.
 
 Every function returns a new memo; none changes its arguments.
 """

@@ -117,7 +117,14 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     if "compliance" in roles:
         model["compliance"] = _compliance(values, [spec["name"] for spec in model["instances"]], errors)
     if "client" in roles:
-        errors.extend(host_rules.batch_size(variables.get("_batch_size")))
+        model["rollout_batch"], problems = host_rules.rollout_batch(variables.get("_batch_size"),
+                                                                    values.get("cache_rollout_batch"))
+        errors.extend(problems)
+        fleet_batch = values.get("cache_rollout_batch")
+        for host, value in sorted((variables.get("_host_rollout_batches") or {}).items()):
+            if value != fleet_batch:
+                errors.append("host %s: cache_rollout_batch: %r differs from localhost's %r; one batch size moves the "
+                              "whole fleet: set it once, in group_vars/all" % (host, value, fleet_batch))
         purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
         model["clients"] = {}

@@ -12,14 +12,14 @@ from tests.emulator import hosts
 
 
 class EnvFileClient(threading.Thread):
-    def __init__(self, bed, worker="web", variable="REDIS_URL", interval=0.1):
+    def __init__(self, bed, worker="web", variable="REDIS_URL", interval=0.1, host="app1"):
         super().__init__(daemon=True)
-        self.bed, self.worker, self.variable, self.interval = bed, worker, variable, interval
+        self.bed, self.worker, self.variable, self.interval, self.host = bed, worker, variable, interval, host
         self.stop, self.counts, self.errors = threading.Event(), {"pong": 0, "auth": 0, "other": 0}, []
 
     def run(self):
         while not self.stop.is_set():
-            url = self.bed.env_file(self.worker)[self.variable]
+            url = self.bed.env_file(self.worker, host=self.host)[self.variable]
             hosts.assert_mapped(url.rsplit("@", 1)[-1].split("://")[-1].split(":")[0])
             try:
                 client = redis.Redis.from_url(url, ssl_ca_certs=self.bed.ca_file, socket_timeout=3)

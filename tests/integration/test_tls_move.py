@@ -112,7 +112,7 @@ def test_tls_is_turned_on_batch_by_batch_without_a_refused_client(bed):
     modes = [r["params"].get("TransitEncryptionMode") for r in bed.emulator.requests(mutating_only=True)
              if r["operation"] == "ModifyReplicationGroup"]
     assert modes == ["preferred", "required"]
-    # One batch per host (redis_batch_size 1), each with PONG over TLS, before the group required TLS.
+    # One batch per host (by default one host, then 25% of 2 hosts: 1), each with PONG over TLS, before required.
     assert output.count("TASK [funmagic.elasticache.client : Publish which moving groups this host reaches over TLS]") \
         == len(bed.hosts)
 

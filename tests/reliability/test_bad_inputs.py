@@ -220,6 +220,8 @@ CASES = [
     ("secrets-source-choice", "redis", {"cache_secrets": "ssm"},
      "cache_secrets: must be one of vault, secretsmanager, got 'ssm'", []),
     ("batch-size-zero", "rotate_auth", {"redis_batch_size": 0}, "redis_batch_size: must be a number of hosts", []),
+    ("rollout-batch-share-zero", "redis", {"cache_rollout_batch": "0%"},
+     "cache_rollout_batch: must be a number of hosts", []),
     ("kms-key-not-arn", "redis", {"cache_kms_key": "my-key"}, "cache_kms_key: 'my-key' is neither create nor a KMS key ARN", []),
     ("kms-key-missing", "provision", {"cache_kms_key": MISSING_KEY},
      "cache_kms_key: KMS key %s does not exist in us-east-1" % MISSING_KEY, []),

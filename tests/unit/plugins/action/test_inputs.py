@@ -251,3 +251,18 @@ def test_groups_remembered_without_their_members_are_described_again_for_the_cac
     model = run({"roles": ["cache"], "describe": True, "reuse": True}, {memo.FACT: remembered}, calls)["model"]
     assert calls == ["funmagic.elasticache.replication_group_info"]
     assert model["instances"][0]["parameter_group"] == "funmagic-main"
+
+
+def test_the_preflight_keeps_the_rollout_batch_for_the_moves_serial_extra_variable_first():
+    remembered = run(ALL_ROLES, {"cache_rollout_batch": "50%"})["ansible_facts"][memo.FACT]
+    assert remembered["rollout_batch"] == ["50%"]
+    overridden = run(ALL_ROLES, {"cache_rollout_batch": "50%", "redis_batch_size": "3"})
+    assert overridden["ansible_facts"][memo.FACT]["rollout_batch"] == [3]
+    assert run(ALL_ROLES)["ansible_facts"][memo.FACT]["rollout_batch"] == [1, "25%"]
+
+
+def test_an_application_host_with_a_batch_of_its_own_is_refused_naming_it():
+    with pytest.raises(AnsibleActionFail) as caught:
+        run(ALL_ROLES, {"cache_rollout_batch": 2,
+                        "hostvars": {"app1": {"inventory_hostname": "app1", "cache_rollout_batch": 4}}})
+    assert "host app1: cache_rollout_batch: 4 differs from localhost's 2" in str(caught.value)

@@ -1,9 +1,37 @@
 """Rules of the application hosts that are not per worker: the batch a day-2 playbook moves at a time."""
 
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from tests.unit.plugins.plugin_utils.test_rbac import rbac_errors, rbac_model
 
+WRONG = (0, "0", "0%", "101%", "-1", -2, "four", 2.5, True, "25 %", "")
 
-def test_the_batch_size_is_a_number_of_hosts_or_a_share_of_them():
-    assert rbac_model(_batch_size=4) and rbac_model(_batch_size="25%") and rbac_model(_batch_size=None)
-    for wrong in (0, "0", "0%", "101%", "-1", "four", 2.5):
-        assert any(e.startswith("redis_batch_size: must be") for e in rbac_errors(_batch_size=wrong)), wrong
+
+def test_the_inventory_sets_the_batch_and_the_extra_variable_overrides_it():
+    assert rbac_model()["rollout_batch"] == [1, "25%"]
+    assert rbac_model(cache_rollout_batch=4)["rollout_batch"] == [4]
+    assert rbac_model(cache_rollout_batch="50%")["rollout_batch"] == ["50%"]
+    assert rbac_model(cache_rollout_batch="3")["rollout_batch"] == [3]
+    assert rbac_model(cache_rollout_batch="50%", _batch_size=2)["rollout_batch"] == [2]
+    assert rbac_model(_batch_size="25%")["rollout_batch"] == ["25%"]
+
+
+def test_a_bad_batch_is_refused_naming_the_variable_it_came_from():
+    for wrong in WRONG:
+        assert any(e.startswith("cache_rollout_batch: must be a number of hosts") and repr(wrong) in e
+                   for e in rbac_errors(cache_rollout_batch=wrong)), wrong
+        assert any(e.startswith("redis_batch_size: must be a number of hosts")
+                   for e in rbac_errors(cache_rollout_batch=4, _batch_size=wrong)), wrong
+        assert not any("cache_rollout_batch" in e for e in rbac_errors(cache_rollout_batch=4, _batch_size=wrong))
+
+
+def test_a_host_with_its_own_batch_is_refused_one_batch_moves_the_fleet():
+    errors = rbac_errors(cache_rollout_batch=2, _host_rollout_batches={"app1": 2, "app2": "50%"})
+    assert [e for e in errors if "rollout_batch" in e] == [
+        "host app2: cache_rollout_batch: '50%' differs from localhost's 2; one batch size moves the whole fleet: set "
+        "it once, in group_vars/all"]
+
+
+def test_the_default_moves_one_host_first_then_a_quarter_of_them():
+    assert host_rules.rollout_batch(None, None) == ([1, "25%"], [])
+    assert host_rules.rollout_batch(None, " 10% ") == (["10%"], [])
+    assert host_rules.rollout_batch(None, 0)[0] is None

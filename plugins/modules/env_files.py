@@ -27,7 +27,9 @@ options:
     type: path
     required: true
   files:
-    description: The files to write, each a dict with I(path) (absolute, its directory existing or I(directory)), I(content) and I(mode) (e.g. 0640).
+    description:
+      - The files to write, each a dict with I(path) (absolute, in an existing directory or in I(directory)),
+        I(content) and I(mode) (for example 0640).
     type: list
     elements: dict
     required: true

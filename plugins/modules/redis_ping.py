@@ -152,7 +152,7 @@ RETURN = r"""
 results:
   description:
     - With I(targets), the result of each target in order, the fields below (without the series') and its I(name),
-      I(user), I(msg) and I(message) (what to show, C(main - PONG in 1.2 ms over TLSv1.3) with a colon).
+      I(user), I(msg) and I(message) (what the role shows, PONG with the latency and TLS version, or the reason).
   returned: with I(targets)
   type: list
   elements: dict

@@ -22,10 +22,10 @@ description:
     It holds one connection and sends PING every I(interval) seconds; when a PING fails, the connection is
     closed and the next PING connects again (resolving the name again).
     It reports the failed PINGs and each outage, the time from the last PONG before it to the first PONG after it.
-author:
-  - Funmagic Platform Team (@funmagic)
   - With I(targets), it checks several endpoints (every instance of a host, and every worker's user) in one
     execution, returns a result per target and fails naming each target that failed, with its own reason.
+author:
+  - Funmagic Platform Team (@funmagic)
 options:
   host:
     description:

@@ -18,8 +18,8 @@ def test_a_target_takes_its_own_values_over_the_module_options():
                                                 {"name": "queue", "host": "q.example", "port": "6380", "tls": False,
                                                  "user": "web", "password": "pw", "refused_key": "admin:x"}])
     main, queue = target_params(params)
-    assert (main["name"], main["host"], main["port"], main["tls"], main["timeout"]) == ("main", "m.example", 6379,
-                                                                                      True, 2)
+    assert (main["name"], main["host"], main["port"], main["tls"], main["timeout"]) == \
+        ("main", "m.example", 6379, True, 2)
     assert (queue["port"], queue["tls"], queue["user"], queue["refused_key"]) == (6380, False, "web", "admin:x")
     assert main["targets"] is None and main["password"] is None
 
@@ -32,8 +32,8 @@ def test_a_target_without_a_name_or_host_is_refused_naming_the_field(target, fie
 
 def test_hosts_missing_from_etc_hosts_are_named_in_order_once():
     text = "127.0.0.1 localhost\n127.0.33.5 m.example other\n"
-    assert missing_from_hosts(text, ["m.example", "q.example", "q.example", "p.example"]) == ["q.example",
-                                                                                            "p.example"]
+    missing = missing_from_hosts(text, ["m.example", "q.example", "q.example", "p.example"])
+    assert missing == ["q.example", "p.example"]
     assert missing_from_hosts(text, ["example"]) == ["example"]  # a part of a name is not the name
 
 

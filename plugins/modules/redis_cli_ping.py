@@ -37,6 +37,12 @@ options:
     type: list
     elements: str
     default: [redis-cli]
+  hosts_file:
+    description:
+      - Before any PING, require every connection's endpoint in this file (C(/etc/hosts)) and fail naming the first
+        missing one, so that nothing resolves it through DNS.
+    type: path
+    version_added: 0.4.0
   connections:
     description:
       - Instance name to its connection facts (C(endpoint), C(port), C(tls), C(cluster), C(access)), as
@@ -142,6 +148,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_answer
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
 
 
 def run(module, connection, secret, user, *command):
@@ -197,6 +204,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             cli=dict(type="list", elements="str", default=["redis-cli"]),
+            hosts_file=dict(type="path"),
             connections=dict(type="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),
             workers=dict(type="list", elements="dict", default=[]),
@@ -206,6 +214,13 @@ def main():
         ),
         supports_check_mode=True,
     )
+    if not module.check_mode and module.params["hosts_file"]:
+        connections = module.params["connections"]
+        with open(module.params["hosts_file"]) as handle:
+            missing = missing_from_hosts(handle.read(), [connections[name]["endpoint"] for name in sorted(connections)])
+        if missing:
+            module.fail_json(msg="%s is not in %s; resolving it would query DNS." % (missing[0],
+                                                                                    module.params["hosts_file"]))
     if not module.check_mode:
         found = [name for name in module.params["cli"] if module.get_bin_path(name)]
         if not found:

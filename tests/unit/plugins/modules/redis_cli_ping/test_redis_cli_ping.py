@@ -141,3 +141,11 @@ def test_no_refusal_is_tried_without_pong_nor_for_a_worker_without_refused_key()
     failed, result, calls = run_users(refused_password, workers=workers, passwords={"queue": {"web": PASSWORD}})
     assert failed and [argv[-1] for argv, _env in calls] == ["PING", "PING"]
     assert result["answers"][1]["refused"] is None and result["answers"][1]["cause"] == "noauth"
+
+
+def test_an_endpoint_missing_from_etc_hosts_stops_everything_before_any_ping(tmp_path):
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.33.2 m.example\n")
+    failed, result, calls = run({}, tokens={"main": TOKEN}, hosts_file=str(hosts))
+    assert failed and result["msg"] == "q.example is not in %s; resolving it would query DNS." % hosts
+    assert calls == []

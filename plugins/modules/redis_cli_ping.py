@@ -219,8 +219,8 @@ def main():
         with open(module.params["hosts_file"]) as handle:
             missing = missing_from_hosts(handle.read(), [connections[name]["endpoint"] for name in sorted(connections)])
         if missing:
-            module.fail_json(msg="%s is not in %s; resolving it would query DNS." % (missing[0],
-                                                                                    module.params["hosts_file"]))
+            module.fail_json(msg="%s is not in %s; resolving it would query DNS."
+                             % (missing[0], module.params["hosts_file"]))
     if not module.check_mode:
         found = [name for name in module.params["cli"] if module.get_bin_path(name)]
         if not found:

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import os
 import re
+import stat
 
 # What ansible-core's backup_local() appends to the file's name: .<pid>.<YYYY-MM-DD@HH:MM:SS>~ (local time).
 _SUFFIX = r"\.\d+\.(\d{4}-\d{2}-\d{2}@\d{2}:\d{2}:\d{2})~"
@@ -32,3 +33,31 @@ def partition(path, entries, keep):
         raise ValueError("keep: must be 0 or more, got %d" % keep)
     found = backups(path, entries)
     return found[:keep], found[keep:]
+
+
+def entries(directory):
+    """name -> modification time of the regular files in `directory` (none when it does not exist)."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return {}
+    found = {}
+    for name in names:
+        status = os.lstat(os.path.join(directory, name))
+        if stat.S_ISREG(status.st_mode):
+            found[name] = status.st_mtime_ns
+    return found
+
+
+def prune(paths, keep, check_mode):
+    """(removed, kept), the backups' paths, newest first for each file."""
+    removed, kept = [], []
+    for path in paths:
+        directory = os.path.dirname(path)
+        newest, older = partition(path, entries(directory), keep)
+        kept.extend(os.path.join(directory, name) for name in newest)
+        for name in older:
+            if not check_mode:
+                os.unlink(os.path.join(directory, name))
+            removed.append(os.path.join(directory, name))
+    return removed, kept

@@ -55,40 +55,9 @@ kept:
   elements: str
 """
 
-import os
-import stat
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.file_backups import partition
-
-
-def entries(directory):
-    """name -> modification time of the regular files in `directory` (none when it does not exist)."""
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return {}
-    found = {}
-    for name in names:
-        status = os.lstat(os.path.join(directory, name))
-        if stat.S_ISREG(status.st_mode):
-            found[name] = status.st_mtime_ns
-    return found
-
-
-def prune(paths, keep, check_mode):
-    """(removed, kept), the backups' paths, newest first for each file."""
-    removed, kept = [], []
-    for path in paths:
-        directory = os.path.dirname(path)
-        newest, older = partition(path, entries(directory), keep)
-        kept.extend(os.path.join(directory, name) for name in newest)
-        for name in older:
-            if not check_mode:
-                os.unlink(os.path.join(directory, name))
-            removed.append(os.path.join(directory, name))
-    return removed, kept
+from ansible_collections.funmagic.elasticache.plugins.module_utils.file_backups import prune
 
 
 def main():

@@ -29,9 +29,20 @@ author:
   - Funmagic Platform Team (@funmagic)
 options:
   cli:
-    description: The redis-cli command of the host (C(redis-cli) on Debian and Ubuntu, C(redis6-cli) on Amazon Linux).
-    type: str
-    default: redis-cli
+    description:
+      - The redis-cli command of the host (C(redis-cli) on Debian and Ubuntu, C(redis6-cli) on Amazon Linux), or
+        several, the first one found on the host's PATH being used (a play that gathered no facts does not know the
+        OS).
+      - When none is found, the task fails naming them, before any PING.
+    type: list
+    elements: str
+    default: [redis-cli]
+  hosts_file:
+    description:
+      - Before any PING, require every connection's endpoint in this file (C(/etc/hosts)) and fail naming the first
+        missing one, so that nothing resolves it through DNS.
+    type: path
+    version_added: 0.4.0
   connections:
     description:
       - Instance name to its connection facts (C(endpoint), C(port), C(tls), C(cluster), C(access)), as
@@ -137,11 +148,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_answer
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
 
 
 def run(module, connection, secret, user, *command):
     """(stdout, stderr) of one redis-cli command; the token or password goes in the environment, never in argv."""
-    argv = [module.params["cli"], "-h", connection["endpoint"], "-p", str(connection["port"])]
+    argv = [module.params["cli"][0], "-h", connection["endpoint"], "-p", str(connection["port"])]
     argv += ["--tls"] if connection.get("tls") else []
     argv += ["-c"] if connection.get("cluster") else []
     argv += ["--user", user] if user else []
@@ -191,7 +203,8 @@ def check(module, name, worker, user, secret, where, refused_key):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            cli=dict(type="str", default="redis-cli"),
+            cli=dict(type="list", elements="str", default=["redis-cli"]),
+            hosts_file=dict(type="path"),
             connections=dict(type="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),
             workers=dict(type="list", elements="dict", default=[]),
@@ -201,6 +214,19 @@ def main():
         ),
         supports_check_mode=True,
     )
+    if not module.check_mode and module.params["hosts_file"]:
+        connections = module.params["connections"]
+        with open(module.params["hosts_file"]) as handle:
+            missing = missing_from_hosts(handle.read(), [connections[name]["endpoint"] for name in sorted(connections)])
+        if missing:
+            module.fail_json(msg="%s is not in %s; resolving it would query DNS."
+                             % (missing[0], module.params["hosts_file"]))
+    if not module.check_mode:
+        found = [name for name in module.params["cli"] if module.get_bin_path(name)]
+        if not found:
+            module.fail_json(msg="%s: not found on this host's PATH; playbooks/configure_hosts.yml installs it."
+                             % " or ".join(module.params["cli"]))
+        module.params["cli"] = found
     answers = [] if module.check_mode else [check(module, *identity) for identity in identities(module.params)]
     failures = [a["message"] for a in answers if not a["pong"]]
     failures += [a["refusal"] for a in answers if a["refused"] is False]

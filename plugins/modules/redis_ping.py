@@ -22,13 +22,31 @@ description:
     It holds one connection and sends PING every I(interval) seconds; when a PING fails, the connection is
     closed and the next PING connects again (resolving the name again).
     It reports the failed PINGs and each outage, the time from the last PONG before it to the first PONG after it.
+  - With I(targets), it checks several endpoints (every instance of a host, and every worker's user) in one
+    execution, returns a result per target and fails naming each target that failed, with its own reason.
 author:
   - Funmagic Platform Team (@funmagic)
 options:
   host:
-    description: The endpoint's host name, e.g. the primary endpoint address.
+    description:
+      - The endpoint's host name, e.g. the primary endpoint address.
+      - Required unless I(targets) is given.
     type: str
-    required: true
+  targets:
+    description:
+      - Several endpoints checked in one execution, one after another. Each is a dict with I(name) (how messages
+        name it, the instance) and I(host), and optionally I(port), I(tls), I(cluster), I(user), I(password) and
+        I(refused_key); what a target leaves out comes from the options of the same name.
+      - Not with I(host) nor I(duration).
+    type: list
+    elements: dict
+    version_added: 0.4.0
+  hosts_file:
+    description:
+      - With I(targets), before any connection, require every target's host in this file (C(/etc/hosts)) and fail
+        naming the first missing one, so that nothing resolves it through DNS.
+    type: path
+    version_added: 0.4.0
   port:
     description: The port.
     type: int
@@ -93,9 +111,18 @@ options:
     version_added: 0.2.0
 notes:
   - Supports check mode; it changes nothing.
+  - The passwords of I(targets) are never returned nor shown in a message.
 """
 
 EXAMPLES = r"""
+- name: Every instance of this host answers PONG, in one execution (each failure named with its reason)
+  funmagic.elasticache.redis_ping:
+    hosts_file: /etc/hosts
+    targets:
+      - {name: main, host: master.app-main.abc123.use1.cache.amazonaws.com, password: "{{ vault_main_token }}"}
+      - {name: queue, host: master.app-queue.abc123.use1.cache.amazonaws.com, user: web,
+         password: "{{ vault_queue_web_password }}", refused_key: "admin:refused-proof"}
+
 - name: The queue instance answers over TLS with its token
   funmagic.elasticache.redis_ping:
     host: master.app-queue.abc123.use1.cache.amazonaws.com
@@ -122,6 +149,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+results:
+  description:
+    - With I(targets), the result of each target in order, the fields below (without the series') and its I(name),
+      I(user), I(msg) and I(message) (what the role shows, PONG with the latency and TLS version, or the reason).
+  returned: with I(targets)
+  type: list
+  elements: dict
+  version_added: 0.4.0
 pong:
   description: Whether PONG came back.
   returned: always
@@ -233,6 +268,11 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import refused
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import label
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import summary
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import target_params
 
 
 def _no_pong(p, e):
@@ -277,10 +317,36 @@ def probe_for_a_while(p):
     return p["fail_on_error"] and not result["pong"], result
 
 
+def probe_targets(p):
+    """(failed, result) of every target, one after another, after checking that /etc/hosts maps each of them."""
+    try:
+        targets = target_params(p)
+    except ValueError as e:
+        return True, {"msg": str(e), "pong": False}
+    if p["hosts_file"]:
+        with open(p["hosts_file"]) as handle:
+            missing = missing_from_hosts(handle.read(), [t["host"] for t in targets])
+        if missing:
+            return True, {"msg": "%s is not in %s; resolving it would query DNS." % (missing[0], p["hosts_file"]),
+                          "pong": False, "results": []}
+    outcomes = []
+    for t in targets:
+        failed, result = probe(t)
+        if "msg" not in result:
+            result["msg"] = "PONG from %s:%d in %s ms" % (t["host"], t["port"], result.get("latency_ms"))
+        result.update(name=t["name"], user=t["user"], message=message(t, failed, result))
+        outcomes.append((failed, result))
+    failed, msg = summary([label(t) for t in targets], outcomes)
+    return failed, {"msg": msg, "pong": all(r["pong"] for _f, r in outcomes),
+                    "results": [r for _f, r in outcomes]}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            host=dict(type="str", required=True),
+            host=dict(type="str"),
+            targets=dict(type="list", elements="dict"),
+            hosts_file=dict(type="path"),
             port=dict(type="int", default=6379),
             tls=dict(type="bool", default=True),
             ca_file=dict(type="path"),
@@ -294,8 +360,20 @@ def main():
             stop_file=dict(type="path"),
             refused_key=dict(type="str", no_log=False),
         ),
+        required_one_of=[("host", "targets")],
+        mutually_exclusive=[("host", "targets")],
         supports_check_mode=True,
     )
+    if module.params["targets"] is not None and module.params["duration"] > 0:
+        module.fail_json(msg="targets and duration cannot be used together: probe one endpoint for a while.")
+    if module.params["targets"] is not None:
+        for target in module.params["targets"]:
+            if target.get("password"):
+                module.no_log_values.add(target["password"])
+        failed, result = probe_targets(module.params)
+        if failed:
+            module.fail_json(**result)
+        module.exit_json(changed=False, **result)
     if module.params["cluster"] and module.params["duration"] > 0:
         module.fail_json(msg="cluster and duration cannot be used together: probe a shard's primary endpoint "
                              "for a while, or check the whole cluster once.")

@@ -81,6 +81,10 @@ SEQUENTIAL = """\
 
 
 PROFILE = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"}
+# The per-host cost (issue 20): module executions on each app host, counted by tests/callbacks/module_executions.py.
+EXECUTION_BARS = {"configure_and_verify": 6, "noop": 8}
+# The 1 -> 8 host ratios measured before every instance of a host was checked in one execution (2026-11-26).
+PREVIOUS_RATIOS = {"configure": 3.5, "verify": 2.3}
 
 
 def failure(output):
@@ -117,6 +121,7 @@ class Bench:
         self.ca_file = ""
         self.last_output = ""
         self.last_rc = 0
+        self.last_executions = 0
 
     # --- the bed -------------------------------------------------------------------------------
 
@@ -156,9 +161,14 @@ class Bench:
 
     # --- runs ----------------------------------------------------------------------------------
 
-    def playbook(self, playbook, variables, *args, record=True, allow_failure=False, extra_env=None):
+    def playbook(self, playbook, variables, *args, record=True, allow_failure=False, extra_env=None, count=False):
         """Run a playbook; returns its wall time in seconds. Fails the bench if the playbook fails, unless
-        allow_failure (then self.last_rc tells)."""
+        allow_failure (then self.last_rc tells). With count, self.last_executions is the most module executions
+        any app host ran (tests/callbacks/module_executions.py)."""
+        if count:
+            counts = os.path.join(self.workdir, f"executions-{time.monotonic_ns()}.json")
+            extra_env = {**(extra_env or {}), "ANSIBLE_CALLBACK_PLUGINS": os.path.join(ROOT, "tests", "callbacks"),
+                         "ANSIBLE_CALLBACKS_ENABLED": "module_executions", "FUNMAGIC_EXECUTIONS_FILE": counts}
         path = os.path.join(self.workdir, f"vars-{len(self.commands)}-{time.monotonic_ns()}.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump({"aws_endpoint_url": self.endpoint, "client_ca_bundle": self.ca_file, **variables}, handle)
@@ -175,6 +185,10 @@ class Bench:
         self.last_output, self.last_rc = answer.stdout, answer.returncode
         if answer.returncode != 0 and not allow_failure:
             raise SystemExit(f"{' '.join(argv)} failed:\n{(answer.stdout + answer.stderr)[-5000:]}")
+        if count:
+            with open(counts, encoding="utf-8") as handle:
+                self.last_executions = max((v["total"] for host, v in json.load(handle).items()
+                                            if host != "localhost"), default=0)
         return elapsed
 
     @staticmethod
@@ -246,22 +260,26 @@ class Bench:
         self.playbook(os.path.join(ROOT, "playbooks", "configure_hosts.yml"),
                       self.variables("b3", 3, hosts=max(HOST_COUNTS)), "-f", "8", record=False)
         results["configure"], results["verify"] = {}, {}
+        results["configure_executions"], results["verify_executions"] = {}, {}
         for count in HOST_COUNTS:
             print(f"configure and verify {count} host(s) ...", flush=True)
             # A new queue prefix, so that every env file is written again.
             changed = self.variables("b3", 3, hosts=count)
             changed["client_workers"][0]["queue_prefix"] = f"run{count}"
             results["configure"][count] = self.playbook(os.path.join(ROOT, "playbooks", "configure_hosts.yml"),
-                                                        changed, "-f", "8")
+                                                        changed, "-f", "8", count=True)
+            results["configure_executions"][count] = self.last_executions
             results["verify"][count] = self.playbook(os.path.join(ROOT, "playbooks", "verify.yml"),
-                                                     self.variables("b3", 3, hosts=count), "-f", "8")
+                                                     self.variables("b3", 3, hosts=count), "-f", "8", count=True)
+            results["verify_executions"][count] = self.last_executions
 
         print("no-op rerun of redis.yml on the 3-instance set ...", flush=True)
         converged = self.variables("b3", 3)
         converged["client_workers"][0]["queue_prefix"] = "run1"
         self.playbook(redis, converged, record=False)  # the hosts' env files as the rerun wants them
         self.clear_requests()
-        results["noop_seconds"] = self.playbook(redis, converged)
+        results["noop_seconds"] = self.playbook(redis, converged, count=True)
+        results["noop_executions"] = self.last_executions
         results["noop_changed"] = {host: counts["changed"] for host, counts in recap(self.last_output).items()}
         log = self.requests()
         results["noop_calls"] = dict(Counter(e["service"] for e in log))
@@ -308,18 +326,24 @@ def table(results):
            ("met" if sequential / provision[3] >= TARGETS["speedup_at_3"] else "MISSED")]]),
         (f"No-op rerun of playbooks/redis.yml (3 instances, 1 host): {results['noop_seconds']:.1f} s, "
          f"{total_calls} AWS calls for {total_resources} managed resources, {results['noop_mutating']} mutating, "
-         f"changed: {', '.join(f'{h}={c}' for h, c in sorted(results['noop_changed'].items()))}",
+         f"changed: {', '.join(f'{h}={c}' for h, c in sorted(results['noop_changed'].items()))}, "
+         f"{results['noop_executions']} module executions on the host (at most {EXECUTION_BARS['noop']})",
          [["service", "calls", "per managed resource"]] +
          [[service, str(count), f"{count / total_resources:.2f}"]
           for service, count in sorted(results["noop_calls"].items())] +
          [["all", str(total_calls), f"{total_calls / total_resources:.2f}"]]),
         ("Managed resources counted for the rerun",
          [["resource", "count"]] + [[name, str(count)] for name, count in resources.items()]),
-        ("Configure and verify on chroot hosts (-f 8)",
-         [["hosts", "configure_hosts.yml", "ratio to 1 host", "verify.yml", "ratio to 1 host"]] +
+        ("Configure and verify on chroot hosts (-f 8), 3 instances, module executions per host (configure + verify at "
+         f"most {EXECUTION_BARS['configure_and_verify']})",
+         [["hosts", "configure_hosts.yml", "ratio to 1 host", "executions per host", "verify.yml", "ratio to 1 host",
+           "executions per host"]] +
          [[str(n), f"{results['configure'][n]:.1f} s", f"{results['configure'][n] / results['configure'][1]:.2f}",
-           f"{results['verify'][n]:.1f} s", f"{results['verify'][n] / results['verify'][1]:.2f}"]
-          for n in HOST_COUNTS]),
+           str(results["configure_executions"][n]), f"{results['verify'][n]:.1f} s",
+           f"{results['verify'][n] / results['verify'][1]:.2f}", str(results["verify_executions"][n])]
+          for n in HOST_COUNTS] +
+         [[f"1 -> {max(HOST_COUNTS)}, last run before", f"{PREVIOUS_RATIOS['configure']}x", "", "",
+           f"{PREVIOUS_RATIOS['verify']}x", "", ""]]),
         ("Mutating AWS calls under --check (playbooks/redis.yml), by service",
          [["account"] + sorted(results["check_empty"][0]) + ["the check run"]] +
          [[name, *[str(results[key][0].get(s, 0)) for s in sorted(results["check_empty"][0])], results[key][1]]
@@ -368,6 +392,9 @@ def write_doc(path, sections, results, commands, context):
         "the emulator's request log (`GET /_emulator/requests`).",
         "- Configure and verify: `configure_hosts.yml` (every env file rewritten: a new queue prefix each time) and "
         "`verify.yml` on 1, 4 and 8 chroot hosts with `-f 8`, after an untimed first run that installed redis-tools.",
+        "- Module executions per host: counted by tests/callbacks/module_executions.py on the configure, verify and "
+        "no-op runs (each task result or loop item that ran a module on the host, ok or failed; skipped ones and "
+        "controller-only actions such as debug and assert are not executions), the most any app host ran.",
         "- Check mode: `redis.yml --check` on an empty account and on the converged one; every mutating call in "
         "every service is counted (all must be 0).",
         "",

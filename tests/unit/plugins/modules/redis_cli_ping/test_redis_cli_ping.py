@@ -21,9 +21,30 @@ def run(answers, **args):
         calls.append((argv, environ_update))
         return 0, answers[argv[2]], ""
 
-    with mock.patch.object(AnsibleModule, "run_command", run_command):
+    with mock.patch.object(AnsibleModule, "run_command", run_command), \
+            mock.patch.object(AnsibleModule, "get_bin_path", lambda _module, name: "/usr/bin/" + name):
         failed, result = FakeAWS().run(redis_cli_ping.main, dict({"connections": CONNECTIONS}, **args), region=None)
     return failed, result, calls
+
+
+def test_the_first_cli_found_on_the_path_is_used_and_none_found_fails_naming_them():
+    calls = []
+
+    def run_command(_module, argv, environ_update=None, **_kwargs):
+        calls.append(argv)
+        return 0, "PONG\n", ""
+
+    found = {"redis6-cli": "/usr/bin/redis6-cli"}
+    with mock.patch.object(AnsibleModule, "run_command", run_command), \
+            mock.patch.object(AnsibleModule, "get_bin_path", lambda _module, name: found.get(name)):
+        failed, _result = FakeAWS().run(redis_cli_ping.main, {"connections": CONNECTIONS, "tokens": {"main": TOKEN},
+                                                              "cli": ["redis-cli", "redis6-cli"]}, region=None)
+        assert not failed and calls and all(argv[0] == "redis6-cli" for argv in calls)
+        found.clear()
+        failed, result = FakeAWS().run(redis_cli_ping.main, {"connections": CONNECTIONS,
+                                                             "cli": ["redis-cli", "redis6-cli"]}, region=None)
+    assert failed and result["msg"] == ("redis-cli or redis6-cli: not found on this host's PATH; "
+                                        "playbooks/configure_hosts.yml installs it.")
 
 
 def test_every_instance_is_pinged_with_its_token_in_the_environment_only():
@@ -120,3 +141,11 @@ def test_no_refusal_is_tried_without_pong_nor_for_a_worker_without_refused_key()
     failed, result, calls = run_users(refused_password, workers=workers, passwords={"queue": {"web": PASSWORD}})
     assert failed and [argv[-1] for argv, _env in calls] == ["PING", "PING"]
     assert result["answers"][1]["refused"] is None and result["answers"][1]["cause"] == "noauth"
+
+
+def test_an_endpoint_missing_from_etc_hosts_stops_everything_before_any_ping(tmp_path):
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.33.2 m.example\n")
+    failed, result, calls = run({}, tokens={"main": TOKEN}, hosts_file=str(hosts))
+    assert failed and result["msg"] == "q.example is not in %s; resolving it would query DNS." % hosts
+    assert calls == []

@@ -100,3 +100,41 @@ def test_refused_key_and_duration_are_refused_together():
     failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "refused_key": "k", "duration": 1},
                                    region=None)
     assert failed and result["msg"] == "refused_key and duration cannot be used together: prove the refusal once."
+
+
+def test_targets_are_checked_in_one_execution_each_failure_named_with_its_own_reason():
+    def ping(host, *_args):
+        if host == "q.example":
+            raise ProbeError("tcp", "nothing listens on the port: check the security group.")
+        return dict(PONG)
+
+    targets = [{"name": "main", "host": "m.example", "password": TOKEN},
+               {"name": "queue", "host": "q.example", "password": TOKEN}]
+    with mock.patch.object(redis_ping, "ping", ping):
+        failed, result = FakeAWS().run(redis_ping.main, {"targets": targets}, region=None)
+    assert failed and result["pong"] is False
+    assert result["msg"] == "queue: No PONG from q.example:6379 (tcp): nothing listens on the port: check the " \
+        "security group."
+    assert [(r["name"], r["pong"]) for r in result["results"]] == [("main", True), ("queue", False)]
+    assert result["results"][0]["message"] == "main: PONG in 1.5 ms over TLSv1.3"
+    assert TOKEN not in str(result)
+
+
+def test_a_target_missing_from_etc_hosts_stops_everything_before_any_connection(tmp_path):
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.33.2 m.example\n")
+    with mock.patch.object(redis_ping, "ping") as ping:
+        failed, result = FakeAWS().run(redis_ping.main, {"hosts_file": str(hosts), "targets": [
+            {"name": "main", "host": "m.example"}, {"name": "queue", "host": "q.example"}]}, region=None)
+    assert failed and result["msg"] == "q.example is not in %s; resolving it would query DNS." % hosts
+    assert not ping.called
+
+
+def test_a_worker_target_proves_noperm_and_says_so():
+    with mock.patch.object(redis_ping, "ping", return_value=dict(PONG)), \
+            mock.patch.object(redis_ping, "refused", return_value=(True, NOPERM)):
+        failed, result = FakeAWS().run(redis_ping.main, {"targets": [
+            {"name": "queue", "host": "q.example", "user": "web", "password": TOKEN, "refused_key": "admin:x"}]},
+            region=None)
+    assert not failed and result["results"][0]["message"] == "queue as web: PONG in 1.5 ms, refused on admin:x (NOPERM)"
+    assert TOKEN not in str(result)

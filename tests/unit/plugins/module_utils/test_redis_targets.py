@@ -1,0 +1,57 @@
+"""redis_ping's targets: each target's parameters, the /etc/hosts check, the messages and the summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import summary
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import target_params
+
+DEFAULTS = {"host": None, "port": 6379, "tls": True, "cluster": False, "user": None, "password": None,
+            "refused_key": None, "timeout": 5, "ca_file": None, "fail_on_error": True, "targets": None}
+
+
+def test_a_target_takes_its_own_values_over_the_module_options():
+    params = dict(DEFAULTS, timeout=2, targets=[{"name": "main", "host": "m.example"},
+                                                {"name": "queue", "host": "q.example", "port": "6380", "tls": False,
+                                                 "user": "web", "password": "pw", "refused_key": "admin:x"}])
+    main, queue = target_params(params)
+    assert (main["name"], main["host"], main["port"], main["tls"], main["timeout"]) == \
+        ("main", "m.example", 6379, True, 2)
+    assert (queue["port"], queue["tls"], queue["user"], queue["refused_key"]) == (6380, False, "web", "admin:x")
+    assert main["targets"] is None and main["password"] is None
+
+
+@pytest.mark.parametrize("target, field", [({"host": "h"}, "name"), ({"name": "main"}, "host")])
+def test_a_target_without_a_name_or_host_is_refused_naming_the_field(target, field):
+    with pytest.raises(ValueError, match=r"targets\[1\]\.%s: required" % field):
+        target_params(dict(DEFAULTS, targets=[{"name": "ok", "host": "h"}, target]))
+
+
+def test_hosts_missing_from_etc_hosts_are_named_in_order_once():
+    text = "127.0.0.1 localhost\n127.0.33.5 m.example other\n"
+    missing = missing_from_hosts(text, ["m.example", "q.example", "q.example", "p.example"])
+    assert missing == ["q.example", "p.example"]
+    assert missing_from_hosts(text, ["example"]) == ["example"]  # a part of a name is not the name
+
+
+def test_messages_say_pong_with_the_tls_version_or_the_noperm_proof_or_why_not():
+    assert message({"name": "main"}, False, {"pong": True, "latency_ms": 1.2, "tls_version": "TLSv1.3"}) == \
+        "main: PONG in 1.2 ms over TLSv1.3"
+    assert message({"name": "main"}, False, {"pong": True, "latency_ms": 1.2, "tls_version": None}) == \
+        "main: PONG in 1.2 ms over plain TCP"
+    assert message({"name": "queue", "user": "web", "refused_key": "admin:x"}, False,
+                   {"pong": True, "latency_ms": 3, "refused": True}) == \
+        "queue as web: PONG in 3 ms, refused on admin:x (NOPERM)"
+    assert message({"name": "queue", "user": "web"}, True, {"pong": False, "msg": "No PONG (auth)"}) == \
+        "queue as web: No PONG (auth)"
+
+
+def test_the_summary_fails_naming_every_failed_target_with_its_reason():
+    outcomes = [(False, {"pong": True, "msg": "PONG"}), (True, {"pong": False, "msg": "No PONG from q (tcp): x"}),
+                (True, {"pong": False, "msg": "No PONG from p (auth): y"})]
+    failed, msg = summary(["main", "queue", "pubsub as web"], outcomes)
+    assert failed and msg == "queue: No PONG from q (tcp): x; pubsub as web: No PONG from p (auth): y"
+    assert summary(["main"], outcomes[:1]) == (False, "PONG from 1 of 1")

@@ -21,6 +21,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import change
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo as run_memo
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import specs as role_specs
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
@@ -169,6 +170,7 @@ class ActionModule(ActionBase):
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
         model["connections"] = derived.connections(present, groups)
         model["tls_moves"] = tls_move.moves(present, groups)
+        model["rbac_moves"] = rbac.moves(present, groups)
         model["alarms"] = (derived.alarms(present, groups, model.get("monitoring") or {})
                            + derived.serverless_alarms(model["instances"], model.get("monitoring") or {}))
 

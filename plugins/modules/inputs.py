@@ -596,6 +596,22 @@ model:
       returned: with I(describe)
       type: list
       elements: str
+    rbac_moves:
+      description:
+        - The instances whose hosts move from the AUTH token to their own users in this run (plugin_utils/rbac.py
+          C(moves)), in the order of C(cache_instances) - the inventory asks for C(access=rbac) and the group exists
+          without a user group (the cache role adds it, its default user holding the token meanwhile).
+        - playbooks/configure_hosts.yml then moves the hosts C(cache_rollout_batch) at a time, each batch proving PONG.
+      returned: with I(describe)
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The instance's name.
+          type: str
+        replication_group_id:
+          description: Its replication group.
+          type: str
     tls_moves:
       description:
         - The instances whose clients move to TLS (plugin_utils/tls_move.py), in the order of C(cache_instances) -

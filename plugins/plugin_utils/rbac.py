@@ -246,3 +246,16 @@ def user_passwords(users, passwords, tokens=None, next_passwords=None):
             raise ValueError("cache_user_passwords.%s.%s is not set" % (instance, user["worker"]))
         result[user["user_id"]] = [p for p in (current, upcoming) if p]
     return result
+
+
+def moves(specs, groups):
+    """The instances whose hosts move from the AUTH token to their users in this run: the inventory asks for
+    `access: rbac` and the group exists without a user group (the cache role adds it, its default user holding the
+    token). playbooks/configure_hosts.yml then moves the hosts a batch at a time, each batch proving PONG.
+
+    Each: name, replication_group_id; in the order of cache_instances.
+    """
+    by_id = dict((g["replication_group_id"], g) for g in groups)
+    return [{"name": spec["name"], "replication_group_id": spec["replication_group_id"]} for spec in specs
+            if spec.get("access") == "rbac" and spec.get("kind", "node") == "node"
+            and spec["replication_group_id"] in by_id and not by_id[spec["replication_group_id"]].get("user_group_ids")]

@@ -187,8 +187,12 @@ class Bench:
             raise SystemExit(f"{' '.join(argv)} failed:\n{(answer.stdout + answer.stderr)[-5000:]}")
         if count:
             with open(counts, encoding="utf-8") as handle:
-                self.last_executions = max((v["total"] for host, v in json.load(handle).items()
-                                            if host != "localhost"), default=0)
+                hosts = dict((host, v) for host, v in json.load(handle).items() if host != "localhost")
+            self.last_executions = max((v["total"] for v in hosts.values()), default=0)
+            busiest = max(hosts, key=lambda host: hosts[host]["total"], default=None)
+            if busiest:  # which tasks, so that a count over the bar says where it comes from
+                print(f"  {os.path.basename(playbook)}: {busiest} ran {hosts[busiest]['total']} module executions: "
+                      f"{json.dumps(hosts[busiest]['tasks'], sort_keys=True)}", flush=True)
         return elapsed
 
     @staticmethod

@@ -153,3 +153,16 @@ def test_a_valkey_user_group_has_no_default_user_unless_it_carries_the_token_dur
     moving = rbac_model(cache_instances=valkey, cache_auth_tokens={"queue": TOKEN})
     default = [u for u in moving["users"] if u["default"]][0]
     assert (default["engine"], default["no_password"]) == ("valkey", False)
+
+
+def test_hosts_move_to_rbac_only_where_an_existing_group_has_no_user_group_yet():
+    specs = [{"name": "main", "replication_group_id": "fm-main", "access": "rbac"},
+             {"name": "queue", "replication_group_id": "fm-queue", "access": "rbac"},
+             {"name": "pubsub", "replication_group_id": "fm-pubsub", "access": "token"},
+             {"name": "new", "replication_group_id": "fm-new", "access": "rbac"},
+             {"name": "sls", "replication_group_id": "fm-sls", "access": "rbac", "kind": "serverless"}]
+    groups = [{"replication_group_id": "fm-main", "user_group_ids": []},
+              {"replication_group_id": "fm-queue", "user_group_ids": ["fm-queue"]},
+              {"replication_group_id": "fm-pubsub", "user_group_ids": []},
+              {"replication_group_id": "fm-sls"}]
+    assert rbac.moves(specs, groups) == [{"name": "main", "replication_group_id": "fm-main"}]

@@ -28,8 +28,10 @@ NODE_ONLY = (
     ("preferred_azs", "AWS places a serverless cache in the zones of its subnets itself"),
     ("network_type", "the collection makes serverless caches on IPv4 only"),
     ("ip_discovery", "the collection makes serverless caches on IPv4 only"),
-    ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; use restore_from_snapshot "
-                           "with a snapshot of it instead"),
+    ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; make it from a snapshot of the "
+                           "cluster with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore instead"),
+    ("restore_from_snapshot", "the cache role restores node-based snapshots only; make the serverless cache from a "
+                              "snapshot with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore"),
 )
 
 

@@ -10,7 +10,9 @@ redis_ping. From the test, a cluster client on each env file's URL gets PONG, wr
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from urllib.parse import unquote, urlsplit
 
 import boto3
@@ -23,9 +25,11 @@ from tests.emulator import hosts
 from tests.emulator.__main__ import ROOT
 from tests.integration import run_ansible
 from tests.integration.bed import Bed
+from tests.integration.test_bullmq_acl import _node_ready
 
 pytestmark = pytest.mark.chroot
 PLAYBOOKS = os.path.join(ROOT, "playbooks")
+ROUND_TRIP = os.path.join(ROOT, "tests", "node", "bullmq_roundtrip.js")
 TOKEN = "Serverless-Main-Token-001"
 PASSWORDS = {"queue": {"web": "Serverless-Web-Password-01", "admin": "Serverless-Admin-Password-2"}}
 SECRETS = [TOKEN, PASSWORDS["queue"]["web"], PASSWORDS["queue"]["admin"]]
@@ -133,6 +137,30 @@ def test_a_cluster_client_on_the_env_files_url_gets_pong_and_is_refused_the_othe
     finally:
         web.close()
         admin.close()
+
+
+def _round_trip(bed, env, prefix):
+    """tests/node/bullmq_roundtrip.js on the env file's queue URL, as a cluster client when the env file says so."""
+    hosts.assert_mapped(urlsplit(env["REDIS_QUEUE_URL"]).hostname)
+    answer = subprocess.run(["node", ROUND_TRIP, env["REDIS_QUEUE_URL"], prefix, "jobs"], capture_output=True,
+                            text=True, check=False, timeout=90, env=dict(
+                                os.environ, REDIS_CA_FILE=bed.ca_file, BULLMQ_ROUNDTRIP_TIMEOUT_MS="8000",
+                                REDIS_CLUSTER=env.get("REDIS_QUEUE_CLUSTER", "false")))
+    for secret in SECRETS:
+        assert secret not in answer.stdout + answer.stderr
+    assert answer.stdout.count("\n") == 1, answer.stdout + answer.stderr[-2000:]
+    return json.loads(answer.stdout)
+
+
+@pytest.mark.parametrize("worker, other", [("web", "admin"), ("admin", "web")])
+def test_a_real_bullmq_job_runs_on_the_serverless_queue_with_the_env_files_prefix_and_not_on_the_others(
+        bed, worker, other):
+    _node_ready()
+    env = bed.env_file(worker)
+    result = _round_trip(bed, env, env["QUEUE_PREFIX"])
+    assert (result["ok"], result["error"]) == (True, None), result
+    refused = _round_trip(bed, env, bed.env_file(other)["QUEUE_PREFIX"])
+    assert refused["ok"] is False and "NOPERM" in refused["error"], refused
 
 
 def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):

@@ -166,3 +166,26 @@ def test_a_real_bullmq_job_runs_on_the_serverless_queue_with_the_env_files_prefi
 def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     run_ansible.assert_rerun_changes_nothing_and_check_is_quiet(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator,
                                                                 *bed.args())
+
+
+def test_drift_finds_none_then_the_serverless_caches_retention_changed_by_hand(bed):
+    """Last: it changes the cache behind the collection's back."""
+    def drift():
+        bed.emulator.call("requests", method="DELETE")
+        rc, output = run_ansible.playbook(os.path.join(PLAYBOOKS, "drift.yml"), bed.emulator, *bed.args(),
+                                          check=False)
+        assert bed.emulator.requests(mutating_only=True) == []
+        for secret in SECRETS:
+            assert secret not in output
+        rows = {tuple(cell.strip() for cell in line.split(" | "))
+                for line in output.splitlines() if line.count(" | ") == 3 and not line.strip().startswith("- ")}
+        return rc, output, sorted(r for r in rows if r[0] != "resource")
+
+    rc, output, rows = drift()
+    assert rc == 0 and rows == [], output[-5000:]
+    retention = _queue_cache(bed)["SnapshotRetentionLimit"]
+    _client(bed, "elasticache").modify_serverless_cache(ServerlessCacheName="funmagic-queue",
+                                                        SnapshotRetentionLimit=retention + 3)
+    rc, output, rows = drift()
+    assert rc != 0
+    assert ("serverless cache funmagic-queue", "snapshot_retention_limit", str(retention), str(retention + 3)) in rows

@@ -125,15 +125,15 @@ def test_each_env_file_reaches_the_serverless_endpoint_over_tls_as_its_worker_wi
 
 def test_a_cluster_client_on_the_env_files_url_gets_pong_and_is_refused_the_other_workers_keys(bed):
     web_url, admin_url = (bed.env_file(w)["REDIS_QUEUE_URL"] for w in ("web", "admin"))
-    web, admin = _node_of(bed, web_url, "{web}:jobs:1"), _node_of(bed, admin_url, "{web}:jobs:1")
+    web, admin = _node_of(bed, web_url, "{web}:probe:1"), _node_of(bed, admin_url, "{web}:probe:1")
     try:
         assert web.ping() is True and admin.ping() is True
-        assert web.set("{web}:jobs:1", "queued") is True
+        assert web.set("{web}:probe:1", "queued") is True
         with pytest.raises(NoPermissionError):
-            admin.get("{web}:jobs:1")  # the ACL is checked before any redirection: refused on every node
+            admin.get("{web}:probe:1")  # the ACL is checked before any redirection: refused on every node
         with pytest.raises(NoPermissionError):
-            web.set("{admin}:jobs:1", "not yours")
-        assert web.get("{web}:jobs:1") == b"queued"
+            web.set("{admin}:probe:1", "not yours")
+        assert web.get("{web}:probe:1") == b"queued"
     finally:
         web.close()
         admin.close()
@@ -144,7 +144,7 @@ def _round_trip(bed, env, prefix):
     hosts.assert_mapped(urlsplit(env["REDIS_QUEUE_URL"]).hostname)
     answer = subprocess.run(["node", ROUND_TRIP, env["REDIS_QUEUE_URL"], prefix, "jobs"], capture_output=True,
                             text=True, check=False, timeout=90, env=dict(
-                                os.environ, REDIS_CA_FILE=bed.ca_file, BULLMQ_ROUNDTRIP_TIMEOUT_MS="8000",
+                                os.environ, REDIS_CA_FILE=bed.ca_file, BULLMQ_ROUNDTRIP_TIMEOUT_MS="15000",
                                 REDIS_CLUSTER=env.get("REDIS_QUEUE_CLUSTER", "false")))
     for secret in SECRETS:
         assert secret not in answer.stdout + answer.stderr

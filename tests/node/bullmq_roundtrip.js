@@ -93,7 +93,9 @@ async function roundTrip(bullmq, ioredis, url, prefix, queueName) {
   };
   const fail = (error) => failures.push(error);
   try {
-    const events = new QueueEvents(queueName, common());
+    // From the start of the events stream: QueueEvents' first XREAD may come after the job finished (a cluster
+    // client is slower to start), and reading from '$' would miss the completion.
+    const events = new QueueEvents(queueName, { ...common(), lastEventId: '0-0' });
     closers.push(events);
     events.on('error', fail);
     const worker = new Worker(queueName, async (job) => ({ echoed: job.data.nonce }), common());
@@ -105,7 +107,9 @@ async function roundTrip(bullmq, ioredis, url, prefix, queueName) {
     await Promise.all([events.waitUntilReady(), worker.waitUntilReady(), queue.waitUntilReady()]);
     if (failures.length) throw failures[0];
     const nonce = crypto.randomBytes(8).toString('hex');
-    const job = await queue.add('roundtrip', { nonce }, { removeOnComplete: true, removeOnFail: true });
+    // Kept: Job.waitUntilFinished checks the job's key once it listens, and a job already removed on completion fails
+    // that check ("Missing key for job"), which the slower cluster round trip shows.
+    const job = await queue.add('roundtrip', { nonce }, { removeOnComplete: false, removeOnFail: false });
     const returned = await job.waitUntilFinished(events, TIMEOUT_MS);
     if (!returned || returned.echoed !== nonce) throw new Error(`job ${job.id} returned ${JSON.stringify(returned)}`);
     return { ok: true, job_id: job.id, returned, error: null };

@@ -34,6 +34,11 @@ AWS_OPTIONS = ("region", "endpoint_url", "access_key", "secret_key", "session_to
 HOST_PREFIX = "client_"
 
 
+def _serverless_names(model):
+    """The serverless caches' names (kind serverless), in the order of cache_instances."""
+    return [spec["replication_group_id"] for spec in model["instances"] if spec.get("kind") == "serverless"]
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(tuple(ARGUMENT_SPEC) + AWS_OPTIONS)
@@ -48,21 +53,29 @@ class ActionModule(ActionBase):
         try:
             model = self._check(args, task_vars)
             ids = [spec["replication_group_id"] for spec in model["instances"]]
+            names = _serverless_names(model)
             key = run_memo.describe_key(aws, ids)
             record = args["record"] or {}
-            groups = run_memo.groups(memo, key) if args["describe"] and args["reuse"] else None
+            groups = caches = None
+            if args["describe"] and args["reuse"]:
+                groups, caches = run_memo.groups(memo, key), run_memo.serverless_caches(memo, key)
+                if caches is None and names:
+                    groups = None  # remembered without the serverless caches: described again, both
             found = None
             if args["discover"]:
                 memo, found = self._discover(memo, model, aws, task_vars, args["describe"] and groups is None)
                 groups = found.get("replication_groups", groups)
+                caches = found.get("serverless_caches", caches)
             if args["describe"] and "cache" in args["roles"] and groups and \
                     any(g.get("parameter_group") is None for g in groups):
                 groups = None  # described without members (a status poll): the changes need engine versions
             if args["describe"] and groups is None:
-                groups = self._lookup("funmagic.elasticache.replication_group_info",
+                answer = self._lookup("funmagic.elasticache.replication_group_info",
                                       dict(aws, replication_group_ids=ids, tags=False,
-                                           member_details="cache" in args["roles"]),
-                                      task_vars)["replication_groups"]
+                                           member_details="cache" in args["roles"], serverless_cache_names=names),
+                                      task_vars)
+                groups, caches = answer["replication_groups"], answer.get("serverless_caches")
+            caches = caches or []
             if found is not None:
                 model["network"].update(existing.check_prerequisites(model, found, groups))
                 if record.get("redis_security_group_id"):
@@ -70,15 +83,15 @@ class ActionModule(ActionBase):
                                                               model["network"])
             if args["describe"]:
                 model["describe_key"] = key
-                self._describe(model, args["roles"], groups)
+                self._describe(model, args["roles"], groups, caches)
                 if "cache" in args["roles"]:
                     self._plan_changes(model, groups, aws, task_vars)
                 if "failover_drill" in args["roles"]:
                     existing.check_drill(model)
                 if args["remember"] is not None:
-                    memo = run_memo.with_groups(memo, key, groups if args["remember"] else None)
+                    memo = run_memo.with_groups(memo, key, groups if args["remember"] else None, caches)
             if record.get("replication_groups") is not None:
-                memo = run_memo.with_groups(memo, key, record["replication_groups"])
+                memo = run_memo.with_groups(memo, key, record["replication_groups"], record.get("serverless_caches"))
             if args["remember"]:
                 memo = run_memo.with_checked_roles(memo, args["roles"])
                 if "rollout_batch" in model:
@@ -148,29 +161,36 @@ class ActionModule(ActionBase):
         if answer is not None:
             return memo, answer
         if describe:
+            names = _serverless_names(model)
+            # A replication group under a serverless instance's name is described too: existing refuses it.
             question["replication_group_ids"] = [spec["replication_group_id"] for spec in model["instances"]]
+            question["serverless_cache_names"] = names
         answer = self._lookup("funmagic.elasticache.prerequisites_info", question, task_vars)
         memo = run_memo.with_lookup(memo, key, answer)
         found = run_memo.lookup(memo, key, model["network"])
         if describe:
             found["replication_groups"] = answer["replication_groups"]
+            found["serverless_caches"] = answer.get("serverless_caches") or []
         return memo, found
 
     @staticmethod
-    def _describe(model, roles, groups):
-        """Adds connections, alarms and what is missing, from the specs plus the described replication groups."""
+    def _describe(model, roles, groups, caches=()):
+        """Adds connections, alarms and what is missing, from the specs plus the described replication groups and
+        serverless caches."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
         if "cache" in roles:
             strategies = existing.check_existing(model["instances"], groups, model["port"])
             for spec in model["instances"]:
                 if spec["replication_group_id"] in strategies:
                     spec["auth_strategy"] = strategies[spec["replication_group_id"]]
-        present_ids = set(g["replication_group_id"] for g in groups)
+        names = _serverless_names(model)
+        present_ids = set(g["replication_group_id"] for g in groups if g["replication_group_id"] not in names) | \
+            set(c["serverless_cache_name"] for c in caches if c["serverless_cache_name"] in names)
         model["missing"] = [i for i in ids if i not in present_ids]
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
-        model["connections"] = derived.connections(present, groups)
-        model["tls_moves"] = tls_move.moves(present, groups)
-        model["rbac_moves"] = rbac.moves(present, groups)
+        model["connections"] = derived.connections(present, groups, caches)
+        model["tls_moves"] = tls_move.moves([s for s in present if s["replication_group_id"] not in names], groups)
+        model["rbac_moves"] = rbac.moves([s for s in present if s["replication_group_id"] not in names], groups)
         model["alarms"] = (derived.alarms(present, groups, model.get("monitoring") or {})
                            + derived.serverless_alarms(model["instances"], model.get("monitoring") or {}))
 

@@ -176,6 +176,20 @@ def describe_groups(client, ids):
     return [by_id[i] for i in ids if i in by_id]
 
 
+def describe_serverless_caches(client, names):
+    """The serverless caches with these names (in their order, the missing ones left out): one call for one name,
+    one paginated walk of every cache for several."""
+    if not names:
+        return []
+    if len(names) == 1:
+        found = find(client, "describe_serverless_caches", "ServerlessCaches", "ServerlessCacheNotFoundFault",
+                     ServerlessCacheName=names[0])
+        return [found] if found else []
+    by_name = dict((c["ServerlessCacheName"], c) for c in client.paginate("describe_serverless_caches",
+                                                                          "ServerlessCaches"))
+    return [by_name[n] for n in names if n in by_name]
+
+
 def describe_member_cluster(client, group):
     """The first member cluster: where engine version, maintenance window, security groups and parameter
     group live. None when the group has no member yet."""

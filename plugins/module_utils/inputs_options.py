@@ -23,6 +23,7 @@ ARGUMENT_SPEC = dict(
     remember=dict(type="bool"),
     record=dict(type="dict", options=dict(
         replication_groups=dict(type="list", elements="dict"),
+        serverless_caches=dict(type="list", elements="dict"),
         redis_security_group_id=dict(type="str"),
     )),
     rotation=dict(type="bool", default=False),

@@ -20,6 +20,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 
+# Where a serverless cache listens: its endpoint, and its reader endpoint (the same name).
+ENDPOINT_PORT, READER_PORT = 6379, 6380
 STORAGE_GB = (1, 5000)
 ECPU_PER_SECOND = (1000, 15000000)
 MAJOR_VERSIONS = {"redis": ("7",), "valkey": ("7", "8")}

@@ -31,6 +31,7 @@ options:
       - The registered results, by kind. Kinds are C(security_group), C(subnet_group), C(kms_key)
         (C(amazon.aws.kms_key)), C(users) (M(funmagic.elasticache.users)), C(user_groups)
         (M(funmagic.elasticache.user_groups)), C(parameter_groups) (a loop), C(replication_groups) (a loop),
+        C(serverless_caches) (a loop of M(funmagic.elasticache.serverless_cache)),
         C(log_groups) (M(funmagic.elasticache.log_groups)), C(alarms) (M(funmagic.elasticache.metric_alarms)) and
         C(env_files) (C(results), one C(client_results) per host, as the client role publishes it).
     type: dict

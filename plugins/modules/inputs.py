@@ -77,6 +77,13 @@ options:
             after its wait), remembered for later I(reuse).
         type: list
         elements: dict
+      serverless_caches:
+        description:
+          - The serverless caches as M(funmagic.elasticache.replication_group_info) described them (the cache role,
+            after its wait), remembered with I(replication_groups).
+        type: list
+        elements: dict
+        version_added: 0.3.0
       redis_security_group_id:
         description:
           - The id of the Redis security group the network role made in this run. Needs I(discover). Lookups answered
@@ -592,7 +599,9 @@ model:
       returned: with I(describe)
       type: str
     missing:
-      description: The replication group ids of the instances that do not exist yet.
+      description:
+        - The replication group ids of the instances that do not exist yet, and the names of the serverless caches
+          (C(kind=serverless)) that do not.
       returned: with I(describe)
       type: list
       elements: str
@@ -637,10 +646,15 @@ model:
           description: The instance's purpose.
           type: str
         replication_group_id:
-          description: Its replication group.
+          description: Its replication group (the serverless cache's name for C(kind=serverless)).
           type: str
+        kind:
+          description: C(node) or C(serverless).
+          type: str
+          version_added: 0.3.0
         endpoint:
-          description: The primary endpoint, or the configuration endpoint in cluster mode.
+          description:
+            - The primary endpoint, or the configuration endpoint in cluster mode; a serverless cache's endpoint.
           type: str
         port:
           description: The endpoint's port.
@@ -648,6 +662,10 @@ model:
         reader_endpoint:
           description: The reader endpoint, when there is one.
           type: str
+        reader_port:
+          description: The reader endpoint's port (a serverless cache's is its own, 6380 on AWS); null without one.
+          type: int
+          version_added: 0.3.0
         tls:
           description: Whether the group encrypts in transit.
           type: bool

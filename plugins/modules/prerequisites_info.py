@@ -20,6 +20,7 @@ description:
     M(funmagic.elasticache.replication_group_info) does without tags, with the first member's details (engine
     version and parameter group, from one DescribeCacheClusters walk), so that a check of the inputs takes one
     module execution.
+  - With I(serverless_cache_names), also describes those ElastiCache Serverless caches, in the same execution.
   - M(funmagic.elasticache.inputs) uses it to check an inventory before anything is changed.
 author:
   - Funmagic Platform Team (@funmagic)
@@ -57,6 +58,12 @@ options:
     version_added: 0.2.0
   kms_key_ids:
     description: KMS keys (ARNs, ids or C(alias/...) names) looked up (C(DescribeKey), one call each).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
+  serverless_cache_names:
+    description: Serverless caches to describe (one C(DescribeServerlessCaches) call, or one walk for several).
     type: list
     elements: str
     default: []
@@ -126,6 +133,14 @@ replication_groups:
   type: list
   elements: dict
   version_added: 0.2.0
+serverless_caches:
+  description:
+    - The caches of I(serverless_cache_names) that exist, as M(funmagic.elasticache.replication_group_info) returns
+      them. Empty when I(serverless_cache_names) is not given.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.3.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
@@ -133,8 +148,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import connect
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_groups
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_serverless_caches
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import cache_result
 
 
 def topic_exists(sns, arn):
@@ -183,7 +200,8 @@ def lookup(module, ec2):
     """(changed, what was found): read-only."""
     params = module.params
     found = {"vpcs": [], "subnets": [], "app_security_groups": [], "redis_security_groups": [], "sns_topics": {},
-             "snapshots": {}, "cache_clusters": {}, "kms_keys": {}, "replication_groups": []}
+             "snapshots": {}, "cache_clusters": {}, "kms_keys": {}, "replication_groups": [],
+             "serverless_caches": []}
     vpc_filter = {"Name": "vpc-id", "Values": [params["vpc_id"]]} if params["vpc_id"] \
         else {"Name": "is-default", "Values": ["true"]}
     vpcs = ec2.paginate("describe_vpcs", "Vpcs", Filters=[vpc_filter])
@@ -203,7 +221,7 @@ def lookup(module, ec2):
         sns = connect(module, "sns")
         found["sns_topics"] = dict((arn, topic_exists(sns, arn)) for arn in params["sns_topic_arns"])
     elasticache = connect(module) if params["snapshot_names"] or params["cache_cluster_ids"] \
-        or params["replication_group_ids"] else None
+        or params["replication_group_ids"] or params["serverless_cache_names"] else None
     found["snapshots"] = dict((name, snapshot_exists(elasticache, name)) for name in params["snapshot_names"])
     found["cache_clusters"] = dict((cid, cache_cluster(elasticache, cid)) for cid in params["cache_cluster_ids"])
     if params["kms_key_ids"]:
@@ -216,6 +234,9 @@ def lookup(module, ec2):
             "describe_cache_clusters", "CacheClusters")) if groups else {}
         found["replication_groups"] = [group_result(g, clusters.get((g.get("MemberClusters") or [None])[0]))
                                        for g in groups]
+    if params["serverless_cache_names"]:
+        found["serverless_caches"] = [cache_result(c) for c in describe_serverless_caches(
+            elasticache, [n.lower() for n in params["serverless_cache_names"]])]
     return False, found
 
 
@@ -230,6 +251,7 @@ def main():
             snapshot_names=dict(type="list", elements="str", default=[]),
             cache_cluster_ids=dict(type="list", elements="str", default=[]),
             kms_key_ids=dict(type="list", elements="str", default=[], no_log=False),
+            serverless_cache_names=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )

@@ -61,6 +61,13 @@ options:
     type: int
     default: 0
     version_added: 0.2.0
+  serverless_cache_names:
+    description:
+      - Serverless caches to describe too (one C(DescribeServerlessCaches) call for one, one walk for several).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -140,8 +147,17 @@ replication_groups:
           description: Its availability zone.
           type: str
           sample: us-east-1a
+serverless_caches:
+  description:
+    - The caches of I(serverless_cache_names) that exist, as M(funmagic.elasticache.serverless_cache) returns one
+      (without tags), with C(serverless_cache_name), C(status), C(endpoint) and C(reader_endpoint) (C(address),
+      C(port)). Empty when I(serverless_cache_names) is not given.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.3.0
 missing:
-  description: The requested ids that do not exist.
+  description: The requested ids (and serverless cache names) that do not exist.
   returned: always
   type: list
   elements: str
@@ -154,7 +170,7 @@ progress:
   version_added: 0.2.0
   contains:
     ready:
-      description: Whether every group is C(available).
+      description: Whether every group (and serverless cache) is C(available).
       type: bool
     failed:
       description: Groups that will not become available by waiting (C(create-failed), C(deleting), missing).
@@ -174,10 +190,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_member_cluster
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_groups
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_serverless_caches
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import progress
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import cache_result
 
 
 # The settings AWS keeps per member cluster that `members` returns (all_members).
@@ -223,11 +241,16 @@ def describe(module, client):
     if clusters is not None:
         for group, result in zip(groups, results):
             result["members"] = members_of(group, clusters)
-    found = set(g["replication_group_id"] for g in results)
+    names = [n.lower() for n in params["serverless_cache_names"]]
+    caches = [cache_result(c) for c in describe_serverless_caches(client, names)]
+    found = set(g["replication_group_id"] for g in results) | set(c["serverless_cache_name"] for c in caches)
+    waited = results + [{"replication_group_id": c["serverless_cache_name"], "status": c.get("status")}
+                        for c in caches]
     return False, {
         "replication_groups": results,
-        "missing": [i for i in ids or [] if i not in found],
-        "progress": progress(results, ids),
+        "serverless_caches": caches,
+        "missing": [i for i in (ids or []) + names if i not in found],
+        "progress": progress(waited, None if ids is None else ids + names),
     }
 
 
@@ -240,6 +263,7 @@ def main():
             member_details=dict(type="bool", default=True),
             all_members=dict(type="bool", default=False),
             wait_seconds=dict(type="int", default=0),
+            serverless_cache_names=dict(type="list", elements="str", default=[]),
         ),
         mutually_exclusive=[["replication_group_id", "replication_group_ids"]],
         supports_check_mode=True,

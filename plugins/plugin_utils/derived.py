@@ -59,41 +59,57 @@ def log_groups(model):
             for spec in model["instances"] for c in spec["log_delivery_configurations"]]
 
 
-def connections(specs, groups):
-    """name -> connection facts from the specs and the described replication groups. No secret in them.
+def connections(specs, groups, caches=()):
+    """name -> connection facts from the specs and the described replication groups and serverless caches (`caches`,
+    for the specs of kind serverless). No secret in them.
 
-    Each: purpose, replication_group_id, endpoint, port, reader_endpoint, tls, auth, access, cluster, url_redacted, and
-    order (the instance's place in cache_instances: a worker that maps no instance to a purpose gets the first).
-    The URL with the token is built where it is written (redis_env with cache_auth_tokens).
+    Each: purpose, replication_group_id, kind, endpoint, port, reader_endpoint, reader_port, tls, auth, access,
+    cluster, url_redacted, and order (the instance's place in cache_instances: a worker that maps no instance to a
+    purpose gets the first). The URL with the token is built where it is written (redis_env with cache_auth_tokens).
+    A serverless cache is reached as a cluster, over TLS, each worker with its own user.
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
+    by_name = dict((c["serverless_cache_name"], c) for c in caches)
     result = {}
     for order, spec in enumerate(specs):
-        group = by_id.get(spec["replication_group_id"])
-        if group is None:
-            raise ValueError("cache_instances (%s): replication group %s does not exist; run provision.yml first"
-                             % (spec["name"], spec["replication_group_id"]))
-        endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint")
-        if not endpoint:
-            raise ValueError("cache_instances (%s): replication group %s has no endpoint yet (status %s)"
-                             % (spec["name"], spec["replication_group_id"], group.get("status")))
-        tls = bool(group.get("transit_encryption_enabled"))
-        result[spec["name"]] = {
-            "purpose": spec["purpose"],
-            "replication_group_id": spec["replication_group_id"],
-            "endpoint": endpoint["address"],
-            "port": endpoint["port"],
-            "reader_endpoint": (group.get("reader_endpoint") or {}).get("address"),
-            "tls": tls,
-            "auth": spec["auth"],
-            "access": spec.get("access") or "token",
-            "cluster": bool(group.get("cluster_enabled")),
-            "order": order,
-            "url_redacted": redact_url(redis_url(endpoint["address"], endpoint["port"], tls,
-                                                 user="WORKER" if spec.get("access") == "rbac" else None,
-                                                 token="x" if spec["auth"] or spec.get("access") == "rbac" else None)),
-        }
+        facts = _serverless_facts(spec, by_name) if _serverless(spec) else _group_facts(spec, by_id)
+        facts.update(purpose=spec["purpose"], replication_group_id=spec["replication_group_id"], auth=spec["auth"],
+                     access=spec.get("access") or "token", order=order, url_redacted=redact_url(redis_url(
+                         facts["endpoint"], facts["port"], facts["tls"],
+                         user="WORKER" if spec.get("access") == "rbac" else None,
+                         token="x" if spec["auth"] or spec.get("access") == "rbac" else None)))
+        result[spec["name"]] = facts
     return result
+
+
+def _group_facts(spec, by_id):
+    group = by_id.get(spec["replication_group_id"])
+    if group is None:
+        raise ValueError("cache_instances (%s): replication group %s does not exist; run provision.yml first"
+                         % (spec["name"], spec["replication_group_id"]))
+    endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint")
+    if not endpoint:
+        raise ValueError("cache_instances (%s): replication group %s has no endpoint yet (status %s)"
+                         % (spec["name"], spec["replication_group_id"], group.get("status")))
+    reader = group.get("reader_endpoint") or {}
+    return {"kind": "node", "endpoint": endpoint["address"], "port": endpoint["port"],
+            "reader_endpoint": reader.get("address"), "reader_port": reader.get("port"),
+            "tls": bool(group.get("transit_encryption_enabled")), "cluster": bool(group.get("cluster_enabled"))}
+
+
+def _serverless_facts(spec, by_name):
+    cache = by_name.get(spec["replication_group_id"])
+    if cache is None:
+        raise ValueError("cache_instances (%s): serverless cache %s does not exist; run provision.yml first"
+                         % (spec["name"], spec["replication_group_id"]))
+    endpoint = cache.get("endpoint") or {}
+    if not endpoint.get("address"):
+        raise ValueError("cache_instances (%s): serverless cache %s has no endpoint yet (status %s)"
+                         % (spec["name"], spec["replication_group_id"], cache.get("status")))
+    reader = cache.get("reader_endpoint") or {}
+    return {"kind": "serverless", "endpoint": endpoint["address"], "port": endpoint["port"],
+            "reader_endpoint": reader.get("address"), "reader_port": reader.get("port"), "tls": True,
+            "cluster": True}
 
 
 def alarm_purge(model):

@@ -116,6 +116,10 @@ def replication_group_rows(result):
     return _named_rows("replication group %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
 
 
+def serverless_cache_rows(result):
+    return _named_rows("serverless cache %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
+
+
 def _keyed_rows(kind, result):
     """A batch module's diff (metric_alarms, log_groups): {before, after}, each name -> that resource."""
     rows = []
@@ -187,6 +191,7 @@ BUILDERS = {
     "user_groups": user_group_rows,
     "parameter_groups": parameter_group_rows,
     "replication_groups": replication_group_rows,
+    "serverless_caches": serverless_cache_rows,
     "log_groups": log_group_rows,
     "alarms": alarm_rows,
     "dashboard": dashboard_rows,

@@ -11,8 +11,9 @@ tokens:
   restore, clusters to adopt), keyed by the question (region, endpoint, profile and the names asked for);
 - redis_security_group: the Redis security group as the network role made it ({group_id, group_name, vpc_id}),
   so that a lookup answered before it existed still gives the cache role its id;
-- groups: the replication groups as last described ({key, replication_groups}), with the key of the description
-  (region, endpoint, profile and ids); emptied by the roles that are about to change the groups;
+- groups: the replication groups and serverless caches as last described ({key, replication_groups,
+  serverless_caches}), with the key of the description (region, endpoint, profile and ids); emptied by the roles that
+  are about to change them;
 - checked_roles: the roles whose inputs the preflight checked in this run;
 - rollout_batch: the day-2 moves' serial, as the preflight resolved it (host_rules.rollout_batch), which the plays of
   rotate_auth.yml and redis.yml's TLS move read as hostvars['localhost'].funmagic_elasticache_run.rollout_batch.
@@ -80,10 +81,21 @@ def groups(memo, key):
     return remembered["replication_groups"] if remembered.get("key") == key else None
 
 
-def with_groups(memo, key, replication_groups):
-    """The memo with the description under `key`; with None, the memo without any description."""
-    return dict(memo, groups={} if replication_groups is None else
-                {"key": key, "replication_groups": replication_groups})
+def serverless_caches(memo, key):
+    """The serverless caches as last described under `key`, or None."""
+    remembered = memo.get("groups") or {}
+    return remembered.get("serverless_caches") if remembered.get("key") == key else None
+
+
+def with_groups(memo, key, replication_groups, caches=None):
+    """The memo with the description under `key` (the replication groups, and the serverless caches when they were
+    described); with None, the memo without any description."""
+    if replication_groups is None:
+        return dict(memo, groups={})
+    remembered = {"key": key, "replication_groups": replication_groups}
+    if caches is not None:
+        remembered["serverless_caches"] = caches
+    return dict(memo, groups=remembered)
 
 
 def with_checked_roles(memo, roles):

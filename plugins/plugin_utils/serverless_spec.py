@@ -28,8 +28,10 @@ NODE_ONLY = (
     ("preferred_azs", "AWS places a serverless cache in the zones of its subnets itself"),
     ("network_type", "the collection makes serverless caches on IPv4 only"),
     ("ip_discovery", "the collection makes serverless caches on IPv4 only"),
-    ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; use restore_from_snapshot "
-                           "with a snapshot of it instead"),
+    ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; make it from a snapshot of the "
+                           "cluster with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore instead"),
+    ("restore_from_snapshot", "the cache role restores node-based snapshots only; make the serverless cache from a "
+                              "snapshot with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore"),
 )
 
 
@@ -43,6 +45,17 @@ def explicit_errors(where, instance, defaults_path=None, defaults=None):
                 errors.append("%s.%s: %s; remove it from this serverless instance (kind: serverless)"
                               % (path, option, reason))
     return errors
+
+
+def port_errors(port, specs):
+    """A serverless cache listens on 6379 (its reader endpoint on 6380), and the Redis security group admits cache_port
+    only: another port would shut the hosts out of the serverless instances."""
+    names = [spec["name"] for spec in specs if spec.get("kind") == "serverless"]
+    if names and port is not None and port != serverless.ENDPOINT_PORT:
+        return ["cache_port: %s; a serverless cache listens on %d, which the Redis security group would not admit, "
+                "so the hosts could not reach %s; set cache_port: %d, or kind: node for them"
+                % (port, serverless.ENDPOINT_PORT, ", ".join(names), serverless.ENDPOINT_PORT)]
+    return []
 
 
 def resolve(where, spec):

@@ -1,6 +1,7 @@
 """destroy.yml on an inventory with a serverless instance: the cache is deleted with a final snapshot, its user group
-after it, and a cache restored from that snapshot has the key written before (the cache role does not create
-serverless caches yet: the cache is made here with boto3 under the instance's name)."""
+after it, and a cache restored from that snapshot has the key written before (the cache is made here with the
+serverless_cache module under the instance's name, so that this test runs destroy.yml alone; test_serverless_inventory
+makes one with redis.yml)."""
 
 from __future__ import annotations
 

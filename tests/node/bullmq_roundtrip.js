@@ -8,6 +8,9 @@
 // CA file is read from REDIS_CA_FILE (else the system trust store). PREFIX '' means BullMQ's default prefix `bull`.
 // Prints one JSON line: {"ok", "job_id", "returned", "error"}; exits 0 when the job came back, 1 when anything failed
 // (NOPERM, WRONGPASS, timeout: `error` says which), 3 when bullmq is not installed. The password is never printed.
+// With REDIS_CLUSTER=true (the env file's REDIS_QUEUE_CLUSTER) the URL is a cluster's endpoint: each BullMQ connection is
+// an ioredis Cluster that connects to the nodes by the names CLUSTER SLOTS gives (no DNS lookup of its own, so TLS is
+// verified against those names, as AWS advises for ElastiCache in cluster mode).
 //
 // bullmq and ioredis come from tests/node/package-lock.json, installed by tests/bin/bootstrap with `npm ci` into
 // ~/.cache/funmagic-elasticache/node-<sha of the lock file>/ (FUNMAGIC_CACHE overrides the cache root), so nothing is
@@ -66,27 +69,47 @@ function connectionOptions(url) {
   return options;
 }
 
-async function roundTrip(bullmq, url, prefix, queueName) {
+function connectionFor(ioredis, url) {
+  const options = connectionOptions(url);
+  if (process.env.REDIS_CLUSTER !== 'true') return { connection: options, close: async () => {} };
+  const { host, port, db, ...redisOptions } = options;
+  if (redisOptions.tls) delete redisOptions.tls.servername; // each node's own name
+  const cluster = new ioredis.Cluster([{ host, port }], {
+    redisOptions,
+    dnsLookup: (address, callback) => callback(null, address),
+    clusterRetryStrategy: (times) => (times > 3 ? null : 200),
+  });
+  return { connection: cluster, close: async () => cluster.disconnect() };
+}
+
+async function roundTrip(bullmq, ioredis, url, prefix, queueName) {
   const { Queue, QueueEvents, Worker } = bullmq;
-  const common = { connection: connectionOptions(url) };
-  if (prefix) common.prefix = prefix;
   const failures = [];
   const closers = [];
+  const common = () => {
+    const made = connectionFor(ioredis, url);
+    closers.push({ close: made.close });
+    return prefix ? { connection: made.connection, prefix } : { connection: made.connection };
+  };
   const fail = (error) => failures.push(error);
   try {
-    const events = new QueueEvents(queueName, common);
+    // From the start of the events stream: QueueEvents' first XREAD may come after the job finished (a cluster
+    // client is slower to start), and reading from '$' would miss the completion.
+    const events = new QueueEvents(queueName, { ...common(), lastEventId: '0-0' });
     closers.push(events);
     events.on('error', fail);
-    const worker = new Worker(queueName, async (job) => ({ echoed: job.data.nonce }), common);
+    const worker = new Worker(queueName, async (job) => ({ echoed: job.data.nonce }), common());
     closers.push(worker);
     worker.on('error', fail);
-    const queue = new Queue(queueName, common);
+    const queue = new Queue(queueName, common());
     closers.push(queue);
     queue.on('error', fail);
     await Promise.all([events.waitUntilReady(), worker.waitUntilReady(), queue.waitUntilReady()]);
     if (failures.length) throw failures[0];
     const nonce = crypto.randomBytes(8).toString('hex');
-    const job = await queue.add('roundtrip', { nonce }, { removeOnComplete: true, removeOnFail: true });
+    // Kept: Job.waitUntilFinished checks the job's key once it listens, and a job already removed on completion fails
+    // that check ("Missing key for job"), which the slower cluster round trip shows.
+    const job = await queue.add('roundtrip', { nonce }, { removeOnComplete: false, removeOnFail: false });
     const returned = await job.waitUntilFinished(events, TIMEOUT_MS);
     if (!returned || returned.echoed !== nonce) throw new Error(`job ${job.id} returned ${JSON.stringify(returned)}`);
     return { ok: true, job_id: job.id, returned, error: null };
@@ -116,7 +139,7 @@ async function main() {
     report({ ok: false, job_id: null, returned: null, error: `no result within ${TIMEOUT_MS} ms` }, 1);
   }, TIMEOUT_MS + 5000);
   try {
-    const result = await roundTrip(bullmq.module, url, prefix, queueName);
+    const result = await roundTrip(bullmq.module, ioredis.module, url, prefix, queueName);
     clearTimeout(timer);
     report(result, 0);
   } catch (error) {

@@ -11,7 +11,8 @@ from tests.unit.plugins.plugin_utils.models import TOKEN, check, errors_of, grou
 def test_connections_come_from_specs_and_groups_without_a_token():
     specs = check(cache_auth_tokens={"main": TOKEN})["instances"]
     facts = derived.connections(specs, [group("funmagic-main")])["main"]
-    assert facts == {"purpose": "main", "replication_group_id": "funmagic-main", "endpoint": "master.funmagic-main.example",
+    assert facts == {"purpose": "main", "replication_group_id": "funmagic-main", "kind": "node",
+                     "endpoint": "master.funmagic-main.example", "reader_port": None,
                      "port": 6379, "reader_endpoint": None, "tls": True, "auth": True, "access": "token", "cluster": False,
                      "order": 0,
                      "url_redacted": "rediss://default:********@master.funmagic-main.example:6379"}

@@ -3,6 +3,8 @@ dimension clusterId (the cache's name); node-based alarms unchanged; the purge p
 
 import re
 
+import pytest
+
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 
 SETTINGS = {"prefix": "", "connections_limit": 500, "period": 300, "evaluation_periods": 2,
@@ -63,3 +65,30 @@ def test_the_purge_pattern_covers_serverless_alarm_names_and_nothing_else():
         assert not re.fullmatch(purge["pattern"], name), name
     assert derived.alarm_purge({"prefix": "fm", "monitoring": {}, "instances": [MAIN]})["pattern"] == \
         derived.alarm_purge({"prefix": "fm", "monitoring": {}, "instances": [dict(MAIN, kind=None)]})["pattern"]
+
+
+CACHE = {"serverless_cache_name": "fm-queue", "status": "available",
+         "endpoint": {"address": "fm-queue-abc.serverless.use1.cache.amazonaws.com", "port": 6379},
+         "reader_endpoint": {"address": "fm-queue-abc.serverless.use1.cache.amazonaws.com", "port": 6380}}
+GROUP = dict(GROUPS[0], primary_endpoint={"address": "master.fm-main.x", "port": 6379}, transit_encryption_enabled=True,
+             cluster_enabled=False)
+
+
+def test_a_serverless_cache_is_reached_as_a_cluster_over_tls_with_the_workers_user():
+    specs = [dict(MAIN, auth=True, access="token"), dict(QUEUE, auth=False, access="rbac")]
+    facts = derived.connections(specs, [GROUP], [CACHE])
+    assert facts["queue"] == {
+        "kind": "serverless", "purpose": "queue", "replication_group_id": "fm-queue",
+        "endpoint": "fm-queue-abc.serverless.use1.cache.amazonaws.com", "port": 6379,
+        "reader_endpoint": "fm-queue-abc.serverless.use1.cache.amazonaws.com", "reader_port": 6380, "tls": True,
+        "cluster": True, "auth": False, "access": "rbac", "order": 1,
+        "url_redacted": "rediss://WORKER:********@fm-queue-abc.serverless.use1.cache.amazonaws.com:6379"}
+    assert (facts["main"]["kind"], facts["main"]["endpoint"]) == ("node", "master.fm-main.x")
+
+
+def test_a_serverless_cache_that_is_missing_or_has_no_endpoint_yet_is_named():
+    spec = dict(QUEUE, auth=False, access="rbac")
+    with pytest.raises(ValueError, match="serverless cache fm-queue does not exist; run provision.yml first"):
+        derived.connections([spec], [], [])
+    with pytest.raises(ValueError, match="serverless cache fm-queue has no endpoint yet \\(status creating\\)"):
+        derived.connections([spec], [], [{"serverless_cache_name": "fm-queue", "status": "creating"}])

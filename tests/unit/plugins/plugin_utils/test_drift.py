@@ -168,3 +168,17 @@ def test_nodes_in_other_zones_are_rows_though_the_group_did_not_change():
          "aws": "(absent)"},
         {"resource": "replication group fm-main", "field": "preferred_azs.0001", "inventory": "(absent)",
          "aws": "us-east-1c"}]
+
+
+def test_a_serverless_cache_missing_or_changed_by_hand_is_a_row_per_field():
+    caches = {"results": [
+        {"changed": True, "item": {"replication_group_id": "fm-jobs"},
+         "diff": {"before": {"snapshot_retention_limit": 7, "usage_limits": {"ecpu_per_second": {"maximum": 9000}}},
+                  "after": {"snapshot_retention_limit": 1, "usage_limits": {"ecpu_per_second": {"maximum": 5000}}}}},
+        {"changed": True, "item": {"replication_group_id": "fm-new"},
+         "diff": {"before": {"state": "absent"}, "after": {"state": "present", "engine": "valkey"}}},
+    ]}
+    assert [(r["resource"], r["field"], r["inventory"], r["aws"]) for r in rows({"serverless_caches": caches})] == [
+        ("serverless cache fm-jobs", "snapshot_retention_limit", "1", "7"),
+        ("serverless cache fm-jobs", "usage_limits.ecpu_per_second.maximum", "5000", "9000"),
+        ("serverless cache fm-new", "(resource)", "present", "(absent)")]

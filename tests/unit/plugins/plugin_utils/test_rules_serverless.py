@@ -60,6 +60,7 @@ def test_the_node_defaults_of_cache_defaults_do_not_count_as_set_on_a_serverless
     ("data_tiering", True, "could be tiered to SSD"),
     ("preferred_azs", ["us-east-1a"], "in the zones of its subnets itself"),
     ("network_type", "dual_stack", "on IPv4 only"),
+    ("restore_from_snapshot", "queue-backup", "restores node-based snapshots only"),
 ])
 def test_a_node_only_option_set_on_a_serverless_instance_is_refused_with_the_reason(field, value, reason):
     errors = errors_of(**_serverless(**{field: value}))
@@ -93,3 +94,11 @@ def test_node_only_options_in_a_serverless_cache_defaults_are_refused_there():
 ])
 def test_what_a_serverless_cache_cannot_be_is_refused_naming_the_field(fields, expected):
     assert any(e.startswith(expected) for e in errors_of(**_serverless(**fields))), expected
+
+
+def test_a_cache_port_other_than_the_serverless_endpoints_is_refused_naming_the_instances():
+    errors = errors_of(cache_port=6390, **_serverless())
+    assert [e for e in errors if e.startswith("cache_port: ")] == [
+        "cache_port: 6390; a serverless cache listens on 6379, which the Redis security group would not admit, so the "
+        "hosts could not reach queue; set cache_port: 6379, or kind: node for them"]
+    assert check(cache_port=6390, cache_instances=[{"name": "main"}])["port"] == 6390  # nodes listen on any port

@@ -126,3 +126,36 @@ FAILURES = dict((operation, (fake, {})) for operation in (
 @each_failure(FAILURES)
 def test_every_aws_failure_is_reported_naming_the_operation(operation, error):
     fail_one(replication_group_info.main, FAILURES, operation, error)
+
+
+def serverless(name, status="available"):
+    return {"ServerlessCacheName": name, "Status": status, "Engine": "valkey", "MajorEngineVersion": "8",
+            "ARN": "arn:sc:" + name, "Endpoint": {"Address": name + ".serverless.x", "Port": 6379},
+            "ReaderEndpoint": {"Address": name + ".serverless.x", "Port": 6380}}
+
+
+def test_serverless_caches_are_described_and_waited_for_with_the_groups():
+    caches = [serverless("app-jobs", "creating"), serverless("other")]
+    aws = fake(DescribeServerlessCaches=lambda request: {"ServerlessCaches": caches})
+    failed, result = aws.run(replication_group_info.main, {
+        "replication_group_ids": ["app-main"], "serverless_cache_names": ["App-Jobs", "app-gone"], "tags": False,
+        "member_details": False})
+    assert not failed and aws.operations() == ["DescribeReplicationGroups", "DescribeServerlessCaches"]
+    assert [c["serverless_cache_name"] for c in result["serverless_caches"]] == ["app-jobs"]
+    assert result["serverless_caches"][0]["reader_endpoint"] == {"address": "app-jobs.serverless.x", "port": 6380}
+    assert result["missing"] == ["app-gone"]
+    assert result["progress"] == {"ready": False, "failed": ["app-gone"],
+                                  "summary": "app-main=available, app-jobs=creating, app-gone=missing"}
+
+
+def test_one_serverless_cache_is_described_by_name_and_without_names_none_is():
+    aws = fake(DescribeServerlessCaches=lambda request: {"ServerlessCaches": [serverless(
+        request["ServerlessCacheName"])]})
+    failed, result = aws.run(replication_group_info.main, {"replication_group_ids": [],
+                                                           "serverless_cache_names": ["app-jobs"]})
+    assert not failed and aws.operations() == ["DescribeServerlessCaches"]
+    assert result["progress"] == {"ready": True, "failed": [], "summary": "app-jobs=available"}
+    aws = fake()
+    failed, result = aws.run(replication_group_info.main, {"replication_group_ids": ["app-main"], "tags": False,
+                                                           "member_details": False})
+    assert not failed and result["serverless_caches"] == [] and "DescribeServerlessCaches" not in aws.operations()

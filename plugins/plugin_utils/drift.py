@@ -202,8 +202,9 @@ READ_ONLY_KINDS = ("env_files",)
 # Results whose diff can show what AWS cannot change in place, and so is reported without a change (a replication
 # group's nodes in other zones than preferred_azs): their diff counts even when they did not change.
 DIFF_WITHOUT_CHANGE_KINDS = ("replication_groups",)
-# What a role publishes beside its results that is a plan, not a result: a TLS move shows in replication_groups.
-PLAN_KINDS = ("tls_moves",)
+# What a role publishes beside its results that is a plan, not a result: a TLS move or a move to RBAC shows in
+# replication_groups.
+PLAN_KINDS = ("tls_moves", "rbac_moves")
 
 
 def rows(results):

@@ -1,7 +1,8 @@
 """The per-host cost of the client side, counted on real runs (tests/callbacks/module_executions.py): 3 instances and
 2 workers on two chroot hosts (the second, because the client role's inputs run once and read the other hosts from
 hostvars: a play's role vars reached only the first, so configure_hosts.yml ran the checks on every other host).
-configure_hosts.yml + verify.yml run at most 6 module executions on each host, a no-op redis.yml at most 8 (issue 20)."""
+configure_hosts.yml + verify.yml run at most 6 module executions on each host, a no-op redis.yml at most 8
+(issue 20)."""
 
 from __future__ import annotations
 

@@ -152,9 +152,10 @@ def test_a_dashboard_missing_or_with_a_widget_changed_by_hand_is_a_row_per_widge
 
 
 def test_a_secret_changed_by_hand_is_a_row_and_a_plan_the_cache_role_publishes_is_no_result():
-    results = {"tls_moves": [{"replication_group_id": "fm-main"}], "secrets": {"changed": True, "diff": {
+    plans = {"tls_moves": [{"replication_group_id": "fm-main"}], "rbac_moves": [{"replication_group_id": "fm-main"}]}
+    results = dict(plans, secrets={"changed": True, "diff": {
         "before": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "dev"}}},
-        "after": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "prod"}}}}}}
+        "after": {"fm/elasticache/main/auth-token": {"state": "present", "tags": {"Environment": "prod"}}}}})
     assert [(r["resource"], r["field"]) for r in rows(results)] == [
         ("secret fm/elasticache/main/auth-token", "tags.Environment")]
 

@@ -39,7 +39,8 @@ def in_use_by(group):
 
 
 def wait_for(describe, targets, timeout, delay, what):
-    """Poll describe() (-> id: resource with a Status) until each id of targets (id -> "active" or "gone") is there.
+    """Poll describe() (-> id: resource with a Status) until each id of targets (id -> "active" or "gone", or a tuple
+    of the statuses that will do) is there.
 
     Returns (the last answer of describe(), one "id=status, ..." line per poll: the progress, for the result).
     Raises ElastiCacheError naming each resource not there yet when timeout seconds have passed.
@@ -50,12 +51,17 @@ def wait_for(describe, targets, timeout, delay, what):
         found = describe()
         statuses = dict((i, found[i].get("Status", "unknown") if i in found else "gone") for i in sorted(targets))
         polls.append(", ".join("%s=%s" % item for item in statuses.items()))
-        if all(statuses[i] == targets[i] for i in targets):
+        if all(statuses[i] in _statuses(targets[i]) for i in targets):
             return found, polls
         if time.monotonic() >= deadline:
             raise ElastiCacheError(message="Timed out after %ss waiting for %s: %s (wanted %s)" % (
-                timeout, what, polls[-1], ", ".join("%s=%s" % item for item in sorted(targets.items()))))
+                timeout, what, polls[-1], ", ".join("%s=%s" % (i, " or ".join(_statuses(wanted)))
+                                                    for i, wanted in sorted(targets.items()))))
         time.sleep(max(1, int(delay)))
+
+
+def _statuses(wanted):
+    return wanted if isinstance(wanted, tuple) else (wanted,)
 
 
 def record(todo, rid, actions, before, after):

@@ -139,14 +139,12 @@ disassociated:
   sample: [{replication_group_id: orders, replication_group_region: us-west-2}]
 """
 
-import time
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import global_datastore as gd
-from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import ElastiCacheError
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import wait_for
 
 
 def describe(client, gid):
@@ -163,21 +161,21 @@ def settle(client, params, gid, polls, gone=False):
     """Poll until the global datastore is settled (or gone); its polls are added to `polls`. Returns it (None: gone).
 
     Right after a change AWS may still show the old status for a moment; a poll that sees the datastore settled
-    counts only once its members are settled too.
+    counts only once its members are settled too (shown as "<status> (members associating)" until then).
     """
-    deadline = time.monotonic() + params["wait_timeout"]
-    while True:
-        group = describe(client, gid)
-        status = group["Status"] if group else "gone"
-        polls.append("%s=%s" % (gid, status))
-        members_settled = group is not None and all(
-            m.get("Status") == "associated" for m in group.get("Members") or [])
-        if (gone and group is None) or (not gone and status in gd.SETTLED and members_settled):
-            return group
-        if time.monotonic() >= deadline:
-            raise ElastiCacheError(message="Timed out after %ss waiting for global datastore %s to be %s: %s"
-                                   % (params["wait_timeout"], gid, "gone" if gone else "available", status))
-        time.sleep(max(1, int(params["wait_delay"])))
+    last = {}
+
+    def described():
+        last["group"] = group = describe(client, gid)
+        if group is None:
+            return {}
+        settled = all(m.get("Status") == "associated" for m in group.get("Members") or [])
+        return {gid: {"Status": group["Status"] if settled else "%s (members associating)" % group["Status"]}}
+
+    seen = wait_for(described, {gid: "gone" if gone else gd.SETTLED}, params["wait_timeout"], params["wait_delay"],
+                    "global datastore %s to be %s" % (gid, "gone" if gone else "available"))[1]
+    polls.extend(seen)
+    return last["group"]
 
 
 def ensure_absent(module, client, group):

@@ -132,3 +132,15 @@ SCENARIOS = {
 @each_failure(SCENARIOS)
 def test_every_failure_names_the_operation(operation, error):
     fail_one(module.main, SCENARIOS, operation, error)
+
+
+def test_an_available_datastore_waits_for_its_members_to_be_associated():
+    associating = datastore(Members=[member("us-east-1", "PRIMARY"), member("us-west-2", "SECONDARY", "associating")])
+    fake = FakeAWS({"DescribeGlobalReplicationGroups": listed(datastore(), datastore("modifying"), associating,
+                                                              datastore()),
+                    "FailoverGlobalReplicationGroup": {"GlobalReplicationGroup": datastore("modifying")}})
+    failed, result = fake.run(module.main, dict(ARGS, primary_region="us-west-2"))
+    assert not failed, result
+    # After the failover's wait, the module's closing wait sees it settled at once.
+    assert result["polls"] == ["ldgnf-orders=modifying", "ldgnf-orders=available (members associating)",
+                               "ldgnf-orders=available", "ldgnf-orders=available"]

@@ -585,9 +585,6 @@ model:
         ca_bundle:
           description: C(client_ca_bundle).
           type: str
-        verify:
-          description: C(client_verify).
-          type: bool
         ping_timeout:
           description: C(client_ping_timeout), seconds.
           type: float

@@ -143,7 +143,6 @@ def client(variables, purposes, errors):
         "group": variables.get("client_env_group"),
         "mode": mode,
         "ca_bundle": variables.get("client_ca_bundle") or "",
-        "verify": bool(variables.get("client_verify")),
         "ping_timeout": variables.get("client_ping_timeout"),
         "require_hosts_entries": bool(variables.get("client_require_hosts_entries")),
     }

@@ -57,3 +57,24 @@ def assert_rerun_changes_nothing_and_check_is_quiet(path, emulator, *args):
     emulator.call("requests", method="DELETE")
     playbook(path, emulator, *args, "--check", "--diff")
     assert emulator.requests(mutating_only=True) == []
+
+
+def four_times(run_module, emulator, args):
+    """(changed of each run, mutating operations of each run) of a module's check, real, check rerun and real rerun;
+    run_module(emulator, args, check_mode) -> (rc, output) of one `ansible localhost -m` run."""
+    changed, mutating = [], []
+    for check_mode in (True, False, True, False):
+        emulator.call("requests", method="DELETE")
+        rc, output = run_module(emulator, args, check_mode)
+        assert rc == 0, output[-4000:]
+        changed.append(re.search(r"^localhost \| (CHANGED|SUCCESS) =>", output, re.MULTILINE).group(1) == "CHANGED")
+        mutating.append(sorted(r["operation"] for r in emulator.requests(mutating_only=True)))
+    return changed, mutating
+
+
+def module_result(output):
+    """The result of an `ansible localhost -m` run, which the callback prints as YAML after `localhost | ... =>`."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    lines = output[output.index("=>") + 2:].splitlines()
+    return yaml.safe_load("\n".join(line for line in lines if line.startswith(" ")))

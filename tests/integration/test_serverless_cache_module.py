@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 
-import yaml
 from redis.cluster import RedisCluster
 
 from tests.emulator import hosts
@@ -31,21 +29,10 @@ def _run(emulator, args, check_mode=False):
 
 
 def _four_times(emulator, args):
-    """(changed of each run, mutating operations of each run) of check, real, check rerun, real rerun."""
-    changed, mutating = [], []
-    for check_mode in (True, False, True, False):
-        emulator.call("requests", method="DELETE")
-        rc, output = _run(emulator, args, check_mode)
-        assert rc == 0, output[-4000:]
-        changed.append(re.search(r"^localhost \| (CHANGED|SUCCESS) =>", output, re.MULTILINE).group(1) == "CHANGED")
-        mutating.append(sorted(r["operation"] for r in emulator.requests(mutating_only=True)))
-    return changed, mutating
+    return run_ansible.four_times(_run, emulator, args)
 
 
-def _result(output):
-    """The module's result, which the callback prints as YAML after `localhost | ... =>`."""
-    lines = output[output.index("=>") + 2:].splitlines()
-    return yaml.safe_load("\n".join(line for line in lines if line.startswith(" ")))
+_result = run_ansible.module_result
 
 
 def _client(emulator, cache):

@@ -61,3 +61,34 @@ def summary(labels, outcomes):
     if failures:
         return True, "; ".join(failures)
     return False, "PONG from %d of %d" % (sum(1 for _failed, r in outcomes if r.get("pong")), len(outcomes))
+
+
+def identities(connections, tokens, workers, passwords, rotating=(), rotating_users=None):
+    """Who PINGs each instance of a host, in order: an instance with a token (access token) once, an rbac instance
+    once per worker that has a user there. Each: name, worker, user, secret, where (the variable that holds the
+    secret, for the messages) and refused_key (another worker's key the user must get NOPERM on)."""
+    found = []
+    for name in sorted(connections):
+        if connections[name].get("access", "token") != "rbac":
+            variable = "cache_auth_tokens_next" if name in rotating else "cache_auth_tokens"
+            found.append({"name": name, "worker": None, "user": None, "secret": (tokens or {}).get(name) or None,
+                          "where": "%s.%s" % (variable, name), "refused_key": None})
+            continue
+        for worker in sorted(workers or [], key=lambda w: w["name"]):
+            user = (worker.get("users") or {}).get(name)
+            if user:
+                rotated = worker["name"] in ((rotating_users or {}).get(name) or [])
+                variable = "cache_user_passwords_next" if rotated else "cache_user_passwords"
+                found.append({"name": name, "worker": worker["name"], "user": user,
+                              "secret": ((passwords or {}).get(name) or {}).get(worker["name"]),
+                              "where": "%s.%s.%s" % (variable, name, worker["name"]),
+                              "refused_key": (worker.get("refused_keys") or {}).get(name)})
+    return found
+
+
+def from_connections(connections, tokens, workers, passwords):
+    """redis_ping's targets for the instances of `connections` (the inputs model's), as identities() finds them."""
+    return [{"name": i["name"], "host": connections[i["name"]]["endpoint"], "port": connections[i["name"]]["port"],
+             "tls": connections[i["name"]]["tls"], "cluster": connections[i["name"]].get("cluster", False),
+             "user": i["user"], "password": i["secret"], "refused_key": i["refused_key"]}
+            for i in identities(connections, tokens, workers, passwords)]

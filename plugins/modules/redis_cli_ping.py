@@ -148,6 +148,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_answer
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import identities
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
 
 
@@ -160,27 +161,6 @@ def run(module, connection, secret, user, *command):
     _rc, stdout, stderr = module.run_command(argv + list(command),
                                              environ_update={"REDISCLI_AUTH": secret} if secret else None)
     return stdout, stderr
-
-
-def identities(params):
-    """(instance, worker, user, secret, where, refused_key) of each PING: a token instance once, an rbac instance once
-    per worker that has a user there. where names the variable that holds the secret."""
-    found = []
-    for name in sorted(params["connections"]):
-        if params["connections"][name].get("access", "token") != "rbac":
-            variable = "cache_auth_tokens_next" if name in params["rotating"] else "cache_auth_tokens"
-            found.append((name, None, None, params["tokens"].get(name), "%s.%s" % (variable, name), None))
-            continue
-        for worker in sorted(params["workers"], key=lambda w: w["name"]):
-            user = (worker.get("users") or {}).get(name)
-            if user:
-                rotating = worker["name"] in (params["rotating_users"].get(name) or [])
-                variable = "cache_user_passwords_next" if rotating else "cache_user_passwords"
-                password = (params["passwords"].get(name) or {}).get(worker["name"])
-                refused_key = (worker.get("refused_keys") or {}).get(name)
-                found.append((name, worker["name"], user, password, "%s.%s.%s" % (variable, name, worker["name"]),
-                              refused_key))
-    return found
 
 
 def check(module, name, worker, user, secret, where, refused_key):
@@ -227,7 +207,9 @@ def main():
             module.fail_json(msg="%s: not found on this host's PATH; playbooks/configure_hosts.yml installs it."
                              % " or ".join(module.params["cli"]))
         module.params["cli"] = found
-    answers = [] if module.check_mode else [check(module, *identity) for identity in identities(module.params)]
+    p = module.params
+    answers = [] if module.check_mode else [check(module, **identity) for identity in identities(
+        p["connections"], p["tokens"], p["workers"], p["passwords"], p["rotating"], p["rotating_users"])]
     failures = [a["message"] for a in answers if not a["pong"]]
     failures += [a["refusal"] for a in answers if a["refused"] is False]
     summary = [a["message"] for a in answers] + [a["refusal"] for a in answers if a["refused"]]

@@ -75,6 +75,30 @@ options:
       - For an instance with access rbac, a key of another worker (the model's C(refused_keys)). Not with I(duration).
     type: str
     version_added: 0.3.0
+  connections:
+    description:
+      - Instead of I(targets), every instance of a host as the inputs model gives them (C(connections)), checked as
+        M(funmagic.elasticache.redis_cli_ping) checks them - an instance with a token once, with its token from
+        I(tokens); an instance with access rbac once per worker of I(workers) that has a user there, with its password
+        from I(passwords) and its C(refused_keys).
+    type: dict
+    version_added: 0.4.0
+  tokens:
+    description: With I(connections), instance name to its AUTH token. Never returned nor shown in a message.
+    type: dict
+    default: {}
+    version_added: 0.4.0
+  workers:
+    description: With I(connections), the host's workers (C(name), C(users), C(refused_keys)).
+    type: list
+    elements: dict
+    default: []
+    version_added: 0.4.0
+  passwords:
+    description: With I(connections), instance name to worker name to password. Never returned nor shown.
+    type: dict
+    default: {}
+    version_added: 0.4.0
   timeout:
     description: Seconds to wait for the connection and for each answer.
     type: float
@@ -268,6 +292,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import ping
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import refused
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import from_connections
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import label
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
@@ -359,11 +384,18 @@ def main():
             interval=dict(type="float", default=0.1),
             stop_file=dict(type="path"),
             refused_key=dict(type="str", no_log=False),
+            connections=dict(type="dict"),
+            tokens=dict(type="dict", default={}, no_log=True),
+            workers=dict(type="list", elements="dict", default=[]),
+            passwords=dict(type="dict", default={}, no_log=True),
         ),
-        required_one_of=[("host", "targets")],
-        mutually_exclusive=[("host", "targets")],
+        required_one_of=[("host", "targets", "connections")],
+        mutually_exclusive=[("host", "targets", "connections")],
         supports_check_mode=True,
     )
+    p = module.params
+    if p["connections"] is not None:  # the same inputs as redis_cli_ping: targets built in module_utils
+        p["targets"] = from_connections(p["connections"], p["tokens"], p["workers"], p["passwords"])
     if module.params["targets"] is not None and module.params["duration"] > 0:
         module.fail_json(msg="targets and duration cannot be used together: probe one endpoint for a while.")
     if module.params["targets"] is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import redis_targets
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import summary
@@ -55,3 +56,26 @@ def test_the_summary_fails_naming_every_failed_target_with_its_reason():
     failed, msg = summary(["main", "queue", "pubsub as web"], outcomes)
     assert failed and msg == "queue: No PONG from q (tcp): x; pubsub as web: No PONG from p (auth): y"
     assert summary(["main"], outcomes[:1]) == (False, "PONG from 1 of 1")
+
+
+CONNECTIONS = {"main": {"endpoint": "m.example", "port": 6379, "tls": True, "cluster": False, "access": "token"},
+               "queue": {"endpoint": "q.example", "port": 6380, "tls": True, "cluster": True, "access": "rbac"}}
+WORKERS = [{"name": "web", "users": {"queue": "web"}, "refused_keys": {"queue": "admin:proof"}},
+           {"name": "admin", "users": {"queue": "admin"}}, {"name": "cron"}]
+
+
+def test_a_token_instance_is_pinged_once_and_an_rbac_one_as_each_worker_that_has_a_user_there():
+    found = redis_targets.identities(CONNECTIONS, {"main": "t0ken"}, WORKERS,
+                                     {"queue": {"web": "pw-web"}}, rotating=["main"], rotating_users={"queue": ["web"]})
+    assert [(i["name"], i["worker"], i["user"], i["secret"], i["where"], i["refused_key"]) for i in found] == [
+        ("main", None, None, "t0ken", "cache_auth_tokens_next.main", None),
+        ("queue", "admin", "admin", None, "cache_user_passwords.queue.admin", None),
+        ("queue", "web", "web", "pw-web", "cache_user_passwords_next.queue.web", "admin:proof")]
+
+
+def test_redis_ping_targets_come_from_the_same_identities_with_each_connection_s_endpoint():
+    assert redis_targets.from_connections(CONNECTIONS, {"main": ""}, WORKERS[:1], {"queue": {"web": "pw"}}) == [
+        {"name": "main", "host": "m.example", "port": 6379, "tls": True, "cluster": False, "user": None,
+         "password": None, "refused_key": None},
+        {"name": "queue", "host": "q.example", "port": 6380, "tls": True, "cluster": True, "user": "web",
+         "password": "pw", "refused_key": "admin:proof"}]

@@ -138,3 +138,24 @@ def test_a_worker_target_proves_noperm_and_says_so():
             region=None)
     assert not failed and result["results"][0]["message"] == "queue as web: PONG in 1.5 ms, refused on admin:x (NOPERM)"
     assert TOKEN not in str(result)
+
+
+def test_connections_are_checked_as_redis_cli_ping_checks_them_token_and_each_worker_s_user():
+    seen = []
+
+    def ping(host, port, tls, ca_file, user, password, *_args):
+        seen.append((host, port, user, password))
+        return dict(PONG)
+
+    connections = {"main": {"endpoint": "m.example", "port": 6379, "tls": True, "access": "token"},
+                   "queue": {"endpoint": "q.example", "port": 6380, "tls": True, "access": "rbac"}}
+    workers = [{"name": "web", "users": {"queue": "web"}}, {"name": "admin", "users": {"queue": "admin"}}]
+    with mock.patch.object(redis_ping, "ping", ping):
+        failed, result = FakeAWS().run(redis_ping.main, {
+            "connections": connections, "tokens": {"main": TOKEN}, "workers": workers,
+            "passwords": {"queue": {"web": TOKEN + "w", "admin": TOKEN + "a"}}}, region=None)
+    assert not failed, result
+    assert seen == [("m.example", 6379, None, TOKEN), ("q.example", 6380, "admin", TOKEN + "a"),
+                    ("q.example", 6380, "web", TOKEN + "w")]
+    assert [r["message"].split(":")[0] for r in result["results"]] == ["main", "queue as admin", "queue as web"]
+    assert TOKEN not in str(result)

@@ -17,6 +17,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ARGUMENT_SPEC
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
@@ -36,7 +37,7 @@ HOST_PREFIX = "client_"
 
 def _serverless_names(model):
     """The serverless caches' names (kind serverless), in the order of cache_instances."""
-    return [spec["replication_group_id"] for spec in model["instances"] if spec.get("kind") == "serverless"]
+    return [spec["replication_group_id"] for spec in model["instances"] if is_serverless(spec)]
 
 
 class ActionModule(ActionBase):

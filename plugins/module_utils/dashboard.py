@@ -18,6 +18,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
+
 NAMESPACE = "AWS/ElastiCache"
 MAX_WIDGETS = 500
 # Lines (nodes) per graph: a cluster-mode group has up to 500 nodes; more than 100 go into further graphs.
@@ -100,10 +102,6 @@ def _graphs(spec, nodes, alarms, region):
     return graphs
 
 
-def _serverless(spec):
-    return (spec.get("kind") or "node") == "serverless"
-
-
 def _per_graph(alarm, statistic):
     """An alarm's threshold as the graph shows the metric: a Sum over the alarm's period becomes a Sum per PERIOD."""
     threshold = float(alarm["threshold"])
@@ -154,7 +152,7 @@ def body(specs, alarms, region):
     widgets, y = [], 0
     per_row = GRID_WIDTH // GRAPH_WIDTH
     for spec in specs:
-        if _serverless(spec):
+        if is_serverless(spec):
             widgets.append({"type": "text", "x": 0, "y": y, "width": GRID_WIDTH, "height": HEADER_HEIGHT,
                             "properties": {"markdown": "## %s (%s): serverless cache %s, %s" % (
                                 spec["name"], spec.get("purpose") or "main", spec["replication_group_id"],

@@ -194,3 +194,8 @@ def cache_result(cache, tags=None):
     if tags is not None:
         result["tags"] = tags
     return result
+
+
+def is_serverless(spec):
+    """Whether an instance of the inputs model is a serverless cache (kind serverless; node when unset)."""
+    return (spec.get("kind") or "node") == "serverless"

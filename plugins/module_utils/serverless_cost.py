@@ -17,6 +17,8 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
+
 SERVERLESS_PRICES_TAKEN = "2025-06-01"
 SERVERLESS_PRICE_SOURCE = ("AWS ElastiCache serverless pricing, us-east-1: Redis OSS 0.125 USD/GB-hour and "
                            "0.0034 USD/million ECPUs, Valkey 0.084 USD/GB-hour and 0.0023 USD/million ECPUs")
@@ -37,11 +39,6 @@ _USAGE = re.compile(r"^(?:[A-Z0-9]+-)?(CachedData|ElastiCacheProcessingUnits):(R
 _KEYS = {"CachedData": "gb_hour_usd", "ElastiCacheProcessingUnits": "ecpu_million_usd"}
 # Price list figures are per unit (one GB-hour, one ECPU); the report shows ECPUs per million.
 _SCALE = {"gb_hour_usd": 1.0, "ecpu_million_usd": 1000000.0}
-
-
-def is_serverless(spec):
-    """Whether an instance of the inputs model is a serverless cache (kind serverless)."""
-    return (spec.get("kind") or "node") == "serverless"
 
 
 def price_list_filters(region):

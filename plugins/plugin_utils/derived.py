@@ -16,6 +16,7 @@ import re
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redact_url
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
 
 # The log types of ElastiCache log delivery, by their cache_log_delivery switch.
 LOG_TYPES = (("slow_log", "slow-log"), ("engine_log", "engine-log"))
@@ -42,7 +43,7 @@ def parameter_groups(model):
     (copy_from), under the inventory's."""
     groups = []
     for spec in model["instances"]:
-        if spec.get("kind") == "serverless":
+        if is_serverless(spec):
             continue  # a serverless cache has no parameter group
         group = {"name": spec["parameter_group"], "family": spec.get("family"), "parameters": spec["parameters"],
                  "description": "Parameters of %s (%s)" % (spec["name"], spec["purpose"]), "tags": spec["tags"]}
@@ -72,7 +73,7 @@ def connections(specs, groups, caches=()):
     by_name = dict((c["serverless_cache_name"], c) for c in caches)
     result = {}
     for order, spec in enumerate(specs):
-        facts = _serverless_facts(spec, by_name) if _serverless(spec) else _group_facts(spec, by_id)
+        facts = _serverless_facts(spec, by_name) if is_serverless(spec) else _group_facts(spec, by_id)
         facts.update(purpose=spec["purpose"], replication_group_id=spec["replication_group_id"], auth=spec["auth"],
                      access=spec.get("access") or "token", order=order, url_redacted=redact_url(redis_url(
                          facts["endpoint"], facts["port"], facts["tls"],
@@ -126,15 +127,11 @@ def alarm_purge(model):
     groups = "|".join(re.escape(group_id) for group_id in ids)
     nodes = "|".join(["(%s)-(\\d{3}|\\d{4}-\\d{3})" % groups] + [re.escape(cluster_id) for cluster_id in adopted])
     pattern = "%s(%s)-(%s)" % (re.escape(alarm_prefix), nodes, "|".join(ALARM_CHECKS))
-    caches = [spec["replication_group_id"] for spec in model["instances"] if _serverless(spec)]
+    caches = [spec["replication_group_id"] for spec in model["instances"] if is_serverless(spec)]
     if caches:
         pattern = "(%s)|(%s(%s)-(%s))" % (pattern, re.escape(alarm_prefix), "|".join(re.escape(c) for c in caches),
                                           "|".join(SERVERLESS_CHECKS))
     return {"prefix": shared, "pattern": pattern}
-
-
-def _serverless(spec):
-    return (spec.get("kind") or "node") == "serverless"
 
 
 def _maximum(spec, limit):
@@ -149,7 +146,7 @@ def serverless_alarms(specs, settings):
     connections (monitoring.connections_limit)."""
     definitions = []
     period = settings.get("period") or 300
-    for spec in sorted((s for s in specs if _serverless(s)), key=lambda s: s["name"]):
+    for spec in sorted((s for s in specs if is_serverless(s)), key=lambda s: s["name"]):
         cache = spec["replication_group_id"]
         checks = []
         ecpu = _maximum(spec, "ecpu_per_second")
@@ -189,7 +186,7 @@ def alarms(specs, groups, settings, missing_ok=False):
     serverless caches are left to serverless_alarms."""
     by_id = dict((g["replication_group_id"], g) for g in groups)
     definitions = []
-    for spec in sorted((s for s in specs if not _serverless(s)), key=lambda s: s["name"]):
+    for spec in sorted((s for s in specs if not is_serverless(s)), key=lambda s: s["name"]):
         group = by_id.get(spec["replication_group_id"])
         if group is None:
             if missing_ok:

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
+from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
 
@@ -139,7 +140,7 @@ def check_existing(specs, groups, port):
         if group is None or group.get("status") == "deleting":
             continue
         where = "cache_instances[%d] (%s)" % (index, spec["name"])
-        if spec.get("kind") == "serverless":
+        if serverless.is_serverless(spec):
             errors.append("%s.kind: replication group %s exists, and a serverless cache cannot take its place in one "
                           "step; keep kind: node, or move the instance to serverless under another name (snapshot, "
                           "restore into the new instance, move the hosts, then delete %s with a final snapshot)"

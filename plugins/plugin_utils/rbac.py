@@ -23,6 +23,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils import access
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
 
 # What a worker's user depends on: the same worker on two hosts must say the same.
 _WORKER_FIELDS = ("queue_prefix", "key_patterns", "channels", "access_strings", "instances")
@@ -257,5 +258,5 @@ def moves(specs, groups):
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
     return [{"name": spec["name"], "replication_group_id": spec["replication_group_id"]} for spec in specs
-            if spec.get("access") == "rbac" and spec.get("kind", "node") == "node"
+            if spec.get("access") == "rbac" and not is_serverless(spec)
             and spec["replication_group_id"] in by_id and not by_id[spec["replication_group_id"]].get("user_group_ids")]

@@ -50,7 +50,7 @@ def explicit_errors(where, instance, defaults_path=None, defaults=None):
 def port_errors(port, specs):
     """A serverless cache listens on 6379 (its reader endpoint on 6380), and the Redis security group admits cache_port
     only: another port would shut the hosts out of the serverless instances."""
-    names = [spec["name"] for spec in specs if spec.get("kind") == "serverless"]
+    names = [spec["name"] for spec in specs if serverless.is_serverless(spec)]
     if names and port is not None and port != serverless.ENDPOINT_PORT:
         return ["cache_port: %s; a serverless cache listens on %d, which the Redis security group would not admit, "
                 "so the hosts could not reach %s; set cache_port: %d, or kind: node for them"

@@ -84,3 +84,8 @@ def test_a_kms_key_given_by_alias_is_not_compared_but_another_arn_is_refused():
     assert serverless.plan(params(kms_key_id="alias/cache"), CURRENT)["errors"] == []
     errors = serverless.plan(params(kms_key_id="arn:aws:kms:us-east-1:1:key/2"), CURRENT)["errors"]
     assert len(errors) == 1 and "the AWS owned key" in errors[0]
+
+
+def test_an_instance_is_serverless_only_with_kind_serverless_and_node_when_unset():
+    assert serverless.is_serverless({"kind": "serverless"})
+    assert not any(serverless.is_serverless(spec) for spec in ({"kind": "node"}, {}, {"kind": None}))

@@ -357,7 +357,20 @@ CLI_HINTS = {
     "noperm": "the user has no permission to run PING ({detail}). Check the user's access string in the replication "
               "group's user group.",
     "protocol": "unexpected answer: {detail}",
+    "dns": "the endpoint's name does not resolve on this host ({detail}). Map it in /etc/hosts or check the VPC's DNS.",
+    "tcp": "the connection was refused ({detail}): nothing listens there. Check the endpoint and the port.",
+    "timeout": "no answer within {timeout} s ({detail}). Check that the Redis security group admits this host, and "
+               "that REDIS_TLS matches the group's in-transit encryption (a TLS client on a plain port waits).",
+    "tls": "the TLS handshake failed ({detail}). Check the CA bundle (certificate verify failed) and that the group "
+           "has in-transit encryption (REDIS_TLS).",
 }
+# redis-cli's own words on stderr when it could not talk to Redis at all: the cause each one means.
+CLI_CONNECT_ERRORS = (
+    ("dns", re.compile(r"Name or service not known|Temporary failure in name resolution|nodename nor servname")),
+    ("tcp", re.compile(r"Connection refused")),
+    ("timeout", re.compile(r"Connection timed out|No route to host|Network is unreachable")),
+    ("tls", re.compile(r"SSL_connect|TLS|certificate verify failed|Connection reset by peer")),
+)
 # The same for an ACL user (access: rbac), whose password is in {where} (cache_user_passwords.INSTANCE.WORKER).
 CLI_USER_HINTS = dict(CLI_HINTS, **{
     "auth": "user {user}'s password was sent and the server refused it ({detail}): the user is not in the replication "
@@ -368,11 +381,12 @@ CLI_USER_HINTS = dict(CLI_HINTS, **{
 })
 
 
-def cli_answer(name, stdout, stderr, variable="cache_auth_tokens", user=None, where=None):
+def cli_answer(name, stdout, stderr, variable="cache_auth_tokens", user=None, where=None, timed_out=None):
     """(pong, cause, message) of redis-cli's answer to PING for instance `name`.
 
     variable: the map that holds the instance's token; where: the full name of the variable that holds the secret
     (by default variable.name). user: the ACL user redis-cli authenticated as (--user), None for the token.
+    timed_out: the seconds after which redis-cli was stopped without an answer, None when it ended by itself.
     """
     stdout, stderr = (stdout or "").strip(), (stderr or "").strip()
     label = "%s as %s" % (name, user) if user else name
@@ -386,9 +400,12 @@ def cli_answer(name, stdout, stderr, variable="cache_auth_tokens", user=None, wh
     elif stdout.startswith("NOPERM"):
         cause, detail = "noperm", stdout
     else:
-        cause, detail = "protocol", " ".join((stdout + " " + stderr).split()) or "nothing"
+        detail = " ".join((stdout + " " + stderr).split()) or "nothing"
+        cause = next((cause for cause, words in CLI_CONNECT_ERRORS if words.search(stderr)), "protocol")
+        if timed_out is not None and cause == "protocol":
+            cause, detail = "timeout", "redis-cli was stopped after %s s" % timed_out
     hint = (CLI_USER_HINTS if user else CLI_HINTS)[cause].format(detail=detail, where=where or "%s.%s" % (
-        variable, name), user=user)
+        variable, name), user=user, timeout=timed_out)
     return False, cause, "%s: redis-cli got no PONG (%s): %s" % (label, cause, hint)
 
 

@@ -19,8 +19,11 @@ description:
   - The token or password reaches redis-cli through C(REDISCLI_AUTH) in its environment, never on its command line.
   - redis-cli exits 0 whatever the answer, and prints a refused token on stderr; this module reads both and names
     what went wrong, no token or password sent (C(noauth)), a token, user or password refused (C(auth)), a user
-    without permission (C(noperm)), or anything else (C(protocol)), with the variable to check. No token or password
-    is in any message.
+    without permission (C(noperm)), a name that does not resolve (C(dns)), a refused connection (C(tcp)), no answer
+    in time (C(timeout)), a failed TLS handshake (C(tls)), or anything else (C(protocol)), with what to check. No
+    token or password is in any message.
+  - redis-cli 7.0 has no connect timeout of its own, and a TLS client on a plain port waits for ever, so each
+    command runs under the host's C(timeout) (coreutils) when the host has it.
   - For a worker with C(refused_keys), after PONG it runs C(EXISTS KEY) as the worker's user (a read that returns no
     value) and requires Redis to answer C(NOPERM), the proof that the user cannot reach another worker's keys.
   - The client role runs it on every application host; M(funmagic.elasticache.redis_ping) then checks the same
@@ -37,6 +40,11 @@ options:
     type: list
     elements: str
     default: [redis-cli]
+  timeout:
+    description: Seconds one redis-cli command may take before it is stopped and reported as C(timeout).
+    type: int
+    default: 10
+    version_added: 0.4.0
   hosts_file:
     description:
       - Before any PING, require every connection's endpoint in this file (C(/etc/hosts)) and fail naming the first
@@ -124,7 +132,9 @@ answers:
       description: Whether redis-cli got PONG.
       type: bool
     cause:
-      description: C(noauth), C(auth), C(noperm) or C(protocol) when there was no PONG, else null.
+      description: >-
+        C(noauth), C(auth), C(noperm), C(dns), C(tcp), C(timeout), C(tls) or C(protocol) when there was no PONG,
+        else null.
       type: str
     message:
       description: "C(<name>: PONG (redis-cli)) (C(<name> as <user>: ...) for a user), or what went wrong and what to
@@ -152,15 +162,21 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
 
 
+TIMED_OUT = 124  # coreutils timeout's exit code when it stopped the command
+
+
 def run(module, connection, secret, user, *command):
-    """(stdout, stderr) of one redis-cli command; the token or password goes in the environment, never in argv."""
-    argv = [module.params["cli"][0], "-h", connection["endpoint"], "-p", str(connection["port"])]
+    """(stdout, stderr, timed_out) of one redis-cli command; the token or password goes in the environment, never in
+    argv. timed_out: the timeout in seconds when the host's `timeout` stopped redis-cli, else None."""
+    stopper = module.get_bin_path("timeout")
+    argv = [stopper, "-k", "2", str(module.params["timeout"])] if stopper else []
+    argv += [module.params["cli"][0], "-h", connection["endpoint"], "-p", str(connection["port"])]
     argv += ["--tls"] if connection.get("tls") else []
     argv += ["-c"] if connection.get("cluster") else []
     argv += ["--user", user] if user else []
-    _rc, stdout, stderr = module.run_command(argv + list(command),
-                                             environ_update={"REDISCLI_AUTH": secret} if secret else None)
-    return stdout, stderr
+    rc, stdout, stderr = module.run_command(argv + list(command),
+                                            environ_update={"REDISCLI_AUTH": secret} if secret else None)
+    return stdout, stderr, module.params["timeout"] if stopper and rc == TIMED_OUT else None
 
 
 def check(module, name, worker, user, secret, where, refused_key):
@@ -172,10 +188,11 @@ def check(module, name, worker, user, secret, where, refused_key):
                       message="%s as %s: no password to PING with: set %s." % (name, user, where))
         return answer
     connection = module.params["connections"][name]
-    stdout, stderr = run(module, connection, secret, user, "PING")
-    answer["pong"], answer["cause"], answer["message"] = cli_answer(name, stdout, stderr, user=user, where=where)
+    stdout, stderr, timed_out = run(module, connection, secret, user, "PING")
+    answer["pong"], answer["cause"], answer["message"] = cli_answer(name, stdout, stderr, user=user, where=where,
+                                                                    timed_out=timed_out)
     if answer["pong"] and refused_key:
-        stdout, stderr = run(module, connection, secret, user, "EXISTS", refused_key)
+        stdout, stderr, _timed_out = run(module, connection, secret, user, "EXISTS", refused_key)
         answer["refused"], answer["refusal"] = cli_refusal(name, user, refused_key, stdout, stderr)
     return answer
 
@@ -184,6 +201,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             cli=dict(type="list", elements="str", default=["redis-cli"]),
+            timeout=dict(type="int", default=10),
             hosts_file=dict(type="path"),
             connections=dict(type="dict", required=True),
             tokens=dict(type="dict", default={}, no_log=True),

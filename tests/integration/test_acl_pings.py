@@ -105,6 +105,12 @@ def played(servers, tmp_path_factory):
         "cli_allowed": {"redis_cli_ping": {
             "connections": _connections(addresses), "workers": [_worker("broad", "broad", "web:refused-proof")],
             "passwords": _passwords(broad=PASSWORDS["broad"])}},
+        # redis-cli 7.0 waits for ever as a TLS client on a plain port; the module's timeout stops it.
+        "cli_tls_on_plain": {"redis_cli_ping": {
+            "connections": {"plain": {"endpoint": PLAIN, "port": 6379, "tls": True, "cluster": False}},
+            "timeout": 2}},
+        "cli_nothing_listens": {"redis_cli_ping": {
+            "connections": {"plain": {"endpoint": PLAIN, "port": 6390, "tls": False, "cluster": False}}}},
         "ping_tls": {"redis_ping": _ping(TLS, ca_file, "web", PASSWORDS["web"], refused_key="admin:refused-proof")},
         "ping_plain": {"redis_ping": _ping(PLAIN, ca_file, "admin", PASSWORDS["admin"], refused_key="web:x")},
         "ping_wrongpass": {"redis_ping": _ping(TLS, ca_file, "web", WRONG)},
@@ -159,6 +165,17 @@ def test_redis_cli_fails_when_a_user_can_reach_another_workers_key(played):
     assert result["failed"] and all(a["pong"] and a["refused"] is False for a in result["answers"])
     assert "plain as broad: can reach web:refused-proof, another worker's key (EXISTS answered 0 instead of " \
            "NOPERM)" in result["msg"]
+
+
+@pytest.mark.parametrize("check, cause, words", [
+    ("cli_tls_on_plain", "timeout", "plain: redis-cli got no PONG (timeout): no answer within 2 s"),
+    ("cli_nothing_listens", "tcp", "plain: redis-cli got no PONG (tcp): the connection was refused (Could not "
+                                   f"connect to Redis at {PLAIN}:6390: Connection refused)"),
+])
+def test_redis_cli_that_could_not_talk_to_redis_says_why(played, check, cause, words):
+    result = played[2][check]
+    assert result["failed"] and [a["cause"] for a in result["answers"]] == [cause]
+    assert words in result["msg"]
 
 
 @pytest.mark.parametrize("check", ["ping_tls", "ping_plain"])

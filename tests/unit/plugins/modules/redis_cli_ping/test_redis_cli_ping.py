@@ -14,6 +14,11 @@ CONNECTIONS = {"main": {"endpoint": "m.example", "port": 6379, "tls": True, "clu
                "queue": {"endpoint": "q.example", "port": 6380, "tls": False, "cluster": True}}
 
 
+def no_timeout(_module, name):
+    """A host without coreutils' timeout: redis-cli runs bare."""
+    return None if name == "timeout" else "/usr/bin/" + name
+
+
 def run(answers, **args):
     calls = []
 
@@ -22,7 +27,7 @@ def run(answers, **args):
         return 0, answers[argv[2]], ""
 
     with mock.patch.object(AnsibleModule, "run_command", run_command), \
-            mock.patch.object(AnsibleModule, "get_bin_path", lambda _module, name: "/usr/bin/" + name):
+            mock.patch.object(AnsibleModule, "get_bin_path", no_timeout):
         failed, result = FakeAWS().run(redis_cli_ping.main, dict({"connections": CONNECTIONS}, **args), region=None)
     return failed, result, calls
 
@@ -87,7 +92,8 @@ def run_users(answer, **args):
         calls.append((argv, environ_update))
         return 0, answer(argv, (environ_update or {}).get("REDISCLI_AUTH")), ""
 
-    with mock.patch.object(AnsibleModule, "run_command", run_command):
+    with mock.patch.object(AnsibleModule, "run_command", run_command), \
+            mock.patch.object(AnsibleModule, "get_bin_path", no_timeout):
         failed, result = FakeAWS().run(redis_cli_ping.main, dict({"connections": RBAC, "workers": WORKERS,
                                                                   "tokens": {"main": TOKEN}}, **args), region=None)
     return failed, result, calls
@@ -149,3 +155,18 @@ def test_an_endpoint_missing_from_etc_hosts_stops_everything_before_any_ping(tmp
     failed, result, calls = run({}, tokens={"main": TOKEN}, hosts_file=str(hosts))
     assert failed and result["msg"] == "q.example is not in %s; resolving it would query DNS." % hosts
     assert calls == []
+
+
+def test_redis_cli_runs_under_the_hosts_timeout_and_a_stopped_one_is_named_timeout():
+    calls = []
+
+    def run_command(_module, argv, environ_update=None, **_kwargs):
+        calls.append(argv)
+        return (0, "PONG\n", "") if "m.example" in argv else (124, "", "")
+
+    with mock.patch.object(AnsibleModule, "run_command", run_command), \
+            mock.patch.object(AnsibleModule, "get_bin_path", lambda _module, name: "/usr/bin/" + name):
+        failed, result = FakeAWS().run(redis_cli_ping.main, {"connections": CONNECTIONS, "timeout": 3}, region=None)
+    assert calls[0][:5] == ["/usr/bin/timeout", "-k", "2", "3", "redis-cli"]
+    assert failed and [a["cause"] for a in result["answers"]] == [None, "timeout"]
+    assert result["msg"].startswith("queue: redis-cli got no PONG (timeout): no answer within 3 s")

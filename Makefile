@@ -23,9 +23,9 @@ sanity: bootstrap
 	@bash tests/bin/sanity
 
 # PYTEST_WORKERS=2: pytest-xdist workers, each a session with its own emulator and address block
-# (FUNMAGIC_ADDRESS_BLOCK + its index); a test file, or the files sharing a chroot host, stays in one worker
-# (tests/conftest.py). Off by default: the CI rehearsal with 2 workers failed 3 tests whose later steps need the state
-# an earlier test of the same file left (a file's tests were not all kept in one worker), and took 57 min anyway.
+# (FUNMAGIC_ADDRESS_BLOCK + its index); a test file, or the files sharing a chroot host, is one unit of work that runs
+# whole and in order on one worker (tests/xdist_units.py: xdist 3.8's own loadgroup does not group under pytest 9.2,
+# which split files in the CI rehearsal). Off by default until a whole-suite run with 2 workers has passed.
 PYTEST_WORKERS ?= 0
 pytest: bootstrap
 	$(PY) -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)

@@ -2,7 +2,7 @@
 (tests/bin/bootstrap links it), and one private emulator per test session (its own port, address block
 and short clock).
 
-Under pytest-xdist (`make pytest` runs `-n 2`) every worker is a session of its own: its own emulator, state dir
+Under pytest-xdist (`make pytest PYTEST_WORKERS=2`) every worker is a session of its own: its own emulator, state dir
 and address block, FUNMAGIC_ADDRESS_BLOCK + the worker's index, set here before any test module is imported so that
 every reader of the variable agrees. A test that starts a second emulator of its own gives it the session's block
 + 100, which no worker's session emulator uses.
@@ -32,18 +32,13 @@ def pytest_configure(config):
         os.environ["FUNMAGIC_ADDRESS_BLOCK"] = str(base + int(worker["workerid"].lstrip("gw")))
 
 
-# Under --dist loadgroup each test file is one unit of work (its module-scoped bed is built once), and the files that
-# share a session-scoped chroot host (tests/reliability/bed.py app_host, apt-get install included) are one unit.
-SHARED_SESSION_BEDS = ("app_host",)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marks into the unit of work
-def pytest_collection_modifyitems(config, items):
-    if not getattr(config, "workerinput", None):
-        return
-    for item in items:
-        shared = [name for name in SHARED_SESSION_BEDS if name in item.fixturenames]
-        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.nodeid.split("::")[0]))
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called on its controller only
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup: a test file (or the files sharing a session bed) is one unit of work (tests/xdist_units.py)."""
+    if config.getvalue("dist") == "loadgroup":
+        from tests.xdist_units import FileUnitScheduling  # pylint: disable=import-outside-toplevel
+        return FileUnitScheduling(config, log)
+    return None
 
 
 def address_block() -> int:

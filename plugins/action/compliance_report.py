@@ -37,7 +37,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("Invalid inputs (%d problem%s), nothing was scored:\n- %s"
                                     % (len(errors), "" if len(errors) == 1 else "s", "\n- ".join(errors)))
         rows = compliance.score(args["replication_groups"], args["instances"], args["accepted_exceptions"],
-                                args["kms_key"], args["min_snapshot_retention"])
+                                args["kms_key"], args["min_snapshot_retention"], args["serverless_caches"])
         unused = compliance.unused_exceptions(rows, args["accepted_exceptions"])
         failed = compliance.failing(rows)
         result.update(changed=False, passed=not failed, rows=rows, failed_controls=failed,

@@ -12,6 +12,7 @@ __metaclass__ = type
 ARGUMENT_SPEC = dict(
     replication_groups=dict(type="list", elements="dict", required=True),
     instances=dict(type="list", elements="dict", required=True),
+    serverless_caches=dict(type="list", elements="dict", default=[]),
     kms_key=dict(type="dict", no_log=False),  # a mode and an ARN, no secret
     accepted_exceptions=dict(type="list", elements="raw", default=[]),
     min_snapshot_retention=dict(type="int", default=1),

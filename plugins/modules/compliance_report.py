@@ -23,7 +23,7 @@ description:
     C(FAIL); C(NOT_APPLICABLE) when the control does not score such a group (ElastiCache.6 on Redis OSS 6.0 and
     later, the RBAC rule before 6.0); C(ACCEPTED) for a failing control that I(accepted_exceptions) accepts, listed
     apart with the inventory's reason.
-  - An instance whose replication group does not exist is one C(FAIL) row, control C((group)).
+  - An instance whose replication group (or serverless cache) does not exist is one C(FAIL) row, control C((group)).
 author:
   - Funmagic Platform Team (@funmagic)
 options:
@@ -34,6 +34,18 @@ options:
     type: list
     elements: dict
     required: true
+  serverless_caches:
+    description:
+      - The serverless caches of the instances of kind C(serverless), as M(funmagic.elasticache.replication_group_info)
+        returns them in C(serverless_caches).
+      - None of the controls' owners evaluates a serverless cache; the report asks it the same questions where they
+        mean something (backups kept, encryption at rest and in transit, which are always on, a user group, a
+        customer managed key) and says C(NOT_APPLICABLE) with the reason where AWS runs the thing itself (minor
+        versions, failover, subnet group).
+    type: list
+    elements: dict
+    default: []
+    version_added: 0.4.0
   instances:
     description:
       - The managed instances, the C(instances) of the model M(funmagic.elasticache.inputs) returns, in the order of

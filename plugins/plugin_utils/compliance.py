@@ -27,6 +27,8 @@ import re
 
 from ansible.module_utils.six import string_types
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
+
 PASS = "PASS"
 FAIL = "FAIL"
 NOT_ENABLED = "NOT_ENABLED"
@@ -217,6 +219,40 @@ SCORERS = dict(zip(CONTROL_IDS, (_backups, _minor_upgrades, _failover, _at_rest,
                                  _subnet_group, _rbac, _customer_managed_key)))
 
 
+# A serverless cache (AWS::ElastiCache::ServerlessCache) is a resource none of these controls' owners evaluates; the
+# report asks it the same questions where they mean something, and says why not where AWS runs the thing itself.
+def _serverless_fixed(result, detail):
+    return lambda g: (result, None, "serverless cache: " + detail)
+
+
+def _serverless_user_group(g):
+    if g.group.get("user_group_id"):
+        return PASS, None, "UserGroupId %s" % g.group["user_group_id"]
+    return FAIL, g.field("access", "rbac"), "no user group (UserGroupId empty): any connection reaches every key"
+
+
+def _serverless_key(g):
+    if g.group.get("kms_key_id"):
+        return PASS, None, "KmsKeyId %s" % g.group["kms_key_id"]
+    if g.kms_mode == "none":
+        return NOT_ENABLED, "cache_kms_key: create, or a key ARN", (
+            "not enabled: encrypted at rest with the AWS owned key (no KmsKeyId)")
+    return FAIL, "cache_kms_key: create, or a key ARN", (
+        "cache_kms_key is set (%s) but this cache has no KmsKeyId: AWS takes the key only when a cache is created; "
+        "make a new one from a snapshot of it" % g.kms_mode)
+
+
+SERVERLESS_SCORERS = dict(zip(CONTROL_IDS, (
+    _backups,
+    _serverless_fixed(NOT_APPLICABLE, "AWS applies minor versions and patches itself"),
+    _serverless_fixed(NOT_APPLICABLE, "AWS replicates it across Availability Zones and fails over itself"),
+    _serverless_fixed(PASS, "always encrypted at rest"),
+    _serverless_fixed(PASS, "TLS only"),
+    _serverless_fixed(NOT_APPLICABLE, "Redis OSS 7 and later, or Valkey (the control scores Redis OSS before 6.0)"),
+    _serverless_fixed(NOT_APPLICABLE, "it takes the VPC's subnets (SubnetIds), not a cache subnet group"),
+    _serverless_user_group, _serverless_key)))
+
+
 def _row(control, spec, result, field, detail, reason=None):
     return {"control": control, "instance": spec["name"], "replication_group_id": spec["replication_group_id"],
             "result": result, "field": field, "detail": detail, "reason": reason}
@@ -232,8 +268,8 @@ PURPOSE_EXCEPTIONS = {
 
 
 def _accepting(exceptions, control, spec):
-    found = next((e for e in exceptions if e.get("control") == control and e.get("instance") in (None, "", spec["name"])),
-                 None)
+    found = next((e for e in exceptions
+                  if e.get("control") == control and e.get("instance") in (None, "", spec["name"])), None)
     if found is None and (spec.get("purpose"), control) in PURPOSE_EXCEPTIONS:
         field, value, reason = PURPOSE_EXCEPTIONS[(spec["purpose"], control)]
         if spec.get(field) == value:
@@ -241,7 +277,7 @@ def _accepting(exceptions, control, spec):
     return found
 
 
-def score(groups, specs, exceptions=(), kms_key=None, min_retention=RETENTION_RANGE[0]):
+def score(groups, specs, exceptions=(), kms_key=None, min_retention=RETENTION_RANGE[0], caches=()):
     """One row per control and instance, in the inventory's order, then the controls' order.
 
     groups: described replication groups (replication_group_info, snake_case; with all_members the controls on
@@ -252,20 +288,25 @@ def score(groups, specs, exceptions=(), kms_key=None, min_retention=RETENTION_RA
 
     A failing control that an exception matches is ACCEPTED, with the exception's reason; the field and the detail
     stay. An instance whose group does not exist makes one FAIL row (control "(group)"), matched by no exception.
+    caches: the described serverless caches (replication_group_info's serverless_caches), for the instances of kind
+    serverless, scored by SERVERLESS_SCORERS.
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
+    by_name = dict((c["serverless_cache_name"], c) for c in caches or [])
     exceptions = list(exceptions or [])
     rows = []
     for index, spec in enumerate(specs):
-        group = by_id.get(spec["replication_group_id"])
+        serverless = is_serverless(spec)
+        group = (by_name if serverless else by_id).get(spec["replication_group_id"])
         if group is None:
+            what = "serverless cache" if serverless else "replication group"
             rows.append(_row("(group)", spec, FAIL, "cache_instances[%d] (%s)" % (index, spec["name"]),
-                             "replication group %s does not exist: run playbooks/redis.yml, or remove the instance"
-                             % spec["replication_group_id"]))
+                             "%s %s does not exist: run playbooks/redis.yml, or remove the instance"
+                             % (what, spec["replication_group_id"])))
             continue
         scored = _Group(index, spec, group, kms_key, min_retention)
         for control in CONTROL_IDS:
-            result, field, detail = SCORERS[control](scored)
+            result, field, detail = (SERVERLESS_SCORERS if serverless else SCORERS)[control](scored)
             exception = _accepting(exceptions, control, spec) if result in FAILING else None
             rows.append(_row(control, spec, ACCEPTED if exception else result, field, detail,
                              exception["reason"] if exception else None))

@@ -168,6 +168,24 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
                                                                 *bed.args())
 
 
+def test_compliance_scores_the_serverless_cache_on_what_applies_to_it_and_changes_nothing(bed):
+    bed.emulator.call("requests", method="DELETE")
+    rc, output = run_ansible.playbook(os.path.join(PLAYBOOKS, "compliance.yml"), bed.emulator, *bed.args(),
+                                      check=False)
+    assert bed.emulator.requests(mutating_only=True) == []
+    assert all(secret not in output for secret in SECRETS)
+    rows = dict(((cells[0], cells[1]), cells[2]) for cells in (
+        [cell.strip() for cell in line.strip().strip('"').split(" | ")] for line in output.splitlines()
+        if line.count(" | ") >= 4) if len(cells) >= 3)
+    assert "(group)" not in {control for control, instance in rows}, output[-5000:]
+    queue = dict((control, result) for (control, instance), result in rows.items() if instance == "queue")
+    assert queue == {"ElastiCache.1": "PASS", "ElastiCache.2": "NOT_APPLICABLE", "ElastiCache.3": "NOT_APPLICABLE",
+                     "ElastiCache.4": "PASS", "ElastiCache.5": "PASS", "ElastiCache.6": "NOT_APPLICABLE",
+                     "ElastiCache.7": "NOT_APPLICABLE", "elasticache-rbac-auth-enabled": "PASS",
+                     "CKV_AWS_191": "NOT_ENABLED"}, output[-5000:]
+    assert rc != 0  # main, a token group without a replica, fails ElastiCache.3 and the RBAC rule
+
+
 def test_drift_finds_none_then_the_serverless_caches_retention_changed_by_hand(bed):
     """Last: it changes the cache behind the collection's back."""
     def drift():

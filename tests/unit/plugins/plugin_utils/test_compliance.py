@@ -282,3 +282,55 @@ def test_the_pubsub_exception_holds_only_while_the_instance_asks_for_no_backups(
     main = model()["instances"][0]
     assert compliance.score([dict(described(main), snapshot_retention_limit=0)], [main], (),
                             model()["cache"]["kms_key"])[0]["result"] in compliance.FAILING
+
+
+SERVERLESS_INSTANCES = [{"name": "main", "purpose": "main"},
+                        {"name": "queue", "purpose": "queue", "kind": "serverless", "engine": "valkey",
+                         "engine_version": "8"}]
+
+
+def serverless_described(spec, **changes):
+    """The serverless cache as replication_group_info's serverless_caches returns it once the cache role made it."""
+    cache = {"serverless_cache_name": spec["replication_group_id"], "status": "available", "engine": "valkey",
+             "full_engine_version": "8.0", "snapshot_retention_limit": 7, "user_group_id": spec["replication_group_id"],
+             "kms_key_id": KEY_ARN, "subnet_ids": ["subnet-1", "subnet-2"]}
+    cache.update(changes)
+    return cache
+
+
+def serverless_scored(**changes):
+    resolved = model(cache_instances=SERVERLESS_INSTANCES)
+    main, queue = resolved["instances"]
+    assert (main["kind"], queue["kind"]) == ("node", "serverless")
+    caches = [serverless_described(queue, **changes)] if changes.get("status") != "gone" else []
+    return compliance.score([described(main)], resolved["instances"], (), resolved["cache"]["kms_key"],
+                            caches=caches)
+
+
+def test_a_serverless_cache_is_scored_on_what_applies_and_not_failed_on_node_only_controls():
+    rows = [r for r in serverless_scored() if r["instance"] == "queue"]
+    results = dict((r["control"], r["result"]) for r in rows)
+    assert results == {"ElastiCache.1": "PASS", "ElastiCache.2": "NOT_APPLICABLE", "ElastiCache.3": "NOT_APPLICABLE",
+                       "ElastiCache.4": "PASS", "ElastiCache.5": "PASS", "ElastiCache.6": "NOT_APPLICABLE",
+                       "ElastiCache.7": "NOT_APPLICABLE", "elasticache-rbac-auth-enabled": "PASS",
+                       "CKV_AWS_191": "PASS"}
+    assert row(rows, "ElastiCache.3", "queue")["detail"] == (
+        "serverless cache: AWS replicates it across Availability Zones and fails over itself")
+    assert all(r["result"] == "PASS" for r in serverless_scored() if r["instance"] == "main"
+               and r["control"] in ("ElastiCache.1", "ElastiCache.4", "ElastiCache.5"))
+
+
+def test_a_serverless_cache_without_backups_user_group_or_key_fails_naming_the_field():
+    rows = serverless_scored(snapshot_retention_limit=0, user_group_id=None, kms_key_id=None)
+    assert row(rows, "ElastiCache.1", "queue")["field"] == (
+        "cache_instances[1] (queue).snapshot_retention_limit: 1 or more")
+    rbac = row(rows, "elasticache-rbac-auth-enabled", "queue")
+    assert (rbac["result"], rbac["field"]) == ("FAIL", "cache_instances[1] (queue).access: rbac")
+    key = row(rows, "CKV_AWS_191", "queue")
+    assert key["result"] == "FAIL" and "this cache has no KmsKeyId" in key["detail"]
+
+
+def test_a_serverless_cache_that_does_not_exist_is_one_failing_row():
+    rows = [r for r in serverless_scored(status="gone") if r["instance"] == "queue"]
+    assert [(r["control"], r["result"]) for r in rows] == [("(group)", "FAIL")]
+    assert rows[0]["detail"].startswith("serverless cache funmagic-prod-queue does not exist")

@@ -66,23 +66,25 @@ def summary(labels, outcomes):
 def identities(connections, tokens, workers, passwords, rotating=(), rotating_users=None):
     """Who PINGs each instance of a host, in order: an instance with a token (access token) once, an rbac instance
     once per worker that has a user there. Each: name, worker, user, secret, where (the variable that holds the
-    secret, for the messages) and refused_key (another worker's key the user must get NOPERM on)."""
+    secret, for the messages) and refused_key (another worker's key the user must get NOPERM on). A connection with
+    `reader_of` (redis_url.reader_connections) is checked as its instance is, with the same users and secrets."""
     found = []
     for name in sorted(connections):
+        base = connections[name].get("reader_of") or name  # a reader endpoint: its instance's users and secrets
         if connections[name].get("access", "token") != "rbac":
-            variable = "cache_auth_tokens_next" if name in rotating else "cache_auth_tokens"
-            found.append({"name": name, "worker": None, "user": None, "secret": (tokens or {}).get(name) or None,
-                          "where": "%s.%s" % (variable, name), "refused_key": None})
+            variable = "cache_auth_tokens_next" if base in rotating else "cache_auth_tokens"
+            found.append({"name": name, "worker": None, "user": None, "secret": (tokens or {}).get(base) or None,
+                          "where": "%s.%s" % (variable, base), "refused_key": None})
             continue
         for worker in sorted(workers or [], key=lambda w: w["name"]):
-            user = (worker.get("users") or {}).get(name)
+            user = (worker.get("users") or {}).get(base)
             if user:
-                rotated = worker["name"] in ((rotating_users or {}).get(name) or [])
+                rotated = worker["name"] in ((rotating_users or {}).get(base) or [])
                 variable = "cache_user_passwords_next" if rotated else "cache_user_passwords"
                 found.append({"name": name, "worker": worker["name"], "user": user,
-                              "secret": ((passwords or {}).get(name) or {}).get(worker["name"]),
-                              "where": "%s.%s.%s" % (variable, name, worker["name"]),
-                              "refused_key": (worker.get("refused_keys") or {}).get(name)})
+                              "secret": ((passwords or {}).get(base) or {}).get(worker["name"]),
+                              "where": "%s.%s.%s" % (variable, base, worker["name"]),
+                              "refused_key": (worker.get("refused_keys") or {}).get(base)})
     return found
 
 

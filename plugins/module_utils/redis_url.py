@@ -17,6 +17,8 @@ PURPOSES = ("main", "queue", "pubsub")
 ENV_NAMES = {"main": "REDIS_URL", "queue": "REDIS_QUEUE_URL", "pubsub": "REDIS_PUBSUB_URL"}
 # Set to true only for an instance in cluster mode, whose URL is the configuration endpoint (use a cluster client).
 CLUSTER_NAMES = {"main": "REDIS_CLUSTER", "queue": "REDIS_QUEUE_CLUSTER", "pubsub": "REDIS_PUBSUB_CLUSTER"}
+# For the purposes a worker reads from replicas (read_from_replicas): the instance's reader endpoint.
+READER_NAMES = {"main": "REDIS_READER_URL", "queue": "REDIS_QUEUE_READER_URL", "pubsub": "REDIS_PUBSUB_READER_URL"}
 # BullMQ's own default prefix, hash-tagged when the queue instance is a cluster.
 BULLMQ_PREFIX = "bull"
 
@@ -91,6 +93,8 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
                rediss://USER:PASSWORD@host:port, the worker's own user; a missing password is a ValueError naming
                cache_user_passwords.INSTANCE.WORKER.
     A purpose the worker does not map uses the first instance of that purpose (by order, then name), else the main one.
+    A purpose in the worker's read_from_replicas adds REDIS_READER_URL (REDIS_QUEUE_READER_URL, ...) on the instance's
+    reader_endpoint and reader_port, with the same credentials.
     An instance in cluster mode adds REDIS_CLUSTER (or REDIS_QUEUE_CLUSTER, REDIS_PUBSUB_CLUSTER)=true, and a
     cluster queue instance gets QUEUE_PREFIX in a hash tag ({prefix}, {bull} by default), so that all keys of a
     BullMQ queue land in one slot.
@@ -104,6 +108,16 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
         user, secret = _credentials(name, facts, worker, tokens, passwords)
         url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), user=user, token=secret)
         lines.append("%s=%s" % (ENV_NAMES[purpose], url))
+    for purpose in PURPOSES:
+        if purpose in (worker.get("read_from_replicas") or []):
+            name, facts = chosen[purpose]
+            if not facts.get("reader_endpoint"):
+                raise ValueError("worker %s reads %s from replicas, but instance %s has no reader endpoint"
+                                 % (worker.get("name", "?"), purpose, name))
+            user, secret = _credentials(name, facts, worker, tokens, passwords)
+            lines.append("%s=%s" % (READER_NAMES[purpose], redis_url(
+                facts["reader_endpoint"], facts.get("reader_port") or facts.get("port", 6379), facts.get("tls", True),
+                user=user, token=secret)))
     lines.extend("%s=true" % CLUSTER_NAMES[p] for p in PURPOSES if chosen[p][1].get("cluster"))
     lines.append("REDIS_TLS=%s" % ("true" if chosen["main"][1].get("tls") else "false"))
     prefix = worker.get("queue_prefix") or ""
@@ -146,3 +160,17 @@ def env_differences(expected, actual):
             host += " (another token)" if "://default:" in host else " (another password)"
         rows.append((name, inventory, host))
     return rows
+
+
+def reader_connections(connections, workers):
+    """connections, plus "<name> (reader)" for each instance some worker reads from replicas (read_from_replicas):
+    the same facts on its reader endpoint and port, `reader_of` naming the instance (whose users and secrets it
+    takes). Instances without a reader endpoint are left out (the preflight refuses reading from them)."""
+    result = dict(connections)
+    for worker in workers or []:
+        for purpose in worker.get("read_from_replicas") or []:
+            name, facts = instance_for(connections, worker, purpose)
+            if facts.get("reader_endpoint"):
+                result["%s (reader)" % name] = dict(facts, endpoint=facts["reader_endpoint"], reader_of=name,
+                                                    port=facts.get("reader_port") or facts.get("port", 6379))
+    return result

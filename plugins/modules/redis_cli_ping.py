@@ -64,7 +64,9 @@ options:
   workers:
     description:
       - The host's workers, as M(funmagic.elasticache.inputs) returns them in C(clients[host].workers); only C(name),
-        C(users) and C(refused_keys) are read.
+        C(users), C(refused_keys), C(instances) and C(read_from_replicas) are read.
+      - For each purpose in a worker's C(read_from_replicas), the instance's reader endpoint is PINGed too, as
+        C(<name> (reader)), with the instance's token or the worker's user.
       - C(users) maps an instance with C(access=rbac) to the worker's user name there; C(refused_keys) maps it to a
         key of another worker that this user must be refused (C(NOPERM)).
       - An instance with C(access=rbac) that no worker has a user on is not PINGed (there is no user to PING as).
@@ -160,6 +162,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import identities
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
 
 
 TIMED_OUT = 124  # coreutils timeout's exit code when it stopped the command
@@ -212,6 +215,8 @@ def main():
         ),
         supports_check_mode=True,
     )
+    # A worker that reads from replicas (read_from_replicas) gets its reader endpoint checked too, "<name> (reader)".
+    module.params["connections"] = reader_connections(module.params["connections"], module.params["workers"])
     if not module.check_mode and module.params["hosts_file"]:
         connections = module.params["connections"]
         with open(module.params["hosts_file"]) as handle:

@@ -89,7 +89,11 @@ options:
     default: {}
     version_added: 0.4.0
   workers:
-    description: With I(connections), the host's workers (C(name), C(users), C(refused_keys)).
+    description:
+      - With I(connections), the host's workers (C(name), C(users), C(refused_keys), C(instances),
+        C(read_from_replicas)).
+      - For each purpose in a worker's C(read_from_replicas), the instance's reader endpoint is checked too, as
+        C(<name> (reader)).
     type: list
     elements: dict
     default: []
@@ -293,6 +297,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import refused
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import from_connections
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import label
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
@@ -395,7 +400,8 @@ def main():
     )
     p = module.params
     if p["connections"] is not None:  # the same inputs as redis_cli_ping: targets built in module_utils
-        p["targets"] = from_connections(p["connections"], p["tokens"], p["workers"], p["passwords"])
+        p["targets"] = from_connections(reader_connections(p["connections"], p["workers"]), p["tokens"], p["workers"],
+                                        p["passwords"])
     if module.params["targets"] is not None and module.params["duration"] > 0:
         module.fail_json(msg="targets and duration cannot be used together: probe one endpoint for a while.")
     if module.params["targets"] is not None:

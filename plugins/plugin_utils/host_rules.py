@@ -12,6 +12,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import suggestion
 
 # Directories anyone may write to: an env file there could be swapped or read by another user.
@@ -89,8 +90,40 @@ def file_mode(value, path):
     return "0%o" % mode, []
 
 
-def client(variables, purposes, errors):
-    """The host's client settings; purposes: instance name -> its purpose."""
+def no_reader(spec):
+    """Why an instance of the inputs model has no reader endpoint to read replicas from, None when it has one."""
+    if spec.get("kind") == "serverless":
+        return None  # its endpoint's name on port 6380
+    if spec.get("cluster_mode"):
+        return "it is in cluster mode, which has no reader endpoint (a cluster client reads replicas itself)"
+    if not spec.get("replicas"):
+        return "it has no replica (replicas: 0)"
+    return None
+
+
+def _reader_errors(path, worker, purposes, readers):
+    """The problems of a worker's read_from_replicas: unknown purposes, instances without a reader endpoint."""
+    errors = []
+    instances = dict((name, {"purpose": purpose, "order": index})
+                     for index, (name, purpose) in enumerate(purposes.items()))
+    for purpose in worker.get("read_from_replicas") or []:
+        if purpose not in PURPOSES:
+            errors.append("%s.read_from_replicas: unknown purpose %r%s; known: %s"
+                          % (path, purpose, suggestion(purpose, PURPOSES), ", ".join(PURPOSES)))
+            continue
+        try:
+            name = instance_for(instances, worker, purpose)[0]
+        except ValueError:
+            continue  # reported with the worker's instances
+        if (readers or {}).get(name):
+            errors.append("%s.read_from_replicas: %s is read from instance %s, but %s; remove %s or read from an "
+                          "instance with replicas" % (path, purpose, name, readers[name], purpose))
+    return errors
+
+
+def client(variables, purposes, errors, readers=None):
+    """The host's client settings; purposes: instance name -> its purpose; readers: instance name -> why it has no
+    reader endpoint (no_reader), for read_from_replicas."""
     instance_names = sorted(purposes)
     mode, problems = file_mode(variables.get("client_env_mode"), "client_env_mode")
     errors.extend(problems)
@@ -128,6 +161,7 @@ def client(variables, purposes, errors):
                 errors.append("%s.instances.%s: no instance has purpose %s, nor main to fall back on; map one "
                               "(instances: {%s: NAME}) or add an instance with purpose main"
                               % (path, purpose, purpose, purpose))
+        errors.extend(_reader_errors(path, worker, purposes, readers))
         workers.append(dict(worker, env_file=env_file, env_mode=worker_mode, service=worker.get("service") or "",
                             queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
     if not workers and not any("client_workers" in e for e in errors):

@@ -81,6 +81,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], values.get("cache_log_delivery"))
     model["instances"] = _instance_specs(values, specs, errors, log_delivery) if prefix is not None else []
     errors.extend(serverless_spec.port_errors(port, model["instances"]))
+    model["ingress_ports"] = serverless_spec.ingress_ports(port, model["instances"])
     model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
     model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
     for key in ("cache_wait_timeout", "cache_wait_delay"):
@@ -127,12 +128,13 @@ def check(variables, specs, roles, client_variables=None, removed=()):
                 errors.append("host %s: cache_rollout_batch: %r differs from localhost's %r; one batch size moves the "
                               "whole fleet: set it once, in group_vars/all" % (host, value, fleet_batch))
         purposes = dict((spec["name"], spec["purpose"]) for spec in model["instances"])
+        readers = dict((spec["name"], host_rules.no_reader(spec)) for spec in model["instances"])
         client_names = [n for n in specs if n.startswith("client_")]
         model["clients"] = {}
         for host in sorted(client_variables or {}):
             host_errors = []
             host_values = converted(client_variables[host], specs, client_names, host_errors)
-            model["clients"][host] = host_rules.client(host_values, purposes, host_errors)
+            model["clients"][host] = host_rules.client(host_values, purposes, host_errors, readers)
             errors.extend("host %s: %s" % (host, e) for e in host_errors)
         model["users"], model["user_groups"] = rbac.model(model["instances"], model["clients"], values, errors,
                                                           variables.get("_rotation"))

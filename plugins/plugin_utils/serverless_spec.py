@@ -47,9 +47,19 @@ def explicit_errors(where, instance, defaults_path=None, defaults=None):
     return errors
 
 
+def ingress_ports(port, specs):
+    """The ports the Redis security group admits from the application hosts: cache_port, and a serverless cache's
+    reader endpoint port (6380) when there is a serverless instance (AWS: both ports must be open to read from
+    replicas)."""
+    if any(serverless.is_serverless(spec) for spec in specs) and port != serverless.READER_PORT:
+        return [port, serverless.READER_PORT]
+    return [port]
+
+
 def port_errors(port, specs):
     """A serverless cache listens on 6379 (its reader endpoint on 6380), and the Redis security group admits cache_port
-    only: another port would shut the hosts out of the serverless instances."""
+    (and 6380 when there is a serverless instance): another port would shut the hosts out of the serverless
+    instances."""
     names = [spec["name"] for spec in specs if serverless.is_serverless(spec)]
     if names and port is not None and port != serverless.ENDPOINT_PORT:
         return ["cache_port: %s; a serverless cache listens on %d, which the Redis security group would not admit, "

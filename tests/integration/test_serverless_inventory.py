@@ -44,7 +44,8 @@ def bed(emulator_session, tmp_path_factory):
                              "engine": "valkey", "engine_version": "8.0",
                              "usage_limits": {"data_storage": {"maximum": 10}, "ecpu_per_second": {"maximum": 5000}}}],
         "cache_auth_tokens": {"main": TOKEN}, "cache_user_passwords": PASSWORDS,
-        "client_workers": [{"name": "web", "queue_prefix": "web"}, {"name": "admin", "queue_prefix": "admin"}],
+        "client_workers": [{"name": "web", "queue_prefix": "web", "read_from_replicas": ["queue"]},
+                           {"name": "admin", "queue_prefix": "admin"}],
         "cache_log_delivery": {}}).up()
     emulator_session.call("requests", method="DELETE")
     bed.rc, bed.first_output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), emulator_session,
@@ -95,6 +96,9 @@ def test_one_run_makes_the_group_and_the_serverless_cache_and_proves_pong_as_eac
         assert "queue as %s: PONG (redis-cli)" % worker in bed.first_output  # the host's redis-cli
         assert "queue as %s: PONG in" % worker in bed.first_output  # redis_ping, TLS verified
         assert "queue as %s: refused on {%s}:refused-probe" % (worker, other) in bed.first_output
+    # web reads from replicas: the reader endpoint (port 6380) answers it too, by redis-cli and redis_ping
+    assert "queue (reader) as web: PONG (redis-cli)" in bed.first_output
+    assert "queue (reader) as web: PONG in" in bed.first_output
     for secret in SECRETS:
         assert secret not in bed.first_output
 
@@ -106,6 +110,11 @@ def test_the_serverless_cache_is_in_the_redis_network_with_the_queues_user_group
     subnet_group = _client(bed, "elasticache").describe_cache_subnet_groups(
         CacheSubnetGroupName="funmagic-redis-subnet")["CacheSubnetGroups"][0]
     assert cache["SecurityGroupIds"] == [group["GroupId"]]
+    # both the endpoint's port and the reader endpoint's, from the application security group only
+    app = _client(bed, "ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["funmagic-ec2-sg"]}])["SecurityGroups"][0]["GroupId"]
+    assert sorted((rule["FromPort"], rule["ToPort"], [g["GroupId"] for g in rule["UserIdGroupPairs"]])
+                  for rule in group["IpPermissions"]) == [(6379, 6379, [app]), (6380, 6380, [app])]
     assert sorted(cache["SubnetIds"]) == sorted(s["SubnetIdentifier"] for s in subnet_group["Subnets"])
     assert (cache["UserGroupId"], cache["Engine"], cache["MajorEngineVersion"]) == ("funmagic-queue", "valkey", "8")
     assert cache["CacheUsageLimits"]["ECPUPerSecond"] == {"Maximum": 5000}
@@ -121,6 +130,15 @@ def test_each_env_file_reaches_the_serverless_endpoint_over_tls_as_its_worker_wi
         assert (unquote(queue.username), unquote(queue.password)) == (worker, PASSWORDS["queue"][worker])
         assert env["REDIS_QUEUE_CLUSTER"] == "true" and env["QUEUE_PREFIX"] == "{%s}" % worker
         assert urlsplit(env["REDIS_URL"]).username == "default" and "REDIS_CLUSTER" not in env
+        reader = env.get("REDIS_QUEUE_READER_URL")
+        if worker == "admin":
+            assert reader is None  # admin does not read from replicas
+            continue
+        reader = urlsplit(reader)
+        assert (reader.scheme, reader.hostname, reader.port) == (
+            "rediss", cache["ReaderEndpoint"]["Address"], cache["ReaderEndpoint"]["Port"]) == (
+            "rediss", cache["Endpoint"]["Address"], 6380)
+        assert (unquote(reader.username), unquote(reader.password)) == (worker, PASSWORDS["queue"][worker])
 
 
 def test_a_cluster_client_on_the_env_files_url_gets_pong_and_is_refused_the_other_workers_keys(bed):

@@ -79,3 +79,17 @@ def test_redis_ping_targets_come_from_the_same_identities_with_each_connection_s
          "password": None, "refused_key": None},
         {"name": "queue", "host": "q.example", "port": 6380, "tls": True, "cluster": True, "user": "web",
          "password": "pw", "refused_key": "admin:proof"}]
+
+
+def test_a_reader_endpoint_is_checked_with_its_instances_users_and_secrets():
+    connections = {
+        "main": {"endpoint": "m", "port": 6379, "tls": True, "access": "token"},
+        "main (reader)": {"endpoint": "r.m", "port": 6379, "tls": True, "access": "token", "reader_of": "main"},
+        "queue (reader)": {"endpoint": "q", "port": 6380, "tls": True, "access": "rbac", "reader_of": "queue"},
+    }
+    workers = [{"name": "web", "users": {"queue": "web"}, "refused_keys": {"queue": "{admin}:x"}}]
+    found = redis_targets.identities(connections, {"main": "Tok-1"}, workers, {"queue": {"web": "Pw-1"}})
+    assert [(i["name"], i["user"], i["secret"], i["where"], i["refused_key"]) for i in found] == [
+        ("main", None, "Tok-1", "cache_auth_tokens.main", None),
+        ("main (reader)", None, "Tok-1", "cache_auth_tokens.main", None),
+        ("queue (reader)", "web", "Pw-1", "cache_user_passwords.queue.web", "{admin}:x")]

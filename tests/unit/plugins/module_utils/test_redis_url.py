@@ -1,5 +1,6 @@
 import pytest
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redact_url
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_env
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
@@ -136,3 +137,33 @@ def test_env_differences_mask_a_users_password_and_say_when_only_the_password_di
     assert env_differences(expected, "REDIS_QUEUE_URL=rediss://default:Tok@q:6379\n") == [
         ("REDIS_QUEUE_URL", "rediss://web:********@q:6379", "rediss://default:********@q:6379")]
     assert "Old-Password" not in repr(env_differences(expected, "REDIS_QUEUE_URL=rediss://web:Old-Password@q:6379\n"))
+
+
+READERS = {
+    "main": dict(RBAC["main"], reader_endpoint="replica.m", reader_port=6379),
+    "queue": dict(RBAC["queue"], endpoint="q.serverless", reader_endpoint="q.serverless", reader_port=6380,
+                  cluster=True),
+}
+
+
+def test_a_worker_that_reads_from_replicas_gets_the_reader_url_with_the_same_credentials():
+    worker = {"name": "web", "read_from_replicas": ["queue", "main"]}
+    lines = redis_env(READERS, worker, TOKENS, {"queue": {"web": "Web-Pw-0123"}}).splitlines()
+    assert "REDIS_READER_URL=rediss://default:Main-Token-0123456789@replica.m:6379" in lines
+    assert "REDIS_QUEUE_READER_URL=rediss://web:Web-Pw-0123@q.serverless:6380" in lines
+    assert not any(line.startswith("REDIS_PUBSUB_READER_URL=") for line in lines)
+    assert not any("READER" in line for line in redis_env(READERS, {"name": "web"}, TOKENS,
+                                                           {"queue": {"web": "Web-Pw-0123"}}).splitlines())
+
+
+def test_reading_replicas_of_an_instance_without_a_reader_endpoint_is_an_error():
+    with pytest.raises(ValueError, match="worker web reads main from replicas, but instance main has no reader"):
+        redis_env(RBAC, {"name": "web", "read_from_replicas": ["main"]}, TOKENS, {"queue": {"web": "pw"}})
+
+
+def test_reader_connections_add_the_reader_endpoint_of_what_a_worker_reads_from_replicas():
+    found = reader_connections(READERS, [{"name": "web", "read_from_replicas": ["queue"]}, {"name": "admin"}])
+    assert sorted(found) == ["main", "queue", "queue (reader)"]
+    assert (found["queue (reader)"]["endpoint"], found["queue (reader)"]["port"]) == ("q.serverless", 6380)
+    assert found["queue (reader)"]["reader_of"] == "queue" and found["queue"] == READERS["queue"]
+    assert reader_connections(RBAC, [{"name": "web", "read_from_replicas": ["main"]}]) == RBAC

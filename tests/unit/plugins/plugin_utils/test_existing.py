@@ -13,9 +13,21 @@ def test_prerequisites_found_give_the_network_ids():
     assert existing.check_prerequisites(check(), FOUND) == {
         "vpc_id": "vpc-0123abcd", "subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
         "availability_zones": ["us-east-1a", "us-east-1b"], "app_security_group_id": "sg-0123abcd",
+        "ingress": [{"port": 6379, "group_id": "sg-0123abcd", "description": "Redis from funmagic-ec2-sg"}],
         "redis_security_group_id": None}
     found = dict(FOUND, redis_security_groups=[{"group_id": "sg-0000beef", "group_name": "funmagic-redis-sg"}])
     assert existing.check_prerequisites(check(), found)["redis_security_group_id"] == "sg-0000beef"
+
+
+def test_a_serverless_instance_opens_its_reader_port_to_the_application_group_too():
+    model = check(cache_instances=[{"name": "main", "purpose": "main"},
+                                   {"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac",
+                                    "engine": "valkey", "engine_version": "8"}],
+                  cache_user_passwords={"queue": {"app": "App-Password-0123456789"}})
+    assert model["ingress_ports"] == [6379, 6380]
+    assert existing.check_prerequisites(model, FOUND)["ingress"] == [
+        {"port": 6379, "group_id": "sg-0123abcd", "description": "Redis from funmagic-ec2-sg"},
+        {"port": 6380, "group_id": "sg-0123abcd", "description": "Redis reader endpoint from funmagic-ec2-sg"}]
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -35,3 +35,33 @@ def test_the_default_moves_one_host_first_then_a_quarter_of_them():
     assert host_rules.rollout_batch(None, None) == ([1, "25%"], [])
     assert host_rules.rollout_batch(None, " 10% ") == (["10%"], [])
     assert host_rules.rollout_batch(None, 0)[0] is None
+
+
+READS = [{"name": "main", "purpose": "main", "replicas": 1},
+         {"name": "queue", "purpose": "queue", "access": "rbac", "kind": "serverless", "engine": "valkey",
+          "engine_version": "8"},
+         {"name": "pubsub", "purpose": "pubsub", "replicas": 0}]
+
+
+def reader_errors(read_from_replicas, **overrides):
+    workers = {"client_workers": [{"name": "web", "queue_prefix": "web", "read_from_replicas": read_from_replicas},
+                                  {"name": "admin", "queue_prefix": "admin"}]}
+    settings = dict(dict(cache_instances=READS, hosts=workers), **overrides)
+    return [e for e in rbac_errors(**settings) if "read_from_replicas" in e]
+
+
+def test_a_worker_reads_replicas_of_a_group_with_replicas_or_a_serverless_cache():
+    model = rbac_model(cache_instances=READS, hosts={"client_workers": [
+        {"name": "web", "queue_prefix": "web", "read_from_replicas": ["main", "queue"]}, {"name": "admin"}]})
+    assert [w.get("read_from_replicas") for w in model["clients"]["app1"]["workers"]] == [["main", "queue"], None]
+
+
+def test_reading_replicas_is_refused_without_a_replica_in_cluster_mode_or_for_an_unknown_purpose():
+    assert reader_errors(["pubsub", "qeue"]) == [
+        "host app1: client_workers[0] (web).read_from_replicas: pubsub is read from instance pubsub, but it has no "
+        "replica (replicas: 0); remove pubsub or read from an instance with replicas",
+        "host app1: client_workers[0] (web).read_from_replicas: unknown purpose 'qeue' (did you mean queue?); "
+        "known: main, queue, pubsub"]
+    clustered = [dict(READS[0], cluster_mode=True, shards=2), READS[1]]
+    assert any("main is read from instance main, but it is in cluster mode" in e
+               for e in reader_errors(["main"], cache_instances=clustered))

@@ -25,8 +25,8 @@ sanity: bootstrap
 # PYTEST_WORKERS=2: pytest-xdist workers, each a session with its own emulator and address block
 # (FUNMAGIC_ADDRESS_BLOCK + its index); a test file, or the files sharing a chroot host, is one unit of work that runs
 # whole and in order on one worker (tests/xdist_units.py: xdist 3.8's own loadgroup does not group under pytest 9.2,
-# which split files in the CI rehearsal). Off by default until a whole-suite run with 2 workers has passed.
-PYTEST_WORKERS ?= 0
+# which split files in the CI rehearsal). PYTEST_WORKERS=0 runs one session, as CI did until 2026-12-05.
+PYTEST_WORKERS ?= 2
 pytest: bootstrap
 	$(PY) -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 

@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
+
 # What each target may set; the rest comes from the module's own options.
 TARGET_KEYS = ("host", "port", "tls", "cluster", "user", "password", "refused_key")
 
@@ -63,17 +65,34 @@ def summary(labels, outcomes):
     return False, "PONG from %d of %d" % (sum(1 for _failed, r in outcomes if r.get("pong")), len(outcomes))
 
 
+def with_readers(connections, workers):
+    """connections, plus "<name> (reader)" for each instance some worker reads from replicas (read_from_replicas):
+    the same facts on its reader endpoint and port, `reader_of` naming the instance (whose users and secrets it
+    takes). Instances without a reader endpoint are left out (the preflight refuses reading from them)."""
+    result = dict(connections)
+    for worker in workers or []:
+        for purpose in worker.get("read_from_replicas") or []:
+            name, facts = instance_for(connections, worker, purpose)
+            if facts.get("reader_endpoint"):
+                result["%s (reader)" % name] = dict(facts, endpoint=facts["reader_endpoint"], reader_of=name,
+                                                    port=facts.get("reader_port") or facts.get("port", 6379))
+    return result
+
+
 def identities(connections, tokens, workers, passwords, rotating=(), rotating_users=None):
     """Who PINGs each instance of a host, in order: an instance with a token (access token) once, an rbac instance
-    once per worker that has a user there. Each: name, worker, user, secret, where (the variable that holds the
-    secret, for the messages) and refused_key (another worker's key the user must get NOPERM on). A connection with
-    `reader_of` (redis_url.reader_connections) is checked as its instance is, with the same users and secrets."""
+    once per worker that has a user there, and the reader endpoint of each instance a worker reads from replicas
+    (with_readers: "<name> (reader)", with the instance's users and secrets). Each: name, connection (endpoint, port,
+    tls, cluster), worker, user, secret, where (the variable that holds the secret, for the messages) and refused_key
+    (another worker's key the user must get NOPERM on)."""
     found = []
+    connections = with_readers(connections, workers)
     for name in sorted(connections):
         base = connections[name].get("reader_of") or name  # a reader endpoint: its instance's users and secrets
         if connections[name].get("access", "token") != "rbac":
             variable = "cache_auth_tokens_next" if base in rotating else "cache_auth_tokens"
-            found.append({"name": name, "worker": None, "user": None, "secret": (tokens or {}).get(base) or None,
+            found.append({"name": name, "connection": connections[name], "worker": None, "user": None,
+                          "secret": (tokens or {}).get(base) or None,
                           "where": "%s.%s" % (variable, base), "refused_key": None})
             continue
         for worker in sorted(workers or [], key=lambda w: w["name"]):
@@ -81,7 +100,7 @@ def identities(connections, tokens, workers, passwords, rotating=(), rotating_us
             if user:
                 rotated = worker["name"] in ((rotating_users or {}).get(base) or [])
                 variable = "cache_user_passwords_next" if rotated else "cache_user_passwords"
-                found.append({"name": name, "worker": worker["name"], "user": user,
+                found.append({"name": name, "connection": connections[name], "worker": worker["name"], "user": user,
                               "secret": ((passwords or {}).get(base) or {}).get(worker["name"]),
                               "where": "%s.%s.%s" % (variable, base, worker["name"]),
                               "refused_key": (worker.get("refused_keys") or {}).get(base)})
@@ -90,7 +109,7 @@ def identities(connections, tokens, workers, passwords, rotating=(), rotating_us
 
 def from_connections(connections, tokens, workers, passwords):
     """redis_ping's targets for the instances of `connections` (the inputs model's), as identities() finds them."""
-    return [{"name": i["name"], "host": connections[i["name"]]["endpoint"], "port": connections[i["name"]]["port"],
-             "tls": connections[i["name"]]["tls"], "cluster": connections[i["name"]].get("cluster", False),
+    return [{"name": i["name"], "host": i["connection"]["endpoint"], "port": i["connection"]["port"],
+             "tls": i["connection"]["tls"], "cluster": i["connection"].get("cluster", False),
              "user": i["user"], "password": i["secret"], "refused_key": i["refused_key"]}
             for i in identities(connections, tokens, workers, passwords)]

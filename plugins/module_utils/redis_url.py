@@ -161,16 +161,3 @@ def env_differences(expected, actual):
         rows.append((name, inventory, host))
     return rows
 
-
-def reader_connections(connections, workers):
-    """connections, plus "<name> (reader)" for each instance some worker reads from replicas (read_from_replicas):
-    the same facts on its reader endpoint and port, `reader_of` naming the instance (whose users and secrets it
-    takes). Instances without a reader endpoint are left out (the preflight refuses reading from them)."""
-    result = dict(connections)
-    for worker in workers or []:
-        for purpose in worker.get("read_from_replicas") or []:
-            name, facts = instance_for(connections, worker, purpose)
-            if facts.get("reader_endpoint"):
-                result["%s (reader)" % name] = dict(facts, endpoint=facts["reader_endpoint"], reader_of=name,
-                                                    port=facts.get("reader_port") or facts.get("port", 6379))
-    return result

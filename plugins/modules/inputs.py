@@ -125,13 +125,6 @@ model:
       description: The Redis port of the security group rule and of the replication groups.
       returned: always
       type: int
-    ingress_ports:
-      description: >-
-        The ports the Redis security group admits from the application security group: I(port), and 6380 (a
-        serverless cache's reader endpoint) when an instance has kind serverless.
-      returned: always
-      type: list
-      elements: int
     region:
       description: The AWS region (C(region), else C(aws_region)).
       returned: always
@@ -363,7 +356,8 @@ model:
           type: str
         ingress:
           description: The Redis security group's inbound rules, each C(port), C(group_id) (the application security
-            group) and C(description), as M(funmagic.elasticache.security_group) takes them in I(ingress).
+            group) and C(description), as M(funmagic.elasticache.security_group) takes them in I(ingress); I(port),
+            and 6380 (a serverless cache's reader endpoint) when an instance has kind serverless.
           returned: with I(discover)
           type: list
           elements: dict

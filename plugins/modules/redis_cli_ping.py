@@ -162,7 +162,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import cli_refusal
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import identities
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
-from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import with_readers
 
 
 TIMED_OUT = 124  # coreutils timeout's exit code when it stopped the command
@@ -182,7 +182,7 @@ def run(module, connection, secret, user, *command):
     return stdout, stderr, module.params["timeout"] if stopper and rc == TIMED_OUT else None
 
 
-def check(module, name, worker, user, secret, where, refused_key):
+def check(module, name, connection, worker, user, secret, where, refused_key):
     """One answer: PONG, then (for a user with a refused key) the NOPERM proof."""
     answer = {"name": name, "worker": worker, "user": user, "refused_key": refused_key, "refused": None,
               "refusal": None}
@@ -190,7 +190,6 @@ def check(module, name, worker, user, secret, where, refused_key):
         answer.update(pong=False, cause="noauth",
                       message="%s as %s: no password to PING with: set %s." % (name, user, where))
         return answer
-    connection = module.params["connections"][name]
     stdout, stderr, timed_out = run(module, connection, secret, user, "PING")
     answer["pong"], answer["cause"], answer["message"] = cli_answer(name, stdout, stderr, user=user, where=where,
                                                                     timed_out=timed_out)
@@ -215,10 +214,8 @@ def main():
         ),
         supports_check_mode=True,
     )
-    # A worker that reads from replicas (read_from_replicas) gets its reader endpoint checked too, "<name> (reader)".
-    module.params["connections"] = reader_connections(module.params["connections"], module.params["workers"])
     if not module.check_mode and module.params["hosts_file"]:
-        connections = module.params["connections"]
+        connections = with_readers(module.params["connections"], module.params["workers"])
         with open(module.params["hosts_file"]) as handle:
             missing = missing_from_hosts(handle.read(), [connections[name]["endpoint"] for name in sorted(connections)])
         if missing:

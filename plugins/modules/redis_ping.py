@@ -297,7 +297,6 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import refused
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import from_connections
-from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import label
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import message
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_targets import missing_from_hosts
@@ -400,8 +399,7 @@ def main():
     )
     p = module.params
     if p["connections"] is not None:  # the same inputs as redis_cli_ping: targets built in module_utils
-        p["targets"] = from_connections(reader_connections(p["connections"], p["workers"]), p["tokens"], p["workers"],
-                                        p["passwords"])
+        p["targets"] = from_connections(p["connections"], p["tokens"], p["workers"], p["passwords"])
     if module.params["targets"] is not None and module.params["duration"] > 0:
         module.fail_json(msg="targets and duration cannot be used together: probe one endpoint for a while.")
     if module.params["targets"] is not None:

@@ -13,6 +13,7 @@ __metaclass__ = type
 from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import serverless_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import tls_move
 
 
@@ -65,11 +66,11 @@ def check_prerequisites(model, found, replication_groups=None):
     if errors:
         raise InputError(errors)
     redis = found.get("redis_security_groups") or []
-    # The Redis security group's inbound rules: cache_port, and 6380 (a serverless cache's reader endpoint) when the
-    # model has a serverless instance, each from the application security group only.
+    # The Redis security group's inbound rules, each from the application security group only: cache_port, and 6380
+    # (a serverless cache's reader endpoint) when the model has a serverless instance.
     ingress = [{"port": port, "group_id": groups[0]["group_id"], "description": "Redis %sfrom %s" % (
-        "" if index == 0 else "reader endpoint ", network["app_security_group"])}
-        for index, port in enumerate(model.get("ingress_ports") or [model.get("port")])]
+        "" if port == model["port"] else "reader endpoint ", network["app_security_group"])}
+        for port in serverless_spec.ingress_ports(model["port"], model["instances"])]
     return {"vpc_id": vpc_id, "subnet_ids": [s for s in chosen if s in by_id], "availability_zones": zones,
             "app_security_group_id": groups[0]["group_id"], "ingress": ingress,
             "redis_security_group_id": redis[0]["group_id"] if redis else None}

@@ -12,6 +12,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
+from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import suggestion
 
@@ -92,7 +93,7 @@ def file_mode(value, path):
 
 def no_reader(spec):
     """Why an instance of the inputs model has no reader endpoint to read replicas from, None when it has one."""
-    if spec.get("kind") == "serverless":
+    if is_serverless(spec):
         return None  # its endpoint's name on port 6380
     if spec.get("cluster_mode"):
         return "it is in cluster mode, which has no reader endpoint (a cluster client reads replicas itself)"

@@ -81,7 +81,6 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], values.get("cache_log_delivery"))
     model["instances"] = _instance_specs(values, specs, errors, log_delivery) if prefix is not None else []
     errors.extend(serverless_spec.port_errors(port, model["instances"]))
-    model["ingress_ports"] = serverless_spec.ingress_ports(port, model["instances"])
     model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
     model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
     for key in ("cache_wait_timeout", "cache_wait_delay"):

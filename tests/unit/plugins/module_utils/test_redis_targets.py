@@ -81,15 +81,34 @@ def test_redis_ping_targets_come_from_the_same_identities_with_each_connection_s
          "password": "pw", "refused_key": "admin:proof"}]
 
 
+READERS = {
+    "main": {"purpose": "main", "endpoint": "m", "port": 6379, "tls": True, "access": "token", "order": 0,
+             "reader_endpoint": "r.m", "reader_port": 6379},
+    "queue": {"purpose": "queue", "endpoint": "q", "port": 6379, "tls": True, "access": "rbac", "order": 1,
+              "cluster": True, "reader_endpoint": "q", "reader_port": 6380},
+    "pubsub": {"purpose": "pubsub", "endpoint": "p", "port": 6379, "tls": True, "access": "token", "order": 2},
+}
+
+
+def test_with_readers_adds_the_reader_endpoint_of_what_a_worker_reads_from_replicas():
+    found = redis_targets.with_readers(READERS, [{"name": "web", "read_from_replicas": ["queue"]}, {"name": "admin"}])
+    assert sorted(found) == ["main", "pubsub", "queue", "queue (reader)"]
+    assert (found["queue (reader)"]["endpoint"], found["queue (reader)"]["port"]) == ("q", 6380)
+    assert found["queue (reader)"]["reader_of"] == "queue" and found["queue"] == READERS["queue"]
+    # an instance without a reader endpoint (the preflight refuses reading from it) adds nothing
+    assert redis_targets.with_readers(READERS, [{"name": "web", "read_from_replicas": ["pubsub"]}]) == READERS
+
+
 def test_a_reader_endpoint_is_checked_with_its_instances_users_and_secrets():
-    connections = {
-        "main": {"endpoint": "m", "port": 6379, "tls": True, "access": "token"},
-        "main (reader)": {"endpoint": "r.m", "port": 6379, "tls": True, "access": "token", "reader_of": "main"},
-        "queue (reader)": {"endpoint": "q", "port": 6380, "tls": True, "access": "rbac", "reader_of": "queue"},
-    }
-    workers = [{"name": "web", "users": {"queue": "web"}, "refused_keys": {"queue": "{admin}:x"}}]
-    found = redis_targets.identities(connections, {"main": "Tok-1"}, workers, {"queue": {"web": "Pw-1"}})
-    assert [(i["name"], i["user"], i["secret"], i["where"], i["refused_key"]) for i in found] == [
-        ("main", None, "Tok-1", "cache_auth_tokens.main", None),
-        ("main (reader)", None, "Tok-1", "cache_auth_tokens.main", None),
-        ("queue (reader)", "web", "Pw-1", "cache_user_passwords.queue.web", "{admin}:x")]
+    workers = [{"name": "web", "users": {"queue": "web"}, "refused_keys": {"queue": "{admin}:x"},
+                "read_from_replicas": ["main", "queue"]}]
+    found = redis_targets.identities(READERS, {"main": "Tok-1"}, workers, {"queue": {"web": "Pw-1"}})
+    assert [(i["name"], i["connection"]["endpoint"], i["connection"]["port"], i["user"], i["secret"], i["where"],
+             i["refused_key"]) for i in found] == [
+        ("main", "m", 6379, None, "Tok-1", "cache_auth_tokens.main", None),
+        ("main (reader)", "r.m", 6379, None, "Tok-1", "cache_auth_tokens.main", None),
+        ("pubsub", "p", 6379, None, None, "cache_auth_tokens.pubsub", None),
+        ("queue", "q", 6379, "web", "Pw-1", "cache_user_passwords.queue.web", "{admin}:x"),
+        ("queue (reader)", "q", 6380, "web", "Pw-1", "cache_user_passwords.queue.web", "{admin}:x")]
+    targets = redis_targets.from_connections(READERS, {"main": "Tok-1"}, workers, {"queue": {"web": "Pw-1"}})
+    assert [(t["name"], t["host"], t["port"], t["cluster"]) for t in targets][-1] == ("queue (reader)", "q", 6380, True)

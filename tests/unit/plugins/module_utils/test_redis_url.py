@@ -1,6 +1,5 @@
 import pytest
 
-from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reader_connections
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redact_url
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_env
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
@@ -159,11 +158,3 @@ def test_a_worker_that_reads_from_replicas_gets_the_reader_url_with_the_same_cre
 def test_reading_replicas_of_an_instance_without_a_reader_endpoint_is_an_error():
     with pytest.raises(ValueError, match="worker web reads main from replicas, but instance main has no reader"):
         redis_env(RBAC, {"name": "web", "read_from_replicas": ["main"]}, TOKENS, {"queue": {"web": "pw"}})
-
-
-def test_reader_connections_add_the_reader_endpoint_of_what_a_worker_reads_from_replicas():
-    found = reader_connections(READERS, [{"name": "web", "read_from_replicas": ["queue"]}, {"name": "admin"}])
-    assert sorted(found) == ["main", "queue", "queue (reader)"]
-    assert (found["queue (reader)"]["endpoint"], found["queue (reader)"]["port"]) == ("q.serverless", 6380)
-    assert found["queue (reader)"]["reader_of"] == "queue" and found["queue"] == READERS["queue"]
-    assert reader_connections(RBAC, [{"name": "web", "read_from_replicas": ["main"]}]) == RBAC

@@ -24,7 +24,6 @@ def test_a_serverless_instance_opens_its_reader_port_to_the_application_group_to
                                    {"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac",
                                     "engine": "valkey", "engine_version": "8"}],
                   cache_user_passwords={"queue": {"app": "App-Password-0123456789"}})
-    assert model["ingress_ports"] == [6379, 6380]
     assert existing.check_prerequisites(model, FOUND)["ingress"] == [
         {"port": 6379, "group_id": "sg-0123abcd", "description": "Redis from funmagic-ec2-sg"},
         {"port": 6380, "group_id": "sg-0123abcd", "description": "Redis reader endpoint from funmagic-ec2-sg"}]

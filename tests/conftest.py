@@ -2,10 +2,10 @@
 (tests/bin/bootstrap links it), and one private emulator per test session (its own port, address block
 and short clock).
 
-Under pytest-xdist (`make pytest`: 2 workers by default) every worker is a session of its own: its own emulator, state dir
-and address block, FUNMAGIC_ADDRESS_BLOCK + the worker's index, set here before any test module is imported so that
-every reader of the variable agrees. A test that starts a second emulator of its own gives it the session's block
-+ 100, which no worker's session emulator uses.
+Under pytest-xdist (`make pytest`: 2 workers by default) every worker is a session of its own: its own emulator,
+state dir and address block, FUNMAGIC_ADDRESS_BLOCK + the worker's index, set here before any test module is
+imported so that every reader of the variable agrees. A test that starts a second emulator of its own gives it the
+session's block + 100, which no worker's session emulator uses.
 """
 
 from __future__ import annotations

@@ -160,4 +160,3 @@ def env_differences(expected, actual):
             host += " (another token)" if "://default:" in host else " (another password)"
         rows.append((name, inventory, host))
     return rows
-

@@ -20,9 +20,12 @@ PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
 
 @pytest.fixture(scope="module")
 def bed(emulator_session, tmp_path_factory):
-    """An emptied account, one chroot host, and an inventory like inventories/local pointing at them."""
+    """An emptied account, one chroot host, and an inventory like inventories/local pointing at them; web also reads
+    the queue from its replicas (the group's reader endpoint)."""
     emulator_session.reset(create_seconds=2)
-    testbed = Bed(emulator_session, tmp_path_factory.mktemp("bed")).up()
+    testbed = Bed(emulator_session, tmp_path_factory.mktemp("bed"), overrides={"client_workers": [
+        {"name": "web", "queue_prefix": "", "read_from_replicas": ["queue"]},
+        {"name": "admin", "queue_prefix": "admin"}]}).up()
     yield emulator_session, testbed.rootfs(), testbed.args()
     testbed.down()
 
@@ -66,6 +69,13 @@ def test_every_instance_answers_pong_twice(runs):
     for name in ("main", "queue", "pubsub"):
         assert f"{name}: PONG (redis-cli)" in runs["first"]
         assert f"'{name}: PONG in" in runs["first"] and "over TLSv1" in runs["first"]
+
+
+def test_the_queues_reader_endpoint_answers_pong_from_the_host(runs):
+    """web reads the queue from replicas: the node-based group's reader endpoint, checked like the others."""
+    for run in ("first", "verify"):
+        assert "queue (reader): PONG (redis-cli)" in runs[run]
+        assert "'queue (reader): PONG in" in runs[run]
 
 
 def test_tags_verify_runs_the_pings_and_changes_nothing_in_aws(runs):
@@ -117,6 +127,8 @@ def test_env_files_hold_the_urls_with_mode_0640(runs, bed, aws):
     token = "Local-Test-Token-0123"
     queue = aws.elasticache.describe_replication_groups(ReplicationGroupId="funmagic-queue")["ReplicationGroups"][0]
     queue_host = queue["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    reader_host = queue["NodeGroups"][0]["ReaderEndpoint"]["Address"]
+    assert reader_host != queue_host
     for worker, prefix in (("web", ""), ("admin", "admin")):
         path = os.path.join(rootfs, "etc/funmagic", f"{worker}.env")
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
@@ -124,6 +136,9 @@ def test_env_files_hold_the_urls_with_mode_0640(runs, bed, aws):
         assert f"REDIS_QUEUE_URL=rediss://default:{token}@{queue_host}:6379" in lines
         assert [line for line in lines if line.startswith("REDIS_URL=rediss://default:")]
         assert "REDIS_TLS=true" in lines and f"QUEUE_PREFIX={prefix}" in lines
+        readers = [line for line in lines if "_READER_URL=" in line]
+        assert readers == ([f"REDIS_QUEUE_READER_URL=rediss://default:{token}@{reader_host}:6379"]
+                           if worker == "web" else [])
 
 
 def test_queue_instance_has_noeviction(runs, bed):

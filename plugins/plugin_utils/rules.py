@@ -28,6 +28,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_option
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compliance
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import global_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import secret_store
@@ -102,6 +103,8 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
     model["network"] = _network(values, errors)
+    model["network"]["regions"] = global_spec.networks(dict(model["network"]), values.get("network_regions"),
+                                                       model["instances"], errors)
     if "monitoring" in roles:
         model["monitoring"] = _monitoring(values, errors)
         model["alarm_purge"] = derived.alarm_purge(model)

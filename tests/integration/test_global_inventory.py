@@ -4,7 +4,8 @@
 One run makes the network in both Regions (the us-west-2 Redis security group admits the cache port from that
 Region's application security group), the us-east-1 group, the global datastore around it and the us-west-2 secondary
 group of the same name; a key written to the us-east-1 endpoint is read from the us-west-2 endpoint that
-cache_results publishes. A rerun changes nothing; --check makes no mutating call.
+cache_results publishes. --check (before the first run and after it) makes no mutating call; a rerun changes
+nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def bed(emulator_session, tmp_path_factory):
                              "global": {"regions": ["us-west-2"]}}],
         "cache_auth_tokens": {"main": TOKEN}, "cache_log_delivery": {}}).up()
     seed(emulator_session.endpoint, "us-west-2")
+    emulator_session.call("requests", method="DELETE")
+    bed.check_rc, bed.check_output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", check=False)
+    bed.check_mutating = emulator_session.requests(mutating_only=True)
     # redis.yml, then what a later play reads of cache_results: each Region's endpoints, written to a file.
     bed.endpoints = os.path.join(bed.state, "global_endpoints.json")
     wrapper = os.path.join(bed.state, "redis_then_read.yml")
@@ -51,6 +55,14 @@ def bed(emulator_session, tmp_path_factory):
 
 def _elasticache(bed, region):
     return boto3.session.Session(region_name=region).client("elasticache", endpoint_url=bed.emulator.endpoint)
+
+
+def test_check_mode_before_the_first_run_shows_both_regions_and_makes_no_mutating_call(bed):
+    assert bed.check_rc == 0, bed.check_output[-5000:]
+    assert bed.check_mutating == []
+    assert re.search(r"changed: \[localhost\] => \(item=us-west-2/funmagic-main\)", bed.check_output)
+    assert re.search(r"subnet group in each secondary Region\] \**\nchanged: \[localhost\] => \(item=us-west-2\)",
+                     bed.check_output)
 
 
 def test_one_run_makes_the_secondary_and_a_key_written_in_the_east_is_read_in_the_west(bed):

@@ -21,6 +21,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless im
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import global_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo as run_memo
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rules
@@ -79,6 +80,7 @@ class ActionModule(ActionBase):
             caches = caches or []
             if found is not None:
                 model["network"].update(existing.check_prerequisites(model, found, groups))
+                memo = self._discover_regions(memo, model, aws, task_vars)
                 if record.get("redis_security_group_id"):
                     memo = run_memo.with_redis_security_group(memo, record["redis_security_group_id"],
                                                               model["network"])
@@ -173,6 +175,28 @@ class ActionModule(ActionBase):
             found["replication_groups"] = answer["replication_groups"]
             found["serverless_caches"] = answer.get("serverless_caches") or []
         return memo, found
+
+    def _discover_regions(self, memo, model, aws, task_vars):
+        """The read-only lookups of each secondary Region of a global datastore (its VPC, subnets, application and
+        Redis security groups), once per run; what a Region lacks is refused naming the Region."""
+        errors = []
+        for region, network in sorted(model["network"]["regions"].items()):
+            question = dict(aws, region=region, vpc_id=network["vpc_id"] or None,
+                            app_security_group=network["app_security_group"],
+                            redis_security_group=network["redis_security_group"])
+            key = run_memo.lookup_key(question)
+            found = run_memo.lookup(memo, key, network)
+            if found is None:
+                memo = run_memo.with_lookup(memo, key, self._lookup("funmagic.elasticache.prerequisites_info",
+                                                                    question, task_vars))
+                found = run_memo.lookup(memo, key, network)
+            try:
+                network.update(global_spec.check_region(model, region, found))
+            except role_specs.InputError as e:
+                errors.extend(e.errors)
+        if errors:
+            raise role_specs.InputError(errors)
+        return memo
 
     @staticmethod
     def _describe(model, roles, groups, caches=()):

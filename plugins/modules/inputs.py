@@ -345,6 +345,11 @@ model:
         tags:
           description: C(network_tags).
           type: dict
+        regions:
+          description:
+            - The network of each secondary Region of the global datastores (cache_instances[].global.regions), by
+              Region, the same keys as this one but regions; vpc_id and subnet_ids from I(network_regions).
+          type: dict
         availability_zones:
           description: The availability zones of the chosen subnets.
           returned: with I(discover)

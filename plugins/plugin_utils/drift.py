@@ -120,6 +120,16 @@ def serverless_cache_rows(result):
     return _named_rows("serverless cache %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
 
 
+def global_datastore_rows(result):
+    return _named_rows("global datastore %s" % (result.get("item") or {}).get("replication_group_id", "?"), result)
+
+
+def global_member_rows(result):
+    """A secondary group of a global datastore: its loop item is (the instance, the Region)."""
+    item = result.get("item") or [{}, "?"]
+    return _named_rows("replication group %s in %s" % (item[0].get("replication_group_id", "?"), item[1]), result)
+
+
 def _keyed_rows(kind, result):
     """A batch module's diff (metric_alarms, log_groups): {before, after}, each name -> that resource."""
     rows = []
@@ -185,6 +195,8 @@ def env_file_rows(result):
 BUILDERS = {
     "security_group": security_group_rows,
     "subnet_group": subnet_group_rows,
+    "region_security_groups": security_group_rows,
+    "region_subnet_groups": subnet_group_rows,
     "kms_key": kms_key_rows,
     "secrets": secret_rows,
     "users": user_rows,
@@ -192,6 +204,8 @@ BUILDERS = {
     "parameter_groups": parameter_group_rows,
     "replication_groups": replication_group_rows,
     "serverless_caches": serverless_cache_rows,
+    "global_datastores": global_datastore_rows,
+    "global_members": global_member_rows,
     "log_groups": log_group_rows,
     "alarms": alarm_rows,
     "dashboard": dashboard_rows,
@@ -204,7 +218,7 @@ READ_ONLY_KINDS = ("env_files",)
 DIFF_WITHOUT_CHANGE_KINDS = ("replication_groups",)
 # What a role publishes beside its results that is a plan, not a result: a TLS move or a move to RBAC shows in
 # replication_groups.
-PLAN_KINDS = ("tls_moves", "rbac_moves")
+PLAN_KINDS = ("tls_moves", "rbac_moves", "global_endpoints")
 
 
 def rows(results):

@@ -21,12 +21,14 @@ import re
 from ansible.module_utils.six import string_types
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils import global_datastore
 from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import changes
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compliance
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import global_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import secret_store
@@ -101,6 +103,8 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     model["log_groups"] = derived.log_groups(model)
     model["parameter_groups"] = derived.parameter_groups(model)
     model["network"] = _network(values, errors)
+    model["network"]["regions"] = global_spec.networks(dict(model["network"]), values.get("network_regions"),
+                                                       model["instances"], errors)
     if "monitoring" in roles:
         model["monitoring"] = _monitoring(values, errors)
         model["alarm_purge"] = derived.alarm_purge(model)
@@ -280,6 +284,10 @@ def _instance_specs(variables, specs, errors, log_delivery):
         errors.extend(_node_type(spec["node_type"], "%s.node_type" % where,
                                  variables.get("cache_allow_unknown_node_types")))
         errors.extend(validation.replicas(spec["replicas"], "%s.replicas" % where))
+        if spec.get("global"):
+            errors.extend(global_datastore.prerequisite_errors(
+                where, spec["node_type"], spec["engine"], spec["engine_version"], variables.get("aws_region"),
+                (spec["global"] or {}).get("regions")))
         for option in node_placement.OPTIONS:
             spec.setdefault(option, None)
         errors.extend(node_placement.errors(dict(spec, nodes_per_shard=(spec["replicas"] or 0) + 1), where + "."))

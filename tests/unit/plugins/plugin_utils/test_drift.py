@@ -183,3 +183,14 @@ def test_a_serverless_cache_missing_or_changed_by_hand_is_a_row_per_field():
         ("serverless cache fm-jobs", "snapshot_retention_limit", "1", "7"),
         ("serverless cache fm-jobs", "usage_limits.ecpu_per_second.maximum", "5000", "9000"),
         ("serverless cache fm-new", "(resource)", "present", "(absent)")]
+
+
+def test_a_global_datastore_and_a_secondary_missing_are_rows_naming_the_region_and_endpoints_are_no_result():
+    datastores = {"results": [{"changed": True, "item": {"replication_group_id": "fm-main"},
+                               "diff": {"before": {"state": "absent"}, "after": {"state": "present"}}}]}
+    members = {"results": [{"changed": True, "item": [{"replication_group_id": "fm-main"}, "us-west-2"],
+                            "diff": {"before": {}, "after": {"replicas": 1}}}]}
+    results = {"global_datastores": datastores, "global_members": members,
+               "global_endpoints": {"main": {"us-west-2": {"replication_group_id": "fm-main"}}}}
+    assert [(r["resource"], r["field"]) for r in rows(results)] == [
+        ("global datastore fm-main", "(resource)"), ("replication group fm-main in us-west-2", "(resource)")]

@@ -38,6 +38,8 @@ options:
       - Each needs C(name) and C(node_type); C(engine) (C(redis) or C(valkey), default C(redis)), C(replicas),
         C(cluster_mode) and C(shards) give the engine and the number of nodes.
       - An instance with C(kind=serverless) needs no C(node_type); it is priced for the usage of I(cost_assumptions).
+      - An instance with C(global.regions) (a global datastore) also gets one row per secondary region, named
+        C(instance@region), with the primary's node type, engine, shards and replicas priced in that region.
     type: list
     elements: dict
     required: true
@@ -145,6 +147,8 @@ rows:
     - A serverless row (C(kind=serverless), C(node_type=serverless)) has C(stored_gb), C(billed_gb) (at least
       C(minimum_gb)), C(ecpu_per_second), C(origin) (where each figure comes from), C(gb_hour_usd),
       C(ecpu_million_usd), C(storage_usd), C(ecpu_usd) and C(monthly_usd).
+    - The rows of a global datastore also have C(region) and C(member) (C(primary) or C(secondary)); the table
+      then has a line per global datastore, and its total names every region counted.
   returned: unless I(current) is given and nothing priced changes
   type: list
   elements: dict

@@ -384,6 +384,8 @@ def change_report(specs, groups, region, hourly, source, prices_date):
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
             "changing": [row["instance"] for row in rows if row["change"]],
+            "global": dict((spec["name"], global_regions(spec, region)) for spec in specs
+                           if global_regions(spec, region)),
             "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
 
 
@@ -409,4 +411,9 @@ def change_table(report):
     if not report["complete"]:
         lines.append("No price for %s in %s: those instances are not counted in either total." % (
             ", ".join(report["unpriced"]), report["region"]))
+    for name in report["changing"]:
+        if (report.get("global") or {}).get(name):
+            lines.append("%s is a global datastore: its secondaries in %s have the same node type and shards, at "
+                         "their region's price, not counted above (playbooks/cost_report.yml counts them)."
+                         % (name, ", ".join(report["global"][name])))
     return lines

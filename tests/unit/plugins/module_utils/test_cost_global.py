@@ -82,3 +82,20 @@ def test_the_bundled_table_prices_only_the_regions_it_knows():
 def test_bad_global_regions_are_refused_naming_the_instance(given, fragment):
     with pytest.raises(ValueError, match=fragment):
         cost.regional_pairs([dict(MAIN, **{"global": given})], "us-east-1")
+
+
+def test_the_planned_change_of_a_global_datastore_names_its_secondaries_not_counted():
+    spec = dict(MAIN, replication_group_id="fm-main")
+    group = {"replication_group_id": "fm-main", "cache_node_type": "cache.m6g.large", "engine": "redis",
+             "member_clusters": ["fm-main-001", "fm-main-002"]}
+    hourly = dict(HOURLY)
+    hourly[("cache.m6g.large", "redis")] = 0.149
+    change = cost.change_report([spec], [group], "us-east-1", hourly, "test prices", "2025-06-01")
+    assert change["changing"] == ["main"] and change["planned_usd"] == 300.76
+    assert ("main is a global datastore: its secondaries in us-west-2, eu-west-1 have the same node type and shards, "
+            "at their region's price, not counted above (playbooks/cost_report.yml counts them).") \
+        in cost.change_table(change)
+    plain = dict(spec)
+    del plain["global"]
+    change = cost.change_report([plain], [group], "us-east-1", hourly, "test prices", "2025-06-01")
+    assert not any("global datastore" in line for line in cost.change_table(change))

@@ -21,6 +21,7 @@ import re
 from ansible.module_utils.six import string_types
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils import global_datastore
 from ansible_collections.funmagic.elasticache.plugins.module_utils import node_placement
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.inputs_options import ROLES
@@ -280,6 +281,10 @@ def _instance_specs(variables, specs, errors, log_delivery):
         errors.extend(_node_type(spec["node_type"], "%s.node_type" % where,
                                  variables.get("cache_allow_unknown_node_types")))
         errors.extend(validation.replicas(spec["replicas"], "%s.replicas" % where))
+        if spec.get("global"):
+            errors.extend(global_datastore.prerequisite_errors(
+                where, spec["node_type"], spec["engine"], spec["engine_version"], variables.get("aws_region"),
+                (spec["global"] or {}).get("regions")))
         for option in node_placement.OPTIONS:
             spec.setdefault(option, None)
         errors.extend(node_placement.errors(dict(spec, nodes_per_shard=(spec["replicas"] or 0) + 1), where + "."))

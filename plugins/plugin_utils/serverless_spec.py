@@ -30,6 +30,8 @@ NODE_ONLY = (
     ("ip_discovery", "the collection makes serverless caches on IPv4 only"),
     ("primary_cluster_id", "a serverless cache cannot be made around a cache cluster; make it from a snapshot of the "
                            "cluster with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore instead"),
+    ("global", "a serverless cache cannot be a member of a global datastore; AWS makes global datastores of "
+               "node-based replication groups only"),
     ("restore_from_snapshot", "the cache role restores node-based snapshots only; make the serverless cache from a "
                               "snapshot with funmagic.elasticache.serverless_cache's snapshot_arns_to_restore"),
 )

@@ -43,6 +43,11 @@ def _serverless(**fields):
 CASES = [
     ("replicas-range", "redis", {"cache_instances": OK_INSTANCES[:1] + [{"name": "queue", "purpose": "queue", "replicas": 7}]},
      "cache_instances[1] (queue).replicas: must be between 0 and 5, got 7", []),
+    ("global-burstable-node", "redis", {"cache_instances": [{"name": "main", "global": {"regions": ["us-west-2"]}}]},
+     "cache_instances[0] (main).node_type: global datastores run on M5, M6g, M7g, R5, R6g, R6gd or R7g nodes", []),
+    ("global-own-region", "provision",
+     {"cache_instances": [{"name": "main", "node_type": "cache.r6g.large", "global": {"regions": ["us-east-1"]}}]},
+     "cache_instances[0] (main).global.regions: us-east-1 is the primary's own Region", []),
     ("replicas-type", "redis", {"cache_instances": [{"name": "main", "replicas": "seven"}]},
      "cache_instances[0] (main).replicas: must be a whole number", []),
     ("node-type-typo", "redis", {"cache_defaults": {"node_type": "cache.t3.mirco"}},

@@ -179,13 +179,7 @@ def test_the_emulator_refuses_what_aws_refuses(emulator):
     assert unknown.value.response["Error"]["Code"] == "NotFoundException"
 
 
-def _knows_global():
-    with open(os.path.join(ROOT, "roles", "cache", "meta", "argument_specs.yml")) as spec:
-        return "global:" in spec.read()
 
-
-@pytest.mark.skipif(not _knows_global(), reason="the inventory key cache_instances[].global comes with issue #22's "
-                    "global datastore branch (glinv); node_prices already prices it (unit tests)")
 def test_a_global_datastore_is_counted_in_every_region_with_the_secondarys_own_price(emulator, tmp_path):
     """A primary in us-east-1 with a secondary in eu-west-1 (the fixture's cache.r6g.large: 0.206 and 0.229 USD per
     node-hour): one line per region, the global datastore's line, the total over both regions."""

@@ -13,8 +13,9 @@ HOURLY = {("cache.r6g.large", "redis"): 0.206}
 REGIONAL = {"us-west-2": {("cache.r6g.large", "redis"): 0.206}, "eu-west-1": {("cache.r6g.large", "redis"): 0.229}}
 
 
-def _report(specs, regional=REGIONAL):
-    return cost.report(specs, "us-east-1", HOURLY, "test prices", "2025-06-01", regional_hourly=regional)
+def _report(specs, regional=None):
+    return cost.report(specs, "us-east-1", HOURLY, "test prices", "2025-06-01",
+                       regional_hourly=REGIONAL if regional is None else regional)
 
 
 def test_every_member_region_is_a_line_with_the_primarys_nodes_priced_in_that_region():

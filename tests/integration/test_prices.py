@@ -179,7 +179,6 @@ def test_the_emulator_refuses_what_aws_refuses(emulator):
     assert unknown.value.response["Error"]["Code"] == "NotFoundException"
 
 
-
 def test_a_global_datastore_is_counted_in_every_region_with_the_secondarys_own_price(emulator, tmp_path):
     """A primary in us-east-1 with a secondary in eu-west-1 (the fixture's cache.r6g.large: 0.206 and 0.229 USD per
     node-hour): one line per region, the global datastore's line, the total over both regions."""

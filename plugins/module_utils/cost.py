@@ -142,29 +142,104 @@ def _serverless_row(spec, prices, usage):
     return row
 
 
-def report(specs, region, hourly, source, prices_date, serverless_prices=None, usage=None):
+def global_regions(spec, region=None):
+    """The secondary regions of a node-based instance's global datastore (inventory global: {regions: [...]}), in
+    order, or [] (no global key, or a serverless instance: global datastores are node-based only).
+
+    region: the primary's region, which cannot be a secondary too. Raises ValueError naming the field."""
+    if serverless_cost.is_serverless(spec):
+        return []
+    given = spec.get("global") or {}
+    regions = given.get("regions") if isinstance(given, dict) else None
+    if not isinstance(given, dict) or not isinstance(regions or [], list) \
+            or not all(isinstance(r, str) and r for r in regions or []):
+        raise ValueError("instance %s: global.regions must be a list of region names, got %r"
+                         % (spec.get("name"), given))
+    regions = regions or []
+    if region in regions or len(set(regions)) != len(regions):
+        raise ValueError("instance %s: global.regions %s repeats a region or names the primary's region %s"
+                         % (spec.get("name"), ", ".join(regions), region))
+    return list(regions)
+
+
+def regional_pairs(specs, region=None):
+    """secondary region -> sorted (node_type, engine) pairs to price there, for the instances with global regions."""
+    found = {}
+    for spec in specs:
+        for other in global_regions(spec, region):
+            found.setdefault(other, set()).add((spec["node_type"], spec.get("engine") or "redis"))
+    return dict((other, sorted(pairs)) for other, pairs in found.items())
+
+
+def _node_row(spec, region, hourly, member=None):
+    """One node-based row. member: None (no global datastore), primary or secondary; a secondary has the primary's
+    node type, engine, shards and replicas (AWS requires the node type and shards to match; replicas may differ per
+    member, but the inventory does not say so), priced in its own region."""
+    engine = spec.get("engine") or "redis"
+    nodes = node_count(spec)
+    price = hourly.get((spec["node_type"], engine))
+    row = {"instance": spec["name"] if member != "secondary" else "%s@%s" % (spec["name"], region),
+           "kind": "node", "node_type": spec["node_type"], "engine": engine, "nodes": nodes, "hourly_usd": price,
+           "purpose": spec.get("purpose") if member != "secondary" else None,
+           "backups": spec.get("snapshot_retention_limit"),
+           "policy": (spec.get("parameters") or {}).get("maxmemory-policy"),
+           "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)}
+    if member:
+        row.update(region=region, member=member)
+    return row
+
+
+def report(specs, region, hourly, source, prices_date, serverless_prices=None, usage=None, regional_hourly=None):
     """Rows and total per month. hourly: (node_type, engine) -> USD per node-hour, or None when unknown.
 
     serverless_prices: engine -> {gb_hour_usd, ecpu_million_usd} for the serverless instances (kind serverless),
-    usage: instance name -> {stored_gb, ecpu_per_second, origin} (serverless_cost.assumptions)."""
+    usage: instance name -> {stored_gb, ecpu_per_second, origin} (serverless_cost.assumptions).
+    regional_hourly: secondary region -> hourly, for the instances of a global datastore (global.regions): one more
+    row per secondary region, instance@region, with the primary's nodes priced there."""
     rows = []
     for spec in specs:
         if serverless_cost.is_serverless(spec):
             rows.append(_serverless_row(spec, serverless_prices or {}, usage or {}))
             continue
-        engine = spec.get("engine") or "redis"
-        nodes = node_count(spec)
-        price = hourly.get((spec["node_type"], engine))
-        rows.append({"instance": spec["name"], "kind": "node", "node_type": spec["node_type"], "engine": engine,
-                     "nodes": nodes, "hourly_usd": price, "purpose": spec.get("purpose"),
-                     "backups": spec.get("snapshot_retention_limit"),
-                     "policy": (spec.get("parameters") or {}).get("maxmemory-policy"),
-                     "monthly_usd": None if price is None else round(price * HOURS_PER_MONTH * nodes, 2)})
+        others = global_regions(spec, region)
+        rows.append(_node_row(spec, region, hourly, "primary" if others else None))
+        rows += [_node_row(spec, other, (regional_hourly or {}).get(other) or {}, "secondary") for other in others]
     known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "total_usd": round(sum(known), 2), "complete": len(known) == len(rows),
-            "unpriced": sorted(set(row["node_type"] if row["kind"] == "node" else "serverless " + row["engine"]
-                                   for row in rows if row["monthly_usd"] is None))}
+            "regions": _regions(region, rows),
+            "unpriced": sorted(set(_unpriced(row, region) for row in rows if row["monthly_usd"] is None))}
+
+
+def _regions(region, rows):
+    """The priced region, then each secondary region in the order the instances name them."""
+    found = [region]
+    for row in rows:
+        if row.get("member") == "secondary" and row["region"] not in found:
+            found.append(row["region"])
+    return found
+
+
+def _unpriced(row, region):
+    if row["kind"] != "node":
+        return "serverless " + row["engine"]
+    other = row.get("region", region)
+    return row["node_type"] if other == region else "%s (%s)" % (row["node_type"], other)
+
+
+def global_lines(cost):
+    """Per global datastore: its members' monthly cost, and that the cross-Region replication traffic is not in it."""
+    lines = []
+    for primary in [row for row in cost["rows"] if row.get("member") == "primary"]:
+        members = [primary] + [row for row in cost["rows"] if row.get("member") == "secondary"
+                               and row["instance"].startswith(primary["instance"] + "@")]
+        lines.append("Global datastore %s: %s; cross-Region replication traffic is billed as data transfer between "
+                     "Regions, at a rate not included here." % (primary["instance"], ", ".join(
+                         "%s %s (%d nodes, %s)" % (row["member"], row["region"], row["nodes"],
+                                                   "no price" if row["monthly_usd"] is None
+                                                   else "%.2f USD/month" % row["monthly_usd"])
+                         for row in members)))
+    return lines
 
 
 def _cells(row):
@@ -197,8 +272,8 @@ def purposes_line(rows):
 def _footer(cost):
     purposes = purposes_line(cost["rows"])
     total = "Total %s: %.2f USD/month (on-demand, %d hours a month)" % (
-        cost["region"], cost["total_usd"], HOURS_PER_MONTH)
-    lines = ([purposes] if purposes else []) + [total, "Prices: %s, %s" % (
+        ", ".join(cost.get("regions") or [cost["region"]]), cost["total_usd"], HOURS_PER_MONTH)
+    lines = ([purposes] if purposes else []) + global_lines(cost) + [total, "Prices: %s, %s" % (
         cost["source"], cost["prices_date"] or "date unknown")]
     serverless = [row for row in cost["rows"] if row["kind"] == "serverless"]
     if serverless:
@@ -309,6 +384,8 @@ def change_report(specs, groups, region, hourly, source, prices_date):
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
             "changing": [row["instance"] for row in rows if row["change"]],
+            "global": dict((spec["name"], global_regions(spec, region)) for spec in specs
+                           if global_regions(spec, region)),
             "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
 
 
@@ -334,4 +411,9 @@ def change_table(report):
     if not report["complete"]:
         lines.append("No price for %s in %s: those instances are not counted in either total." % (
             ", ".join(report["unpriced"]), report["region"]))
+    for name in report["changing"]:
+        if (report.get("global") or {}).get(name):
+            lines.append("%s is a global datastore: its secondaries in %s have the same node type and shards, at "
+                         "their region's price, not counted above (playbooks/cost_report.yml counts them)."
+                         % (name, ", ".join(report["global"][name])))
     return lines

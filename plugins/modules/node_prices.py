@@ -38,6 +38,8 @@ options:
       - Each needs C(name) and C(node_type); C(engine) (C(redis) or C(valkey), default C(redis)), C(replicas),
         C(cluster_mode) and C(shards) give the engine and the number of nodes.
       - An instance with C(kind=serverless) needs no C(node_type); it is priced for the usage of I(cost_assumptions).
+      - An instance with C(global.regions) (a global datastore) also gets one row per secondary region, named
+        C(instance@region), with the primary's node type, engine, shards and replicas priced in that region.
     type: list
     elements: dict
     required: true
@@ -145,6 +147,8 @@ rows:
     - A serverless row (C(kind=serverless), C(node_type=serverless)) has C(stored_gb), C(billed_gb) (at least
       C(minimum_gb)), C(ecpu_per_second), C(origin) (where each figure comes from), C(gb_hour_usd),
       C(ecpu_million_usd), C(storage_usd), C(ecpu_usd) and C(monthly_usd).
+    - The rows of a global datastore also have C(region) and C(member) (C(primary) or C(secondary)); the table
+      then has a line per global datastore, and its total names every region counted.
   returned: unless I(current) is given and nothing priced changes
   type: list
   elements: dict
@@ -213,10 +217,12 @@ def api_serverless_prices(client, region):
     return serverless_cost.prices_from_list(items)
 
 
-def hourly_prices(module, pairs, serverless=False):
-    """(hourly, serverless prices, source, prices_date, fallback_reason) for these (node_type, engine) pairs and,
-    when asked, the serverless prices: from the Price List API, else (source auto) from the bundled table."""
+def hourly_prices(module, pairs, serverless=False, regional=None):
+    """(hourly, serverless prices, source, prices_date, fallback_reason, regional hourly) for these (node_type,
+    engine) pairs, when asked the serverless prices, and regional: secondary region -> pairs to price there (global
+    datastores): from the Price List API, else (source auto) from the bundled table."""
     region, mode = module.params["cache_region"], module.params["source"]
+    regional = regional or {}
     fallback_reason = ""
     if mode != "bundled":
         endpoint_region = module.params["price_list_region"]
@@ -224,8 +230,12 @@ def hourly_prices(module, pairs, serverless=False):
             client = module.client("pricing", region=endpoint_region, config=CLIENT_CONFIG)
             hourly, prices_date = api_prices(client, region, pairs)
             found, serverless_date = api_serverless_prices(client, region) if serverless else ({}, "")
+            regional_hourly, dates = {}, [prices_date, serverless_date]
+            for other, other_pairs in sorted(regional.items()):
+                regional_hourly[other], other_date = api_prices(client, other, other_pairs)
+                dates.append(other_date)
             source = "AWS Price List API (GetProducts, pricing endpoint in %s)" % endpoint_region
-            return hourly, found, source, max(prices_date, serverless_date), fallback_reason
+            return hourly, found, source, max(dates), fallback_reason, regional_hourly
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             if mode == "api":
                 module.fail_json_aws(e, msg="The Price List API (pricing endpoint in %s) did not answer GetProducts"
@@ -240,7 +250,9 @@ def hourly_prices(module, pairs, serverless=False):
     source = cost.BUNDLED_SOURCE
     if serverless:
         source += "; %s (taken %s)" % (serverless_cost.SERVERLESS_PRICE_SOURCE, serverless_cost.SERVERLESS_PRICES_TAKEN)
-    return hourly, found, source, cost.PRICES_TAKEN, fallback_reason
+    regional_hourly = dict((other, dict((pair, cost.bundled_hourly(pair[0], other, pair[1])) for pair in other_pairs))
+                           for other, other_pairs in regional.items())
+    return hourly, found, source, cost.PRICES_TAKEN, fallback_reason, regional_hourly
 
 
 def price(module, specs, current=None, usage=None):
@@ -256,8 +268,11 @@ def price(module, specs, current=None, usage=None):
             return {"change": {"changing": [], "table": []}}
         pairs.update(cost.change_pairs(nodes, current))
         serverless = False
-    hourly, found, source, prices_date, fallback_reason = hourly_prices(module, sorted(pairs), serverless)
-    report = cost.report(specs if current is None else nodes, region, hourly, source, prices_date, found, usage)
+    regional = cost.regional_pairs(nodes, region)
+    hourly, found, source, prices_date, fallback_reason, regional_hourly = hourly_prices(
+        module, sorted(pairs), serverless, regional)
+    report = cost.report(specs if current is None else nodes, region, hourly, source, prices_date, found, usage,
+                         regional_hourly)
     result = dict(report, fallback_reason=fallback_reason, table=cost.table(report), markdown=cost.markdown(report))
     if current is not None:
         change = cost.change_report(nodes, current, region, hourly, source, prices_date)
@@ -286,6 +301,7 @@ def main():
                          % ", ".join(str(index) for index in broken))
     try:
         usage = serverless_cost.assumptions(module.params["cost_assumptions"], specs)
+        cost.regional_pairs(specs, module.params["cache_region"])
     except ValueError as e:
         module.fail_json(msg=str(e))
     current = module.params["current"]

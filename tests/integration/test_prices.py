@@ -177,3 +177,25 @@ def test_the_emulator_refuses_what_aws_refuses(emulator):
     with pytest.raises(ClientError) as unknown:
         _pricing(emulator).get_products(ServiceCode="AmazonRDS")
     assert unknown.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_a_global_datastore_is_counted_in_every_region_with_the_secondarys_own_price(emulator, tmp_path):
+    """A primary in us-east-1 with a secondary in eu-west-1 (the fixture's cache.r6g.large: 0.206 and 0.229 USD per
+    node-hour): one line per region, the global datastore's line, the total over both regions."""
+    inventory = tmp_path / "inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    (inventory / "group_vars" / "all.yml").write_text(yaml.safe_dump({
+        "aws_region": "us-east-1", "cache_name_prefix": "prices", "cache_instances": [
+            {"name": "main", "purpose": "main", "node_type": "cache.r6g.large", "replicas": 1,
+             "global": {"regions": ["eu-west-1"]}}]}))
+    (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+    emulator.call("requests", method="DELETE")
+    output = _flat(run_ansible.playbook(PLAYBOOK, emulator, "-i", str(inventory))[1])
+    assert "main cache.r6g.large redis 2 0.2060 300.76" in output
+    assert "main@eu-west-1 cache.r6g.large redis 2 0.2290 334.34" in output
+    assert ("Global datastore main: primary us-east-1 (2 nodes, 300.76 USD/month), secondary eu-west-1 (2 nodes, "
+            "334.34 USD/month); cross-Region replication traffic is billed as data transfer between Regions, at a "
+            "rate not included here.") in output
+    assert "Total us-east-1, eu-west-1: 635.10 USD/month" in output
+    assert emulator.requests(mutating_only=True) == []

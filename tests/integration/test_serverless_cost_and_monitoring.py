@@ -3,7 +3,8 @@ serverless usage assumed and the Price List fallback said), the alarms in CloudW
 
 The model is built by hand, as the inputs action resolves an instance (kind, usage_limits, engine, engine_version,
 replication_group_id), and given to the cost report's and the monitoring role's modules (node_prices, metric_alarms,
-dashboard) in one playbook, with the tasks those entry points run. A rerun changes nothing.
+dashboard) in one playbook, with the tasks those entry points run. A rerun changes nothing. The last test runs the
+real playbooks/cost_report.yml on an inventory with a kind: serverless instance.
 """
 
 from __future__ import annotations
@@ -196,3 +197,55 @@ def test_the_cost_report_playbook_takes_cost_assumptions_and_refuses_a_bad_one_n
     operations = [{f["Field"]: f["Value"] for f in r["params"]["Filters"]}.get("operation")
                   for r in emulator.requests() if r["service"] == "pricing"]
     assert operations == [None, None]
+
+
+def _serverless_inventory(tmp_path):
+    """The inventory of tests/integration/test_serverless_inventory.py, cut to what cost_report.yml reads: a
+    node-based main and a serverless Valkey queue (access rbac). cost_report.yml asks AWS for prices only, so the
+    caches need not exist."""
+    inventory = tmp_path / "serverless-inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    (inventory / "group_vars" / "all.yml").write_text(yaml.safe_dump({
+        "aws_region": "us-east-1", "cache_name_prefix": "sv", "cache_defaults": {"node_type": "cache.t3.micro"},
+        "cache_instances": [{"name": "main", "purpose": "main", "replicas": 1},
+                            {"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac",
+                             "engine": "valkey", "engine_version": "8.0",
+                             "usage_limits": {"data_storage": {"maximum": 10}, "ecpu_per_second": {"maximum": 5000}}}],
+        "cost_assumptions": {"instances": {"queue": {"stored_gb": 0.05, "ecpu_per_second": 100}}}}))
+    (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+    return ["-i", str(inventory)]
+
+
+def test_the_cost_report_playbook_prices_the_inventorys_serverless_queue_beside_its_node_based_main(
+        emulator, tmp_path):
+    """playbooks/cost_report.yml itself on an inventory with a kind: serverless instance: the user reads the
+    serverless line with the usage it assumed (cost_assumptions of the inventory) and its monthly cost, the node
+    line, the total; without the Price List it says the bundled prices are used, and why. Nothing is changed."""
+    inventory = _serverless_inventory(tmp_path)
+    emulator.call("requests", method="DELETE")
+    flat = _flat(run_ansible.playbook(PRICES_PLAYBOOK, emulator, *inventory)[1])
+    assert "main cache.t3.micro redis 2 0.0170 24.82" in flat
+    assert "queue serverless valkey - - 6.73" in flat
+    assert "Total us-east-1: 31.55 USD/month" in flat
+    assert ("Serverless queue (valkey): 0.05 GB stored (billed 0.1 GB: the valkey minimum), 100 ECPUs/s on average "
+            "[stored_gb from cost_assumptions.instances.queue; ecpu_per_second from cost_assumptions.instances.queue]"
+            ": 0.1 GB x 730 h x 0.084 USD/GB-hour = 6.13 + 262.8 million ECPUs x 0.0023 USD/million = 0.60; "
+            "6.73 USD/month") in flat
+    assert "Prices: AWS Price List API (GetProducts, pricing endpoint in us-east-1)" in flat
+    assert "Using the bundled prices" not in flat
+    operations = sorted(str({f["Field"]: f["Value"] for f in r["params"]["Filters"]}.get("operation"))
+                        for r in emulator.requests() if r["service"] == "pricing")
+    assert operations == ["CreateServerlessCache", "None"]
+    assert emulator.requests(mutating_only=True) == []
+
+    emulator.call("faults", {"rate": 1.0, "kinds": ["ServiceUnavailable"], "services": ["pricing"]})
+    emulator.call("requests", method="DELETE")
+    flat = _flat(run_ansible.playbook(PRICES_PLAYBOOK, emulator, *inventory, "-e",
+                                      json.dumps({"cost_assumptions": {"stored_gb": 2, "ecpu_per_second": 0}}))[1])
+    assert "Using the bundled prices: the Price List API (pricing endpoint in us-east-1) did not answer" in flat
+    assert "; AWS ElastiCache serverless pricing, us-east-1" in flat
+    assert "queue serverless valkey - - 122.64" in flat  # 2 GB x 730 h x 0.084, no ECPU
+    assert "[stored_gb from cost_assumptions; ecpu_per_second from cost_assumptions]" in flat
+    assert "Total us-east-1: 147.46 USD/month" in flat  # 24.82 + 122.64
+    assert emulator.requests(mutating_only=True) == []

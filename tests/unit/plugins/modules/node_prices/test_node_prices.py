@@ -198,3 +198,38 @@ def test_with_current_a_serverless_instance_is_not_in_the_change_of_nodes():
     assert all(p["Filters"][1]["Field"] == "instanceType" for p in aws.params("GetProducts"))
     failed, result, _created = run(FakeAWS({}), instances=[WANTED, QUEUE], current=[_group("cache.t3.small", 2)])
     assert not failed and result["change"] == {"changing": [], "table": []}
+
+
+GLOBAL = {"name": "main", "node_type": "cache.r6g.large", "engine": "redis", "replicas": 1,
+          "global": {"regions": ["eu-west-1"]}}
+
+
+def test_a_global_datastores_secondary_is_priced_in_its_own_region_from_the_price_list():
+    """The fixture's eu-west-1 price of cache.r6g.large (0.229) differs from us-east-1's (0.206)."""
+    aws = FakeAWS({"GetProducts": fixture_answers})
+    failed, result, _created = run(aws, instances=[GLOBAL])
+    assert not failed
+    assert [(r["instance"], r["region"], r["nodes"], r["hourly_usd"], r["monthly_usd"]) for r in result["rows"]] == [
+        ("main", "us-east-1", 2, 0.206, 300.76), ("main@eu-west-1", "eu-west-1", 2, 0.229, 334.34)]
+    assert result["total_usd"] == 635.1 and result["complete"]
+    assert [p["Filters"][0]["Value"] for p in aws.params("GetProducts")] == ["us-east-1", "eu-west-1"]
+    assert "Total us-east-1, eu-west-1: 635.10 USD/month (on-demand, 730 hours a month)" in result["table"]
+    assert any(line.startswith("Global datastore main: primary us-east-1 (2 nodes, 300.76 USD/month), secondary "
+                               "eu-west-1 (2 nodes, 334.34 USD/month); cross-Region replication traffic")
+               for line in result["table"])
+
+
+def test_without_the_price_list_a_secondary_region_the_bundled_table_lacks_is_named_unpriced():
+    failed, result, _created = run(FakeAWS({"GetProducts": "ThrottlingException"}),
+                                   instances=[dict(GLOBAL, **{"global": {"regions": ["us-west-2", "eu-west-1"]}})])
+    assert not failed and "ThrottlingException" in result["fallback_reason"]
+    assert [r["monthly_usd"] for r in result["rows"]] == [300.76, 300.76, None]
+    assert result["unpriced"] == ["cache.r6g.large (eu-west-1)"] and result["total_usd"] == 601.52
+    assert "No price for cache.r6g.large (eu-west-1) in us-east-1: not counted in the total." in result["table"]
+
+
+def test_bad_global_regions_are_refused_before_any_call():
+    aws = FakeAWS()
+    failed, result, created = run(aws, instances=[dict(GLOBAL, **{"global": {"regions": "eu-west-1"}})])
+    assert failed and result["msg"].startswith("instance main: global.regions must be a list of region names")
+    assert created == []

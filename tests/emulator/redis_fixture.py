@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import datetime
 import ipaddress
-import json
 import os
 import secrets
 import shutil
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from . import acl, transit_front
+from . import acl, key_dump, transit_front
 from .redis_cluster_layout import SERVERLESS_ENDPOINT, cluster_layout
 from .relay import Relay
 
@@ -413,26 +412,11 @@ class RedisServers:
         return path
 
     def export_keys(self, key: str, path: str) -> str | None:
-        """Every key of `key` to `path`, one JSON line each (RedisCluster.export_keys): a serverless cache's Redis
-        Cluster, or a node-based group's one server; None if it is not running."""
+        """The keys of `key` (its Redis Cluster, or its one server) to `path` (key_dump); None if not running."""
         if key in self._clusters:
             return self._clusters[key][1].export_keys(path)
-        current = self._running.get(key)
-        if not current or current[1].poll() is not None:
-            return None
-        import redis  # pylint: disable=import-outside-toplevel
-
-        options = {"host": current[0]["addresses"][0], "port": PORT, "socket_timeout": 10,
-                   "username": self.admin_names.user, "password": self.admin_names.password}
-        if current[0]["tls"]:
-            options.update(ssl=True, ssl_ca_certs=self.ca.cert_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with redis.Redis(**options) as reader, open(path, "w", encoding="utf-8") as handle:
-            for name in reader.scan_iter(count=1000):
-                value, ttl = reader.dump(name), reader.pttl(name)
-                if value is not None:
-                    handle.write(json.dumps({"key": name.hex(), "ttl": max(ttl, 0), "value": value.hex()}) + "\n")
-        return path
+        spec, process = self._running.get(key, (None, None))
+        return None if process is None or process.poll() is not None else key_dump.server_keys(spec, self, path)
 
     def _cli(self, spec, directory, command, expect="OK"):
         argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT), "--user", self.admin_names.user]

@@ -65,7 +65,7 @@ class DumpStore:
         return self.servers.dump(server_key, os.path.join(self.directory, f"{name}.rdb"))
 
     def save_keys(self, server_key: str, name: str) -> str | None:
-        """The keys of a serverless cache's Redis Cluster, one JSON line each (RedisCluster.export_keys)."""
+        """The keys of a serverless cache's Redis Cluster or a group's server, one JSON line each."""
         return self.servers.export_keys(server_key, os.path.join(self.directory, f"{name}.keys"))
 
     def store(self, name: str, data: bytes) -> str:

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from . import acl, transit_front
+from . import acl, key_dump, transit_front
 from .redis_cluster_layout import SERVERLESS_ENDPOINT, cluster_layout
 from .relay import Relay
 
@@ -412,11 +412,11 @@ class RedisServers:
         return path
 
     def export_keys(self, key: str, path: str) -> str | None:
-        """Every key of the Redis Cluster of `key` (a serverless cache) to `path` (RedisCluster.export_keys); None if
-        it is not running."""
-        if key not in self._clusters:
-            return None
-        return self._clusters[key][1].export_keys(path)
+        """The keys of `key` (its Redis Cluster, or its one server) to `path` (key_dump); None if not running."""
+        if key in self._clusters:
+            return self._clusters[key][1].export_keys(path)
+        spec, process = self._running.get(key, (None, None))
+        return None if process is None or process.poll() is not None else key_dump.server_keys(spec, self, path)
 
     def _cli(self, spec, directory, command, expect="OK"):
         argv = ["redis-cli", "-h", spec["addresses"][0], "-p", str(PORT), "--user", self.admin_names.user]

@@ -10,7 +10,7 @@ import pytest
 import redis
 from redis.cluster import RedisCluster
 
-from tests.emulator import hosts
+from tests.emulator import hosts, probes
 
 PASSWORD = "Queue-Password-0000001"
 
@@ -160,3 +160,25 @@ def test_a_redis_cache_without_a_user_group_lets_the_default_user_in_and_takes_r
     cache = _cache(client, "plain")
     assert cache["MajorEngineVersion"] == "7" and "UserGroupId" not in cache
     assert _cluster(emulator, cache, user=None, password=None).ping() is True
+
+
+def test_a_node_based_groups_snapshot_carries_its_keys_into_a_serverless_cache(aws, emulator):
+    """AWS restores a node-based group's backup into a serverless cache (SnapshotArnsToRestore, the snapshot's ARN)."""
+    client = aws.elasticache
+    probes.network(aws)
+    group = probes.create(aws, TransitEncryptionEnabled=True, AuthToken=probes.TOKEN)
+    probes.statuses_until(aws, "available")
+    host = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    for i in range(20):
+        probes.redis(emulator, host, "SET", f"job:{i}", str(i))
+    probes.redis(emulator, host, "SET", "ttl-key", "x", "EX", "600")
+    client.create_snapshot(ReplicationGroupId="main", SnapshotName="main-to-serverless")
+    snapshot = _wait(lambda: client.describe_snapshots(SnapshotName="main-to-serverless")["Snapshots"][0],
+                     lambda s: s["SnapshotStatus"] == "available")
+    assert "_keys" not in snapshot
+    client.create_serverless_cache(ServerlessCacheName="main2", Engine="redis",
+                                   SnapshotArnsToRestore=[snapshot["ARN"]])
+    moved = _cluster(emulator, _cache(client, "main2"), user=None, password=None)
+    assert [moved.get(f"job:{i}") for i in range(20)] == [str(i).encode() for i in range(20)]
+    assert 0 < moved.ttl("ttl-key") <= 600
+    moved.close()

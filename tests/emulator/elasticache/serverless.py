@@ -14,7 +14,8 @@ Cluster (three primaries, no replicas, TLS, the user group's ACLs) that the emul
 replication group; its nodes get names of their own
 (`<name>-0001-001.<hash>.serverless-node...`) that only the hosts file knows. Snapshots (CreateServerlessCacheSnapshot,
 a FinalSnapshotName, the automated ones of SnapshotRetentionLimit that the control API's automatic-snapshots takes)
-carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN starts a new cache with them.
+carry every key with its TTL; SnapshotArnsToRestore with one serverless snapshot ARN, or one node-based group's
+snapshot ARN (its keys, taken with the snapshot), starts a new cache with them.
 A cache's automated snapshots go with it.
 """
 
@@ -218,9 +219,11 @@ class Serverless:
         if len(arns) > 1:
             raise AWSError("InvalidAction", "Restoring from more than one snapshot is not implemented by the emulator.")
         parts = arns[0].split(":")
+        if len(parts) >= 7 and parts[5] == "snapshot":
+            return self._node_snapshot_keys(region, ":".join(parts[6:]), engine)
         if len(parts) < 7 or parts[5] != "serverlesscachesnapshot":
-            raise AWSError("InvalidAction", "Restoring a serverless cache from anything but a serverless cache "
-                                            "snapshot is not implemented by the emulator.")
+            raise AWSError("InvalidAction", "Restoring a serverless cache from anything but an ElastiCache snapshot "
+                                            "(serverless or node-based) is not implemented by the emulator.")
         snapshot = self._serverless_snapshot(region, ":".join(parts[6:]))
         if snapshot["Status"] != "available":
             raise error("InvalidServerlessCacheSnapshotStateFault",
@@ -228,6 +231,19 @@ class Serverless:
         if snapshot["ServerlessCacheConfiguration"]["Engine"] == "valkey" and engine == "redis":
             raise rules.combination("A valkey snapshot cannot be restored into a Redis OSS serverless cache.")
         return snapshot["_keys"]
+
+    @staticmethod
+    def _node_snapshot_keys(region, name, engine):
+        """The keys of a node-based group's snapshot: AWS restores those into a serverless cache directly
+        ("Backups from Valkey or Redis OSS node-based clusters can be restored into a serverless configuration")."""
+        snapshot = region.snapshots.get(name)
+        if snapshot is None:
+            raise error("SnapshotNotFoundFault", f"Snapshot {name} not found.")
+        if snapshot["SnapshotStatus"] != "available":
+            raise error("InvalidSnapshotState", f"Snapshot {name} is {snapshot['SnapshotStatus']}.")
+        if snapshot["Engine"] == "valkey" and engine == "redis":
+            raise rules.combination("A valkey snapshot cannot be restored into a Redis OSS serverless cache.")
+        return snapshot.get("_keys")
 
     # --- caches ------------------------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ class Snapshots:
                                "CacheNodeCreateTime": group.created, "SnapshotCreateTime": now()}],
             "ARN": region.arn("snapshot", name), "_ready": time.monotonic() + self.config.delete_seconds,
             "_rdb": self._dumps.save(group.server_key, f"{region.name}-snapshot-{name}"),
+            # The same data key by key, for a serverless cache restored from this snapshot.
+            "_keys": self._dumps.save_keys(group.server_key, f"{region.name}-snapshot-{name}"),
         }
         if group.standalone:
             snapshot.update(CacheClusterId=group.id, PreferredAvailabilityZone=group.azs[0],

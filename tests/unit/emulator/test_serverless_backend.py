@@ -175,3 +175,19 @@ def test_automated_snapshots_only_where_retention_is_set_and_they_go_with_their_
     assert (automated[0]["ExpiryTime"] - automated[0]["CreateTime"]).days == 2
     call(service, "DeleteServerlessCache", ServerlessCacheName="kept")
     assert call(service, "DescribeServerlessCacheSnapshots")["ServerlessCacheSnapshots"] == []
+
+
+def test_a_node_based_groups_snapshot_restores_into_a_serverless_cache(service):
+    call(service, "CreateReplicationGroup", ReplicationGroupId="main", ReplicationGroupDescription="d",
+         CacheNodeType="cache.t3.micro", Engine="valkey")
+    taken = call(service, "CreateSnapshot", ReplicationGroupId="main", SnapshotName="main-move")["Snapshot"]
+    call(service, "DescribeSnapshots", SnapshotName="main-move")
+    assert taken["ARN"].split(":")[5] == "snapshot"
+    restored = call(service, "CreateServerlessCache", ServerlessCacheName="main2", Engine="valkey",
+                    SnapshotArnsToRestore=[taken["ARN"]])["ServerlessCache"]
+    assert restored["Status"] == "creating"
+    missing = taken["ARN"].replace("main-move", "gone")
+    assert refused(service, "CreateServerlessCache", ServerlessCacheName="x", Engine="valkey",
+                   SnapshotArnsToRestore=[missing]) == "SnapshotNotFoundFault"
+    assert refused(service, "CreateServerlessCache", ServerlessCacheName="y", Engine="redis",
+                   SnapshotArnsToRestore=[taken["ARN"]]) == "InvalidParameterCombination"

@@ -89,13 +89,8 @@ def _flat(output):
     return " ".join(output.split())
 
 
-def test_cost_alarms_and_dashboard_of_a_node_based_and_a_serverless_instance(aws, emulator, tmp_path):
-    assumptions = json.dumps({"cost_assumptions": {"instances": {"queue": {"stored_gb": 0.05,
-                                                                           "ecpu_per_second": 100}}}})
-    output = _run(emulator, tmp_path, "-e", assumptions)
-    flat = _flat(output)
-
-    # What the user reads: both instances in one table, the serverless one with its usage, minimum and arithmetic.
+def _assert_priced_with_the_price_list(flat):
+    """Both instances in one table, the serverless one with its usage, minimum and arithmetic (Price List prices)."""
     assert "main cache.t3.micro redis 2 0.0170 24.82" in flat
     assert "queue serverless valkey - - 6.73" in flat
     assert "Total us-east-1: 31.55 USD/month" in flat
@@ -103,6 +98,16 @@ def test_cost_alarms_and_dashboard_of_a_node_based_and_a_serverless_instance(aws
             "[stored_gb from cost_assumptions.instances.queue; ecpu_per_second from cost_assumptions.instances.queue]"
             ": 0.1 GB x 730 h x 0.084 USD/GB-hour = 6.13 + 262.8 million ECPUs x 0.0023 USD/million = 0.60; "
             "6.73 USD/month") in flat
+
+
+def test_cost_alarms_and_dashboard_of_a_node_based_and_a_serverless_instance(aws, emulator, tmp_path):
+    assumptions = json.dumps({"cost_assumptions": {"instances": {"queue": {"stored_gb": 0.05,
+                                                                           "ecpu_per_second": 100}}}})
+    output = _run(emulator, tmp_path, "-e", assumptions)
+    flat = _flat(output)
+
+    # What the user reads: both instances in one table, the serverless one with its usage, minimum and arithmetic.
+    _assert_priced_with_the_price_list(flat)
     assert "Serverless usage assumed unless cost_assumptions says otherwise: 1 GB stored, 1000 ECPUs/s" in flat
     assert "Prices: AWS Price List API (GetProducts, pricing endpoint in us-east-1)" in flat
     assert "Using the bundled prices" not in flat
@@ -225,13 +230,7 @@ def test_the_cost_report_playbook_prices_the_inventorys_serverless_queue_beside_
     inventory = _serverless_inventory(tmp_path)
     emulator.call("requests", method="DELETE")
     flat = _flat(run_ansible.playbook(PRICES_PLAYBOOK, emulator, *inventory)[1])
-    assert "main cache.t3.micro redis 2 0.0170 24.82" in flat
-    assert "queue serverless valkey - - 6.73" in flat
-    assert "Total us-east-1: 31.55 USD/month" in flat
-    assert ("Serverless queue (valkey): 0.05 GB stored (billed 0.1 GB: the valkey minimum), 100 ECPUs/s on average "
-            "[stored_gb from cost_assumptions.instances.queue; ecpu_per_second from cost_assumptions.instances.queue]"
-            ": 0.1 GB x 730 h x 0.084 USD/GB-hour = 6.13 + 262.8 million ECPUs x 0.0023 USD/million = 0.60; "
-            "6.73 USD/month") in flat
+    _assert_priced_with_the_price_list(flat)
     assert "Prices: AWS Price List API (GetProducts, pricing endpoint in us-east-1)" in flat
     assert "Using the bundled prices" not in flat
     operations = sorted(str({f["Field"]: f["Value"] for f in r["params"]["Filters"]}.get("operation"))

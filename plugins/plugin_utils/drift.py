@@ -218,7 +218,7 @@ READ_ONLY_KINDS = ("env_files",)
 DIFF_WITHOUT_CHANGE_KINDS = ("replication_groups",)
 # What a role publishes beside its results that is a plan, not a result: a TLS move or a move to RBAC shows in
 # replication_groups.
-PLAN_KINDS = ("tls_moves", "rbac_moves", "global_endpoints")
+PLAN_KINDS = ("tls_moves", "rbac_moves")
 
 
 def rows(results):

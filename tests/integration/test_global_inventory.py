@@ -3,9 +3,9 @@
 
 One run makes the network in both Regions (the us-west-2 Redis security group admits the cache port from that
 Region's application security group), the us-east-1 group, the global datastore around it and the us-west-2 secondary
-group of the same name; a key written to the us-east-1 endpoint is read from the us-west-2 endpoint that
-cache_results publishes. --check (before the first run and after it) makes no mutating call; a rerun changes
-nothing.
+group of the same name; a key written to the us-east-1 endpoint is read from the us-west-2 secondary's endpoint
+that cache_results.global_members publishes. --check (before the first run and after it) makes no mutating call;
+a rerun changes nothing.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ def bed(emulator_session, tmp_path_factory):
     emulator_session.call("requests", method="DELETE")
     bed.check_rc, bed.check_output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", check=False)
     bed.check_mutating = emulator_session.requests(mutating_only=True)
-    # redis.yml, then what a later play reads of cache_results: each Region's endpoints, written to a file.
-    bed.endpoints = os.path.join(bed.state, "global_endpoints.json")
+    # redis.yml, then what a later play reads of cache_results: each secondary's result, written to a file.
+    bed.members = os.path.join(bed.state, "global_members.json")
     wrapper = os.path.join(bed.state, "redis_then_read.yml")
     with open(wrapper, "w", encoding="utf-8") as handle:
         yaml.safe_dump([{"ansible.builtin.import_playbook": PLAYBOOK},
                         {"hosts": "localhost", "gather_facts": False, "tasks": [{"ansible.builtin.copy": {
-                            "content": "{{ cache_results.global_endpoints | to_json }}", "dest": bed.endpoints}}]}],
+                            "content": "{{ cache_results.global_members.results | to_json }}", "dest": bed.members}}]}],
                        handle)
     bed.rc, bed.first_output = run_ansible.playbook(wrapper, bed.emulator, *bed.args(), check=False)
     yield bed
@@ -74,10 +74,11 @@ def test_one_run_makes_the_secondary_and_a_key_written_in_the_east_is_read_in_th
     assert east["GlobalReplicationGroupInfo"]["GlobalReplicationGroupMemberRole"] == "PRIMARY"
     assert west["GlobalReplicationGroupInfo"] == dict(east["GlobalReplicationGroupInfo"],
                                                       GlobalReplicationGroupMemberRole="SECONDARY")
-    with open(bed.endpoints, encoding="utf-8") as handle:
-        endpoints = json.load(handle)["main"]["us-west-2"]
-    assert endpoints["replication_group_id"] == "funmagic-main"
-    west_host = endpoints["primary_endpoint"]["address"]
+    with open(bed.members, encoding="utf-8") as handle:
+        [member] = json.load(handle)
+    assert (member["item"][0]["name"], member["item"][1]) == ("main", "us-west-2")
+    assert member["replication_group"]["replication_group_id"] == "funmagic-main"
+    west_host = member["replication_group"]["primary_endpoint"]["address"]
     assert west_host == west["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
     probes.client(bed.emulator, east["NodeGroups"][0]["PrimaryEndpoint"]["Address"], TOKEN).set("order:1", "paid")
     assert _read_until(probes.client(bed.emulator, west_host, TOKEN), "order:1", b"paid")

@@ -185,12 +185,11 @@ def test_a_serverless_cache_missing_or_changed_by_hand_is_a_row_per_field():
         ("serverless cache fm-new", "(resource)", "present", "(absent)")]
 
 
-def test_a_global_datastore_and_a_secondary_missing_are_rows_naming_the_region_and_endpoints_are_no_result():
+def test_a_global_datastore_and_a_secondary_missing_are_rows_naming_the_region():
     datastores = {"results": [{"changed": True, "item": {"replication_group_id": "fm-main"},
                                "diff": {"before": {"state": "absent"}, "after": {"state": "present"}}}]}
     members = {"results": [{"changed": True, "item": [{"replication_group_id": "fm-main"}, "us-west-2"],
                             "diff": {"before": {}, "after": {"replicas": 1}}}]}
-    results = {"global_datastores": datastores, "global_members": members,
-               "global_endpoints": {"main": {"us-west-2": {"replication_group_id": "fm-main"}}}}
+    results = {"global_datastores": datastores, "global_members": members}
     assert [(r["resource"], r["field"]) for r in rows(results)] == [
         ("global datastore fm-main", "(resource)"), ("replication group fm-main in us-west-2", "(resource)")]

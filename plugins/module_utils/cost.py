@@ -15,6 +15,7 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils import global_datastore
 from ansible_collections.funmagic.elasticache.plugins.module_utils import serverless_cost
 
 PRICES_TAKEN = "2025-06-01"
@@ -142,31 +143,34 @@ def _serverless_row(spec, prices, usage):
     return row
 
 
-def global_regions(spec, region=None):
+def global_regions(spec):
     """The secondary regions of a node-based instance's global datastore (inventory global: {regions: [...]}), in
-    order, or [] (no global key, or a serverless instance: global datastores are node-based only).
-
-    region: the primary's region, which cannot be a secondary too. Raises ValueError naming the field."""
+    order, or [] (no global key, or a serverless instance: global datastores are node-based only). Checked by
+    global_errors."""
     if serverless_cost.is_serverless(spec):
         return []
-    given = spec.get("global") or {}
-    regions = given.get("regions") if isinstance(given, dict) else None
-    if not isinstance(given, dict) or not isinstance(regions or [], list) \
-            or not all(isinstance(r, str) and r for r in regions or []):
-        raise ValueError("instance %s: global.regions must be a list of region names, got %r"
-                         % (spec.get("name"), given))
-    regions = regions or []
-    if region in regions or len(set(regions)) != len(regions):
-        raise ValueError("instance %s: global.regions %s repeats a region or names the primary's region %s"
-                         % (spec.get("name"), ", ".join(regions), region))
-    return list(regions)
+    return list((spec.get("global") or {}).get("regions") or [])
 
 
-def regional_pairs(specs, region=None):
+def global_errors(specs, region):
+    """What is wrong in the instances' global.regions (global_datastore.region_errors, the preflight's rules), each
+    message naming the instance; [] when each can be priced."""
+    errors = []
+    for index, spec in enumerate(specs):
+        if serverless_cost.is_serverless(spec) or not spec.get("global"):
+            continue
+        given = spec["global"]
+        where = "instances[%d] (%s)" % (index, spec.get("name"))
+        errors += global_datastore.region_errors(where, region, given.get("regions") if isinstance(given, dict)
+                                                 else given)
+    return errors
+
+
+def regional_pairs(specs):
     """secondary region -> sorted (node_type, engine) pairs to price there, for the instances with global regions."""
     found = {}
     for spec in specs:
-        for other in global_regions(spec, region):
+        for other in global_regions(spec):
             found.setdefault(other, set()).add((spec["node_type"], spec.get("engine") or "redis"))
     return dict((other, sorted(pairs)) for other, pairs in found.items())
 
@@ -201,7 +205,7 @@ def report(specs, region, hourly, source, prices_date, serverless_prices=None, u
         if serverless_cost.is_serverless(spec):
             rows.append(_serverless_row(spec, serverless_prices or {}, usage or {}))
             continue
-        others = global_regions(spec, region)
+        others = global_regions(spec)
         rows.append(_node_row(spec, region, hourly, "primary" if others else None))
         rows += [_node_row(spec, other, (regional_hourly or {}).get(other) or {}, "secondary") for other in others]
     known = [row["monthly_usd"] for row in rows if row["monthly_usd"] is not None]
@@ -384,8 +388,7 @@ def change_report(specs, groups, region, hourly, source, prices_date):
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
             "changing": [row["instance"] for row in rows if row["change"]],
-            "global": dict((spec["name"], global_regions(spec, region)) for spec in specs
-                           if global_regions(spec, region)),
+            "global": dict((spec["name"], global_regions(spec)) for spec in specs if global_regions(spec)),
             "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
 
 

@@ -54,8 +54,18 @@ def prerequisite_errors(where, node_type, engine, version, primary_region, regio
     if version and minimum and tuple(int(p) for p in version.split(".") if p.isdigit()) < minimum:
         errors.append("%s.engine_version: global datastores need %s %s or later, not %s."
                       % (where, engine or "redis", ".".join(str(p) for p in minimum), version))
+    return errors + region_errors(where, primary_region, regions)
+
+
+def region_errors(where, primary_region, regions):
+    """What AWS refuses in the secondary `regions` of a global datastore whose primary is in `primary_region`, each
+    message at `where`.global.regions; [] when they can be its secondaries."""
+    if not isinstance(regions or [], list):
+        return ["%s.global.regions: must be a list of AWS Region names (such as [us-west-2]), not %r."
+                % (where, regions)]
+    errors = []
     regions = list(regions or [])
-    bad = [r for r in regions if not _REGION.match(r or "")]
+    bad = [r for r in regions if not isinstance(r, str) or not _REGION.match(r)]
     if bad:
         errors.append("%s.global.regions: %s %s not an AWS Region name (such as us-west-2)."
                       % (where, ", ".join(map(str, bad)), "is" if len(bad) == 1 else "are"))

@@ -268,7 +268,7 @@ def price(module, specs, current=None, usage=None):
             return {"change": {"changing": [], "table": []}}
         pairs.update(cost.change_pairs(nodes, current))
         serverless = False
-    regional = cost.regional_pairs(nodes, region)
+    regional = cost.regional_pairs(nodes)
     hourly, found, source, prices_date, fallback_reason, regional_hourly = hourly_prices(
         module, sorted(pairs), serverless, regional)
     report = cost.report(specs if current is None else nodes, region, hourly, source, prices_date, found, usage,
@@ -301,9 +301,11 @@ def main():
                          % ", ".join(str(index) for index in broken))
     try:
         usage = serverless_cost.assumptions(module.params["cost_assumptions"], specs)
-        cost.regional_pairs(specs, module.params["cache_region"])
     except ValueError as e:
         module.fail_json(msg=str(e))
+    errors = cost.global_errors(specs, module.params["cache_region"])
+    if errors:
+        module.fail_json(msg=" ".join(errors))
     current = module.params["current"]
     if current is not None:
         unmatched = [index for index, spec in enumerate(specs) if not spec.get("replication_group_id")]

@@ -64,7 +64,7 @@ def test_without_global_regions_nothing_changes():
 def test_regional_pairs_are_what_each_secondary_region_is_asked_for():
     queue = {"name": "queue", "node_type": "cache.m6g.large", "engine": "valkey", "global": {"regions": ["eu-west-1"]}}
     serverless = {"name": "jobs", "kind": "serverless", "engine": "valkey", "global": {"regions": ["eu-west-1"]}}
-    assert cost.regional_pairs([MAIN, queue, serverless], "us-east-1") == {
+    assert cost.regional_pairs([MAIN, queue, serverless]) == {
         "us-west-2": [("cache.r6g.large", "redis")],
         "eu-west-1": [("cache.m6g.large", "valkey"), ("cache.r6g.large", "redis")]}
 
@@ -74,15 +74,19 @@ def test_the_bundled_table_prices_only_the_regions_it_knows():
     assert cost.bundled_hourly("cache.r6g.large", "eu-west-1", "redis") is None
 
 
-@pytest.mark.parametrize("given, fragment", [
-    ({"regions": "eu-west-1"}, "instance main: global.regions must be a list of region names"),
-    ({"regions": [""]}, "instance main: global.regions must be a list"),
-    ("eu-west-1", "instance main: global.regions must be a list"),
-    ({"regions": ["us-east-1"]}, "names the primary's region us-east-1"),
-    ({"regions": ["eu-west-1", "eu-west-1"]}, "repeats a region")])
-def test_bad_global_regions_are_refused_naming_the_instance(given, fragment):
-    with pytest.raises(ValueError, match=fragment):
-        cost.regional_pairs([dict(MAIN, **{"global": given})], "us-east-1")
+@pytest.mark.parametrize("given, message", [
+    ({"regions": "eu-west-1"}, "instances[1] (main).global.regions: must be a list of AWS Region names (such as "
+                               "[us-west-2]), not 'eu-west-1'."),
+    ("eu-west-1", "instances[1] (main).global.regions: must be a list of AWS Region names (such as [us-west-2]), "
+                  "not 'eu-west-1'."),
+    ({"regions": [""]}, "instances[1] (main).global.regions:  is not an AWS Region name (such as us-west-2)."),
+    ({"regions": ["us-east-1"]}, "instances[1] (main).global.regions: us-east-1 is the primary's own Region; list "
+                                 "the other Regions only."),
+    ({"regions": ["eu-west-1", "eu-west-1"]}, "instances[1] (main).global.regions: each Region may be listed once.")])
+def test_bad_global_regions_are_refused_naming_the_instance_as_the_preflight_does(given, message):
+    specs = [dict(MAIN, name="pubsub"), dict(MAIN, **{"global": given})]
+    assert cost.global_errors(specs, "us-east-1") == [message]
+    assert cost.global_errors([dict(MAIN, **{"global": {"regions": ["eu-west-1"]}})], "us-east-1") == []
 
 
 def test_the_planned_change_of_a_global_datastore_names_its_secondaries_not_counted():

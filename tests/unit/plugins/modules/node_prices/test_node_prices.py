@@ -231,5 +231,5 @@ def test_without_the_price_list_a_secondary_region_the_bundled_table_lacks_is_na
 def test_bad_global_regions_are_refused_before_any_call():
     aws = FakeAWS()
     failed, result, created = run(aws, instances=[dict(GLOBAL, **{"global": {"regions": "eu-west-1"}})])
-    assert failed and result["msg"].startswith("instance main: global.regions must be a list of region names")
+    assert failed and result["msg"].startswith("instances[0] (main).global.regions: must be a list of AWS Region names")
     assert created == []

@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 import redis
 from redis.crc import key_slot
 
-from . import hosts
+from . import hosts, key_dump
 from .redis_fixture import (PORT, REDIS_CONF_PARAMETERS, AdminNames, CertificateAuthority, _die_with_parent,
                             _terminate, _wait_listening, _write, acl_commands, render_config)
 from .redis_cluster_layout import (BUS_PORT, SLOTS, aws_slot_ranges, cluster_conf_lines, format_ranges,
@@ -228,17 +228,13 @@ class RedisCluster:  # pylint: disable=too-many-instance-attributes
             self._write_config(node)
 
     def export_keys(self, path: str) -> str:
-        """Write every key of every primary (DUMP, with its TTL) to `path`, one JSON line each; return path."""
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            for primary in self._primaries():
-                with self._admin(primary, raw=True) as reader:
-                    for key in reader.scan_iter(count=1000):
-                        value, ttl = reader.dump(key), reader.pttl(key)
-                        if value is not None:
-                            handle.write(json.dumps({"key": key.hex(), "ttl": max(ttl, 0),
-                                                     "value": value.hex()}) + "\n")
-        return path
+        """Write every key of every primary (DUMP, with its TTL) to `path` (key_dump.write_keys); return path."""
+        readers = [self._admin(primary, raw=True) for primary in self._primaries()]
+        try:
+            return key_dump.write_keys(readers, path)
+        finally:
+            for reader in readers:
+                reader.close()
 
     def import_keys(self, path: str) -> None:
         """RESTORE the keys export_keys wrote, each on the primary that serves its slot."""

@@ -433,6 +433,20 @@ model:
               I(absent).
           type: list
           elements: str
+        global_datastores:
+          description:
+            - The suffix (the primary's replication group id) of each global datastore the instances have, taken apart
+              first (M(funmagic.elasticache.global_replication_group) I(state=absent)).
+          type: list
+          elements: str
+        global_members:
+          description: The group of each secondary Region, as C({region, replication_group_id}), deleted there.
+          type: list
+          elements: dict
+        regions:
+          description: The secondary Regions, whose subnet group and Redis security group are deleted too.
+          type: list
+          elements: str
     compliance:
       description: The compliance report's settings, checked.
       returned: when I(roles) has compliance

@@ -26,6 +26,13 @@ def regions(instances):
     return sorted(set(r for spec in instances for r in ((spec.get("global") or {}).get("regions") or [])))
 
 
+def members(instances):
+    """The group of each secondary Region of the instances' global datastores, as {region, replication_group_id}:
+    the same id as the primary's, in that Region."""
+    return [{"region": region, "replication_group_id": spec["replication_group_id"]}
+            for spec in instances for region in sorted((spec.get("global") or {}).get("regions") or [])]
+
+
 def networks(network, network_regions, instances, errors):
     """{region: the network of that secondary Region}: `network` (the primary's: the names and tags) with the
     Region's vpc_id and subnet_ids from network_regions ("" and []: its default VPC and every subnet of it).

@@ -115,7 +115,11 @@ def check(variables, specs, roles, client_variables=None, removed=()):
         model["destroy"] = dict(rbac.managed(model["instances"]),
                                 skip_final_snapshot=bool(values.get("destroy_skip_final_snapshot")),
                                 parameter_groups=[n for s in model["instances"] if s["kind"] == "node"
-                                                  for n in changes.own_names(s["replication_group_id"])])
+                                                  for n in changes.own_names(s["replication_group_id"])],
+                                global_datastores=[s["replication_group_id"] for s in model["instances"]
+                                                   if s.get("global")],
+                                global_members=global_spec.members(model["instances"]),
+                                regions=global_spec.regions(model["instances"]))
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)

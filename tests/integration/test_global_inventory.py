@@ -97,3 +97,24 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     bed.emulator.call("requests", method="DELETE")
     run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check")
     assert bed.emulator.requests(mutating_only=True) == []
+
+
+def test_destroy_takes_the_datastore_apart_and_leaves_a_final_snapshot_in_each_region(bed):
+    """Last in the file: it deletes what the others read. AWS refuses to delete a member of a global datastore."""
+    assert bed.rc == 0
+    destroy = os.path.join(ROOT, "playbooks", "destroy.yml")
+    output = run_ansible.playbook(destroy, bed.emulator, *bed.args(), "-e", "destroy_confirm=funmagic")[1]
+    assert TOKEN not in output
+    east, west = _elasticache(bed, "us-east-1"), _elasticache(bed, "us-west-2")
+    assert east.describe_global_replication_groups()["GlobalReplicationGroups"] == []
+    for region, client in (("us-east-1", east), ("us-west-2", west)):
+        assert client.describe_replication_groups()["ReplicationGroups"] == [], region
+        snapshots = client.describe_snapshots()["Snapshots"]
+        assert [s["ReplicationGroupId"] for s in snapshots if s["SnapshotName"].startswith("funmagic-main-final-")] \
+            == ["funmagic-main"], region
+        assert client.describe_cache_subnet_groups()["CacheSubnetGroups"] == [], region
+        ec2 = boto3.session.Session(region_name=region).client("ec2", endpoint_url=bed.emulator.endpoint)
+        assert ec2.describe_security_groups(
+            Filters=[{"Name": "group-name", "Values": ["funmagic-redis-sg"]}])["SecurityGroups"] == [], region
+    rerun = run_ansible.playbook(destroy, bed.emulator, *bed.args(), "-e", "destroy_confirm=funmagic")[1]
+    assert re.search(r"localhost\s+: ok=\d+\s+changed=0 ", rerun), rerun[-3000:]

@@ -58,3 +58,15 @@ def test_what_a_secondary_region_lacks_is_named_with_the_region(change, expected
     with pytest.raises(InputError) as caught:
         global_spec.check_region(check(cache_instances=GLOBAL), "us-west-2", dict(FOUND, **change))
     assert caught.value.errors[0].startswith(expected), caught.value.errors
+
+
+def test_destroy_takes_each_global_datastore_apart_and_deletes_every_regions_group_and_network():
+    instances = GLOBAL + [{"name": "queue", "purpose": "queue", "node_type": "cache.r6g.large", "engine_version": "7.1",
+                           "global": {"regions": ["us-west-2", "eu-west-1"]}}, {"name": "pubsub", "purpose": "pubsub"}]
+    destroy = check(roles=["destroy"], destroy_confirm="funmagic", cache_instances=instances)["destroy"]
+    assert destroy["global_datastores"] == ["funmagic-main", "funmagic-queue"]
+    assert destroy["global_members"] == [
+        {"region": "us-west-2", "replication_group_id": "funmagic-main"},
+        {"region": "eu-west-1", "replication_group_id": "funmagic-queue"},
+        {"region": "us-west-2", "replication_group_id": "funmagic-queue"}]
+    assert destroy["regions"] == ["eu-west-1", "us-west-2"]

@@ -154,7 +154,8 @@ def test_destroy_needs_the_prefix_as_confirmation():
         "skip_final_snapshot": False, "user_groups": [], "user_purge": "",
         # every name its parameter groups may have: by family, and the replication group id of stacks made before
         "parameter_groups": ["funmagic-main", "funmagic-main-redis6", "funmagic-main-redis7", "funmagic-main-valkey7",
-                             "funmagic-main-valkey8"]}
+                             "funmagic-main-valkey8"],
+        "global_datastores": [], "global_members": [], "regions": []}
 
 
 def test_data_comes_from_one_source_only():

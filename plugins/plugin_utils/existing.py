@@ -174,6 +174,7 @@ def check_existing(specs, groups, port):
                           "either set cache_port: %s %s" % (spec["replication_group_id"], endpoint["port"],
                                                             endpoint["port"], migrate))
         errors.extend(_fixed_node_options(where, spec, group, migrate))
+        errors.extend(_global_membership(where, spec, group))
         errors.extend(tls_move.check(where, spec, group))
         if spec["auth"] and not group.get("auth_token_enabled"):
             strategies[spec["replication_group_id"]] = "rotate"
@@ -194,6 +195,22 @@ def _fixed_node_options(where, spec, group, migrate):
                           "(set %s: %s for this instance) %s"
                           % (where, option, spec["replication_group_id"], option, shown, option, shown, migrate))
     return errors
+
+
+def _global_membership(where, spec, group):
+    """A group in a global datastore the instance does not list (global): a rerun would neither keep its secondaries
+    in step nor remove them, so the inventory must say which it wants."""
+    info = group.get("global_replication_group_info") or {}
+    datastore = info.get("global_replication_group_id")
+    if not datastore or spec.get("global"):
+        return []
+    return ["%s.global: replication group %s is the %s member of global datastore %s, and the instance lists no "
+            "global; to keep the datastore, give its other Regions in global: {regions: [...]} (aws elasticache "
+            "describe-global-replication-groups --show-member-info lists them); to end it, take it apart first "
+            "(funmagic.elasticache.global_replication_group with suffix %s and state: absent leaves each Region's "
+            "group standalone, with its data)"
+            % (where, spec["replication_group_id"], (info.get("global_replication_group_member_role") or "").lower(),
+               datastore, spec["replication_group_id"])]
 
 
 def check_drill(model):

@@ -99,6 +99,18 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     assert bed.emulator.requests(mutating_only=True) == []
 
 
+def test_an_inventory_that_no_longer_lists_global_is_refused_before_anything_changes(bed):
+    assert bed.rc == 0
+    bed.emulator.call("requests", method="DELETE")
+    instances = [{"name": "main", "purpose": "main", "node_type": "cache.r6g.large", "replicas": 1}]
+    rc, output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "-e",
+                                      json.dumps({"cache_instances": instances}), check=False)
+    assert rc != 0
+    assert ("cache_instances[0] (main).global: replication group funmagic-main is the primary member of global "
+            "datastore ") in output, output[-3000:]
+    assert bed.emulator.requests(mutating_only=True) == []
+
+
 def test_destroy_takes_the_datastore_apart_and_leaves_a_final_snapshot_in_each_region(bed):
     """Last in the file: it deletes what the others read. AWS refuses to delete a member of a global datastore."""
     assert bed.rc == 0

@@ -169,3 +169,22 @@ def test_data_tiering_and_network_type_of_a_group_that_exists_are_refused_with_t
     assert [e.split(":")[0] for e in caught.value.errors] == ["cache_instances[0] (main).network_type"]
     assert "set network_type: ipv4 for this instance" in caught.value.errors[0]
     assert existing.check_existing(check()["instances"], [group], 6379) == {}
+
+
+def test_a_group_in_a_global_datastore_the_instance_does_not_list_is_refused_with_both_ways_out():
+    group = {"replication_group_id": "funmagic-main", "status": "available", "at_rest_encryption_enabled": True,
+             "transit_encryption_enabled": True, "auth_token_enabled": True,
+             "global_replication_group_info": {"global_replication_group_id": "ldgnf-funmagic-main",
+                                               "global_replication_group_member_role": "PRIMARY"}}
+    with pytest.raises(InputError) as caught:
+        existing.check_existing(check()["instances"], [group], 6379)
+    assert caught.value.errors == [
+        "cache_instances[0] (main).global: replication group funmagic-main is the primary member of global datastore "
+        "ldgnf-funmagic-main, and the instance lists no global; to keep the datastore, give its other Regions in "
+        "global: {regions: [...]} (aws elasticache describe-global-replication-groups --show-member-info lists "
+        "them); to end it, take it apart first (funmagic.elasticache.global_replication_group with suffix "
+        "funmagic-main and state: absent leaves each Region's group standalone, with its data)"]
+    listed = check(cache_instances=[{"name": "main", "node_type": "cache.r6g.large", "engine_version": "7.1",
+                                     "global": {"regions": ["us-west-2"]}}])["instances"]
+    assert existing.check_existing(listed, [group], 6379) == {}
+    assert existing.check_existing(check()["instances"], [dict(group, global_replication_group_info={})], 6379) == {}

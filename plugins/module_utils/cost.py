@@ -166,12 +166,16 @@ def global_errors(specs, region):
     return errors
 
 
-def regional_pairs(specs):
-    """secondary region -> sorted (node_type, engine) pairs to price there, for the instances with global regions."""
+def regional_pairs(specs, groups=None):
+    """secondary region -> sorted (node_type, engine) pairs to price there, for the instances with global regions;
+    with `groups` (a planned change), the pairs of the groups as they are too."""
     found = {}
-    for spec in specs:
+    specs = [spec for spec in specs if global_regions(spec)]
+    shapes = planned_changes(specs, groups) if groups is not None else [(s, None, spec_shape(s)) for s in specs]
+    for spec, now, planned in shapes:
         for other in global_regions(spec):
-            found.setdefault(other, set()).add((spec["node_type"], spec.get("engine") or "redis"))
+            found.setdefault(other, set()).update((shape["node_type"], shape["engine"])
+                                                  for shape in (now, planned) if shape is not None)
     return dict((other, sorted(pairs)) for other, pairs in found.items())
 
 
@@ -367,19 +371,26 @@ def _priced(shape, hourly):
                 monthly_usd=None if price is None else round(price * HOURS_PER_MONTH * shape["nodes"], 2))
 
 
-def change_report(specs, groups, region, hourly, source, prices_date):
+def change_report(specs, groups, region, hourly, source, prices_date, regional_hourly=None):
     """Per instance the monthly cost now and planned, and both totals. A group that does not exist yet costs 0 now.
 
     hourly: (node_type, engine) -> USD per node-hour, or None when unknown (that instance is left out of both totals,
-    so the two totals always count the same instances)."""
+    so the two totals always count the same instances). regional_hourly: secondary region -> hourly; each global
+    datastore's secondary is a row instance@region with the primary's nodes now and planned (AWS keeps the members'
+    node types and shards equal), priced in its region."""
     rows, unpriced = [], set()
     for spec, now, planned in planned_changes(specs, groups):
-        row = {"instance": spec["name"], "change": _what_changes(now, planned) if now != planned else "",
-               "now": _priced(now, hourly), "planned": _priced(planned, hourly)}
-        row["complete"] = all(side is None or side["monthly_usd"] is not None for side in (row["now"], row["planned"]))
-        unpriced.update(side["node_type"] for side in (row["now"], row["planned"])
-                        if side is not None and side["monthly_usd"] is None)
-        rows.append(row)
+        change = _what_changes(now, planned) if now != planned else ""
+        members = [(spec["name"], region, hourly)] + [("%s@%s" % (spec["name"], other), other,
+                                                       (regional_hourly or {}).get(other) or {})
+                                                      for other in global_regions(spec)]
+        for name, where, prices in members:
+            row = {"instance": name, "change": change, "now": _priced(now, prices), "planned": _priced(planned, prices)}
+            row["complete"] = all(side is None or side["monthly_usd"] is not None
+                                  for side in (row["now"], row["planned"]))
+            unpriced.update(side["node_type"] if where == region else "%s (%s)" % (side["node_type"], where)
+                            for side in (row["now"], row["planned"]) if side is not None and side["monthly_usd"] is None)
+            rows.append(row)
 
     def total(side):
         return round(sum((row[side] or {}).get("monthly_usd") or 0.0 for row in rows if row["complete"]), 2)
@@ -388,7 +399,7 @@ def change_report(specs, groups, region, hourly, source, prices_date):
     return {"rows": rows, "region": region, "source": source, "prices_date": prices_date,
             "now_usd": now_usd, "planned_usd": planned_usd, "difference_usd": round(planned_usd - now_usd, 2),
             "changing": [row["instance"] for row in rows if row["change"]],
-            "global": dict((spec["name"], global_regions(spec)) for spec in specs if global_regions(spec)),
+            "regions": [region] + sorted(set(r for spec in specs for r in global_regions(spec))),
             "complete": all(row["complete"] for row in rows), "unpriced": sorted(unpriced)}
 
 
@@ -409,14 +420,13 @@ def change_table(report):
     widths = [max(len(line[i]) for line in grid) for i in range(len(CHANGE_HEADER))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in grid]
     lines.append("Total %s: %.2f USD/month now, %.2f USD/month planned (%+.2f), on-demand, %d hours a month" % (
-        report["region"], report["now_usd"], report["planned_usd"], report["difference_usd"], HOURS_PER_MONTH))
+        " + ".join(report.get("regions") or [report["region"]]), report["now_usd"], report["planned_usd"],
+        report["difference_usd"], HOURS_PER_MONTH))
     lines.append("Prices: %s, %s" % (report["source"], report["prices_date"] or "date unknown"))
     if not report["complete"]:
         lines.append("No price for %s in %s: those instances are not counted in either total." % (
             ", ".join(report["unpriced"]), report["region"]))
-    for name in report["changing"]:
-        if (report.get("global") or {}).get(name):
-            lines.append("%s is a global datastore: its secondaries in %s have the same node type and shards, at "
-                         "their region's price, not counted above (playbooks/cost_report.yml counts them)."
-                         % (name, ", ".join(report["global"][name])))
+    if len(report.get("regions") or []) > 1:
+        lines.append("instance@region: a global datastore's secondary, the primary's nodes at that region's price; "
+                     "cross-Region replication traffic is billed as data transfer, not included.")
     return lines

@@ -107,7 +107,8 @@ change:
     - The monthly cost now and planned (with I(current)). C(rows) has one entry per instance, with C(change) (what
       differs, for example C(node type), C(engine), C(nodes) or C(new); empty when nothing priced changes), C(now)
       (null for a new group) and C(planned), each with C(node_type), C(engine), C(nodes), C(hourly_usd),
-      C(monthly_usd).
+      C(monthly_usd). A global datastore's secondary has its own row, C(<instance>@<region>), with the primary's
+      nodes now and planned priced in that region; C(regions) names every region counted.
     - C(now_usd), C(planned_usd), C(difference_usd) are the totals (an instance without a price is in neither);
       C(changing) names the instances that change; C(table) holds the aligned text lines (and why the bundled
       prices are used, when they are).
@@ -268,14 +269,14 @@ def price(module, specs, current=None, usage=None):
             return {"change": {"changing": [], "table": []}}
         pairs.update(cost.change_pairs(nodes, current))
         serverless = False
-    regional = cost.regional_pairs(nodes)
+    regional = cost.regional_pairs(nodes, current)
     hourly, found, source, prices_date, fallback_reason, regional_hourly = hourly_prices(
         module, sorted(pairs), serverless, regional)
     report = cost.report(specs if current is None else nodes, region, hourly, source, prices_date, found, usage,
                          regional_hourly)
     result = dict(report, fallback_reason=fallback_reason, table=cost.table(report), markdown=cost.markdown(report))
     if current is not None:
-        change = cost.change_report(nodes, current, region, hourly, source, prices_date)
+        change = cost.change_report(nodes, current, region, hourly, source, prices_date, regional_hourly)
         reason = ["Using the bundled prices: %s" % fallback_reason] if fallback_reason else []
         result["change"] = dict(change, table=cost.change_table(change) + reason)
     return result

@@ -89,18 +89,34 @@ def test_bad_global_regions_are_refused_naming_the_instance_as_the_preflight_doe
     assert cost.global_errors([dict(MAIN, **{"global": {"regions": ["eu-west-1"]}})], "us-east-1") == []
 
 
-def test_the_planned_change_of_a_global_datastore_names_its_secondaries_not_counted():
+def test_the_planned_change_of_a_global_datastore_prices_each_secondary_in_its_region():
     spec = dict(MAIN, replication_group_id="fm-main")
     group = {"replication_group_id": "fm-main", "cache_node_type": "cache.m6g.large", "engine": "redis",
              "member_clusters": ["fm-main-001", "fm-main-002"]}
+    assert cost.regional_pairs([spec], [group]) == {
+        "us-west-2": [("cache.m6g.large", "redis"), ("cache.r6g.large", "redis")],
+        "eu-west-1": [("cache.m6g.large", "redis"), ("cache.r6g.large", "redis")]}
     hourly = dict(HOURLY)
     hourly[("cache.m6g.large", "redis")] = 0.149
-    change = cost.change_report([spec], [group], "us-east-1", hourly, "test prices", "2025-06-01")
-    assert change["changing"] == ["main"] and change["planned_usd"] == 300.76
-    assert ("main is a global datastore: its secondaries in us-west-2, eu-west-1 have the same node type and shards, "
-            "at their region's price, not counted above (playbooks/cost_report.yml counts them).") \
-        in cost.change_table(change)
+    regional = {"us-west-2": dict(hourly), "eu-west-1": {("cache.m6g.large", "redis"): 0.166,
+                                                         ("cache.r6g.large", "redis"): 0.229}}
+    change = cost.change_report([spec], [group], "us-east-1", hourly, "test prices", "2025-06-01", regional)
+    assert [(r["instance"], r["change"], r["now"]["monthly_usd"], r["planned"]["monthly_usd"])
+            for r in change["rows"]] == [
+        ("main", "node type", 217.54, 300.76),  # 0.149 x 730 x 2, 0.206 x 730 x 2
+        ("main@us-west-2", "node type", 217.54, 300.76),
+        ("main@eu-west-1", "node type", 242.36, 334.34)]  # 0.166 x 730 x 2, 0.229 x 730 x 2
+    assert (change["now_usd"], change["planned_usd"], change["difference_usd"]) == (677.44, 935.86, 258.42)
+    lines = cost.change_table(change)
+    assert lines[4] == ("Total us-east-1 + eu-west-1 + us-west-2: 677.44 USD/month now, 935.86 USD/month planned "
+                        "(+258.42), on-demand, 730 hours a month")
+    assert lines[-1].startswith("instance@region: a global datastore's secondary")
+    unpriced = cost.change_report([spec], [group], "us-east-1", hourly, "test prices", "2025-06-01",
+                                  {"us-west-2": regional["us-west-2"]})
+    assert unpriced["planned_usd"] == 601.52 and not unpriced["complete"]
+    assert unpriced["unpriced"] == ["cache.m6g.large (eu-west-1)", "cache.r6g.large (eu-west-1)"]
     plain = dict(spec)
     del plain["global"]
     change = cost.change_report([plain], [group], "us-east-1", hourly, "test prices", "2025-06-01")
-    assert not any("global datastore" in line for line in cost.change_table(change))
+    assert [r["instance"] for r in change["rows"]] == ["main"]
+    assert not any("instance@region" in line for line in cost.change_table(change))

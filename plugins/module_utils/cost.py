@@ -388,7 +388,7 @@ def change_report(specs, groups, region, hourly, source, prices_date, regional_h
             row = {"instance": name, "change": change, "now": _priced(now, prices), "planned": _priced(planned, prices)}
             row["complete"] = all(side is None or side["monthly_usd"] is not None
                                   for side in (row["now"], row["planned"]))
-            missing = [side for side in (row["now"], row["planned"]) if side is not None and side["monthly_usd"] is None]
+            missing = [s for s in (row["now"], row["planned"]) if s is not None and s["monthly_usd"] is None]
             unpriced.update(side["node_type"] if where == region else "%s (%s)" % (side["node_type"], where)
                             for side in missing)
             rows.append(row)

@@ -75,16 +75,13 @@ changelog: bootstrap
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-changelog generate
 
 # Molecule scenarios (molecule/README.md): each brings up its own emulator and chroot hosts under
-# .testbed/molecule and tears them down. One scenario: make molecule MOLECULE_SCENARIOS=default
+# .testbed/molecule and tears them down; MOLECULE_LANES of them at once (tests/bin/molecule, default 2).
+# One scenario: make molecule MOLECULE_SCENARIOS=default
 MOLECULE_SCENARIOS ?= default multi_instance plaintext_dev lifecycle failures
 .PHONY: molecule
 molecule: bootstrap
 	$(PY) -m tests.testbed.hosts prepare >/dev/null
-	failed=""; for scenario in $(MOLECULE_SCENARIOS); do \
-	  PATH=$(abspath $(BIN)):$$PATH ANSIBLE_HOME=$(abspath $(TESTBED))/molecule/ansible-home \
-	    MOLECULE_GLOB='molecule/*/molecule.yml' $(BIN)/molecule test -s $$scenario || failed="$$failed $$scenario"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "molecule: failed:$$failed"; exit 1; fi
+	@bash tests/bin/molecule $(MOLECULE_SCENARIOS)
 
 # After make demo, point any playbook at the demo from this shell: eval "$(make -s demo-env)"
 .PHONY: demo-env

@@ -37,6 +37,9 @@ HINTS = {
     "protocol": "unexpected answer from {host}:{port}: {detail}.",
     "cluster": "the cluster behind {host}:{port} is not healthy: {detail}. Check the shards in the console "
                "(a failover or resharding may be under way).",
+    "readonly": "{host}:{port} refused a write: {detail}. It is a replica or a global datastore's secondary; "
+                "writers need the primary's endpoint.",
+    "write": "{host}:{port} refused a write: {detail}.",
 }
 CLUSTER_SLOTS = 16384
 
@@ -156,6 +159,12 @@ class Connection:
             self.close()
             raise
 
+    def write(self, key, value):
+        """SET key value; a refusal (READONLY on a replica) is a ProbeError with cause readonly or write."""
+        answer = self.reply("SET", key, value)
+        if isinstance(answer, RedisError):
+            _fail("readonly" if answer.startswith("READONLY") else "write", self.values, detail=answer[:200])
+
     def command(self, *args):
         """Send a command (connecting first if needed) and return its reply; an error reply is a ProbeError."""
         answer = self.reply(*args)
@@ -240,46 +249,88 @@ class Connection:
         self.answered = True
 
 
+class _Gaps:
+    """The outages of one kind of request in a probe series: each lasts from the last success before it (or the
+    first attempt) to the first success after it (or the end, when none came)."""
+
+    def __init__(self, start, count_key):
+        self.start, self.count_key = start, count_key
+        self.outages, self.outage, self.last_ok, self.since, self.ok = [], None, None, None, False
+
+    def failed(self, attempt, cause):
+        self.ok = False
+        if self.outage is None:
+            self.since = attempt if self.last_ok is None else self.last_ok
+            self.outage = {"started": round(self.since - self.start, 3), self.count_key: 0, "causes": []}
+        self.outage[self.count_key] += 1
+        if cause not in self.outage["causes"]:
+            self.outage["causes"].append(cause)
+
+    def succeeded(self, now):
+        self.ok = True
+        if self.outage is not None:
+            self.outages.append(dict(self.outage, seconds=round(now - self.since, 3), ended=True))
+            self.outage = None
+        self.last_ok = now
+
+    def finish(self, end):
+        if self.outage is not None:
+            self.outages.append(dict(self.outage, seconds=round(end - self.since, 3), ended=False))
+        return self.outages, max([o["seconds"] for o in self.outages] or [0.0])
+
+
 def probe_series(ping_once, duration, interval, stop_file=None, clock=time.monotonic, sleep=time.sleep,
-                 exists=os.path.exists):
+                 exists=os.path.exists, write_once=None):
     """PING every `interval` seconds for `duration` seconds, or until `stop_file` exists; what clients saw.
 
     ping_once() raises ProbeError on failure. An outage lasts from the last PONG before it (or the first
     attempt) to the first PONG after it (or the end, when none came): the time without a successful PING.
     Returns pings, pings_failed, seconds, longest_outage_seconds, outages [{started, seconds, failed_pings,
     causes, ended}] (times in seconds from the start) and pong_at_end.
+
+    With write_once (raises ProbeError when the write is refused, READONLY on a replica for example), each PONG is
+    followed by a write, and a failed PING counts as a failed write too: writes, writes_failed, write_outages
+    [{started, seconds, failed_writes, causes, ended}], longest_write_outage_seconds and write_at_end, the same way.
     """
     start = clock()
-    attempts, failed, outages, outage, last_pong, pong, since = 0, 0, [], None, None, False, None
+    pings, writes = _Gaps(start, "failed_pings"), _Gaps(start, "failed_writes")
+    attempts = failed = written = write_failures = 0
     while True:
         attempt = clock()
         if attempt - start >= duration or (stop_file and exists(stop_file)):
             break
         attempts += 1
+        cause = None
         try:
             ping_once()
-            pong = True
         except ProbeError as e:
-            pong = False
             failed += 1
-            if outage is None:
-                since = attempt if last_pong is None else last_pong
-                outage = {"started": round(since - start, 3), "failed_pings": 0, "causes": []}
-            outage["failed_pings"] += 1
-            if e.cause not in outage["causes"]:
-                outage["causes"].append(e.cause)
+            cause = e.cause
+            pings.failed(attempt, cause)
+        if write_once is not None:
+            written += 1
+            try:
+                if cause is not None:
+                    raise ProbeError(cause, "no PONG")
+                write_once()
+            except ProbeError as e:
+                write_failures += 1
+                writes.failed(attempt, e.cause)
+            else:
+                writes.succeeded(clock())
         now = clock()
-        if pong:
-            if outage is not None:
-                outages.append(dict(outage, seconds=round(now - since, 3), ended=True))
-                outage = None
-            last_pong = now
+        if cause is None:
+            pings.succeeded(now)
         sleep(max(0.0, interval - (now - attempt)))
     end = clock()
-    if outage is not None:
-        outages.append(dict(outage, seconds=round(end - since, 3), ended=False))
-    return {"pings": attempts, "pings_failed": failed, "seconds": round(end - start, 3), "outages": outages,
-            "longest_outage_seconds": max([o["seconds"] for o in outages] or [0.0]), "pong_at_end": pong}
+    outages, longest = pings.finish(end)
+    result = {"pings": attempts, "pings_failed": failed, "seconds": round(end - start, 3), "outages": outages,
+              "longest_outage_seconds": longest, "pong_at_end": pings.ok}
+    if write_once is not None:
+        write_outages, longest_write = writes.finish(end)
+        result.update(writes=written, writes_failed=write_failures, write_outages=write_outages,
+                      longest_write_outage_seconds=longest_write, write_at_end=writes.ok)
+    return result
 
 
 def refused(host, key, port=6379, tls=True, ca_file=None, user=None, password=None, timeout=5.0,

@@ -137,6 +137,13 @@ options:
     description: With I(duration), stop early once this file exists on the host.
     type: path
     version_added: 0.2.0
+  write_key:
+    description:
+      - With I(duration), follow each PONG with C(SET write_key <n>), as a writer would, and report the writes
+        refused (READONLY on a replica or a global datastore's secondary) the way PINGs are.
+      - The key is written, so the module reports a change when a write succeeded. Not written in check mode.
+    type: str
+    version_added: 0.4.0
 notes:
   - Supports check mode; it changes nothing.
   - The passwords of I(targets) are never returned nor shown in a message.
@@ -286,6 +293,28 @@ outages:
     ended:
       description: Whether a PONG came back before the end of the probing.
       type: bool
+writes:
+  description: Writes tried (one per PING).
+  returned: with I(duration) and I(write_key)
+  type: int
+writes_failed:
+  description: Writes refused or not answered (a PING without PONG counts as a failed write).
+  returned: with I(duration) and I(write_key)
+  type: int
+longest_write_outage_seconds:
+  description: The longest time without a successful write; 0 when none failed.
+  returned: with I(duration) and I(write_key)
+  type: float
+write_outages:
+  description: Each time without a successful write, as in RV(outages), with C(failed_writes) and causes such as
+    C(readonly).
+  returned: with I(duration) and I(write_key)
+  type: list
+  elements: dict
+write_at_end:
+  description: Whether the last write succeeded.
+  returned: with I(duration) and I(write_key)
+  type: bool
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -336,10 +365,13 @@ def probe_for_a_while(p):
     """(failed, result) of a series of PINGs on one connection: failed when the last one got no PONG."""
     connection = Connection(p["host"], p["port"], p["tls"], p["ca_file"], p["user"], p["password"], p["timeout"])
     try:
-        result = probe_series(connection.ping, p["duration"], p["interval"], p["stop_file"])
+        writes = iter(range(1, 1 << 62))
+        write_once = None if not p["write_key"] else (lambda: connection.write(p["write_key"], str(next(writes))))
+        result = probe_series(connection.ping, p["duration"], p["interval"], p["stop_file"], write_once=write_once)
     finally:
         connection.close()
     result["pong"] = result.pop("pong_at_end")
+    result["changed"] = result.get("writes", 0) > result.get("writes_failed", 0)
     if not result["pong"]:
         result["msg"] = "The last PING to %s:%d got no PONG (%d of %d failed)" % (
             p["host"], p["port"], result["pings_failed"], result["pings"])
@@ -387,6 +419,7 @@ def main():
             duration=dict(type="float", default=0),
             interval=dict(type="float", default=0.1),
             stop_file=dict(type="path"),
+            write_key=dict(type="str", no_log=False),
             refused_key=dict(type="str", no_log=False),
             connections=dict(type="dict"),
             tokens=dict(type="dict", default={}, no_log=True),
@@ -415,10 +448,15 @@ def main():
                              "for a while, or check the whole cluster once.")
     if module.params["refused_key"] is not None and module.params["duration"] > 0:
         module.fail_json(msg="refused_key and duration cannot be used together: prove the refusal once.")
+    if module.params["write_key"] is not None and not module.params["duration"] > 0:
+        module.fail_json(msg="write_key needs duration: it probes writes for a while; one PING writes nothing.")
+    if module.check_mode:
+        module.params["write_key"] = None
     failed, result = (probe_for_a_while if module.params["duration"] > 0 else probe)(module.params)
     if failed:
         module.fail_json(**result)
-    module.exit_json(changed=False, **result)
+    result.setdefault("changed", False)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -218,3 +218,34 @@ def test_tls_to_a_plain_endpoint_that_stays_silent_is_a_tls_cause():
         for connection, _address in accepted:
             connection.close()
         server.close()
+
+
+def test_writes_after_each_pong_have_their_own_outages_and_a_failed_ping_is_a_failed_write():
+    """A secondary promoted mid-series: READONLY until the promotion, then OK; a PING lost on the way counts too."""
+    from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_probe import probe_series
+
+    clock, pings, writes = FakeClock(), [], []
+    ping_answers = ["PONG", "PONG", "PONG", "tcp", "PONG", "PONG", "PONG", "PONG"]
+    write_answers = ["readonly", "readonly", "readonly", "OK", "OK", "OK", "OK"]
+
+    def ping_once():
+        pings.append(clock() - 100.0)
+        if ping_answers[len(pings) - 1] != "PONG":
+            raise ProbeError(ping_answers[len(pings) - 1], "hint")
+
+    def write_once():
+        writes.append(clock() - 100.0)
+        if write_answers[len(writes) - 1] != "OK":
+            raise ProbeError("readonly", "hint")
+
+    result = probe_series(ping_once, 2.0, 0.25, None, clock, clock.sleep, lambda _path: False, write_once=write_once)
+    assert result["pings"] == result["writes"] == 8 and len(writes) == 7  # no write is sent without a PONG
+    assert result["pings_failed"] == 1 and result["writes_failed"] == 4 and result["write_at_end"] is True
+    assert result["write_outages"] == [{"started": 0.0, "seconds": 1.0, "failed_writes": 4,
+                                        "causes": ["readonly", "tcp"], "ended": True}]
+    assert result["longest_write_outage_seconds"] == 1.0 and result["longest_outage_seconds"] == 0.5
+
+
+def test_without_a_write_the_series_reports_no_write_figures():
+    result, _calls = _series(["PONG"], duration=0.5)
+    assert "writes" not in result and "write_outages" not in result

@@ -159,3 +159,24 @@ def test_connections_are_checked_as_redis_cli_ping_checks_them_token_and_each_wo
                     ("q.example", 6380, "web", TOKEN + "w")]
     assert [r["message"].split(":")[0] for r in result["results"]] == ["main", "queue as admin", "queue as web"]
     assert TOKEN not in str(result)
+
+
+def test_a_write_key_writes_after_each_pong_reports_a_change_and_is_not_written_in_check_mode():
+    series = {"pings": 4, "pings_failed": 0, "seconds": 0.4, "longest_outage_seconds": 0.0, "pong_at_end": True,
+              "outages": [], "writes": 4, "writes_failed": 2, "write_outages": [], "write_at_end": True,
+              "longest_write_outage_seconds": 0.2}
+    with mock.patch.object(redis_ping, "probe_series", return_value=dict(series)) as probe_series:
+        failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "duration": 0.4,
+                                                         "write_key": "drill:probe"}, region=None)
+    assert not failed and result["changed"] is True and result["writes_failed"] == 2
+    assert probe_series.call_args[1]["write_once"] is not None
+    with mock.patch.object(redis_ping, "probe_series", return_value=dict(series, writes=0, writes_failed=0)) as probe:
+        failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "duration": 0.4,
+                                                         "write_key": "drill:probe", "_ansible_check_mode": True},
+                                       region=None)
+    assert probe.call_args[1]["write_once"] is None and result["changed"] is False
+
+
+def test_a_write_key_needs_a_duration():
+    failed, result = FakeAWS().run(redis_ping.main, {"host": "h.example", "write_key": "k"}, region=None)
+    assert failed and result["msg"].startswith("write_key needs duration")

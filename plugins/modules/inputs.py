@@ -490,6 +490,11 @@ model:
         ca_file:
           description: C(failover_drill_ca_file); empty for the probe host's trust store.
           type: str
+        region:
+          description:
+            - C(failover_drill_region), checked to be a Region of the instance's global datastore; empty for a
+              failover within the Region.
+          type: str
     users:
       description:
         - The ElastiCache users of the instances with C(access=rbac) (no password), for M(funmagic.elasticache.users),

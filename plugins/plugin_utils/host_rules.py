@@ -51,6 +51,23 @@ def failover_drill(variables, instance_names, inventory, errors):
                 ca_file=variables.get("failover_drill_ca_file") or "")
 
 
+def drill_region(region, spec, home_region, errors):
+    """failover_drill_region checked against the instance (spec, None when unknown): a Region of its global datastore,
+    the inventory's aws_region (home_region) or one of its global.regions. Returns the Region, "" for a failover
+    within the Region."""
+    if not region or spec is None:
+        return region or ""
+    members = [home_region] + list((spec.get("global") or {}).get("regions") or [])
+    if len(members) == 1:
+        errors.append("failover_drill_region: instance %s has no global datastore (cache_instances[].global), so there "
+                      "is no other Region to promote; leave failover_drill_region empty for a failover within %s"
+                      % (spec["name"], home_region))
+    elif region not in members:
+        errors.append("failover_drill_region: %r is not a Region of instance %s's global datastore; choose one of %s"
+                      % (region, spec["name"], ", ".join(members)))
+    return region
+
+
 # With no cache_rollout_batch in the inventory: one host first (a canary: a change that breaks every host stops
 # there), then a quarter of the hosts at a time (at least one, so a small fleet still moves; never more than four
 # batches after the canary, so a large one does not take an hour).

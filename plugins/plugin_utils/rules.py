@@ -123,6 +123,9 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     if "failover_drill" in roles:
         names = [spec["name"] for spec in model["instances"]]
         model["failover_drill"] = host_rules.failover_drill(values, names, variables.get("_inventory") or {}, errors)
+        drilled = [spec for spec in model["instances"] if spec["name"] == model["failover_drill"]["instance"]]
+        model["failover_drill"]["region"] = host_rules.drill_region(
+            values.get("failover_drill_region"), drilled[0] if drilled else None, model["region"], errors)
     if "compliance" in roles:
         model["compliance"] = _compliance(values, [spec["name"] for spec in model["instances"]], errors)
     if "client" in roles:

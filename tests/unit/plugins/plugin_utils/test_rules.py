@@ -211,8 +211,28 @@ def drill(**settings):
 def test_the_failover_drill_resolves_its_probe_host_and_checks_its_numbers():
     assert drill()["failover_drill"] == {
         "instance": "main", "probe_host": "app1", "interval": 0.1, "probe_seconds": 900, "settle_seconds": 5,
-        "max_outage_seconds": 120, "wait_delay": 5, "ca_file": ""}
+        "max_outage_seconds": 120, "wait_delay": 5, "ca_file": "", "region": ""}
     assert drill(failover_drill_host="app2")["failover_drill"]["probe_host"] == "app2"
+
+
+GLOBAL_MAIN = [{"name": "main", "node_type": "cache.r6g.large", "engine_version": "7.1", "replicas": 1,
+                "global": {"regions": ["us-west-2"]}}]
+
+
+def test_a_cross_region_drill_names_a_region_of_the_instances_global_datastore():
+    assert drill(cache_instances=GLOBAL_MAIN, failover_drill_region="us-west-2")["failover_drill"]["region"] == \
+        "us-west-2"
+    assert drill(cache_instances=GLOBAL_MAIN, failover_drill_region="us-east-1")["failover_drill"]["region"] == \
+        "us-east-1"  # the failback
+    with pytest.raises(InputError) as caught:
+        drill(cache_instances=GLOBAL_MAIN, failover_drill_region="eu-west-1")
+    assert caught.value.errors == ["failover_drill_region: 'eu-west-1' is not a Region of instance main's global "
+                                   "datastore; choose one of us-east-1, us-west-2"]
+    with pytest.raises(InputError) as caught:
+        drill(failover_drill_region="us-west-2")
+    assert caught.value.errors == ["failover_drill_region: instance main has no global datastore "
+                                   "(cache_instances[].global), so there is no other Region to promote; leave "
+                                   "failover_drill_region empty for a failover within us-east-1"]
 
 
 @pytest.mark.parametrize("settings, expected", [

@@ -210,10 +210,12 @@ class ActionModule(ActionBase):
         return memo
 
     def _describe_regions(self, model, groups, aws, task_vars):
-        """Region -> its replication groups of the instances with a global datastore (read-only, one call per
-        secondary Region), the inventory's aws_region -> `groups`; {} when no instance has global.regions."""
-        wanted = {}
+        """Region -> its replication groups of the instances with a global datastore whose primary group exists
+        (read-only, one call per secondary Region), the inventory's aws_region -> `groups`; {} when there is none."""
+        wanted, present = {}, set(g["replication_group_id"] for g in groups)
         for spec in model["instances"]:
+            if spec["replication_group_id"] not in present:
+                continue  # nothing to connect to yet, in any Region
             for region in (spec.get("global") or {}).get("regions") or []:
                 wanted.setdefault(region, []).append(spec["replication_group_id"])
         if not wanted:

@@ -605,7 +605,7 @@ model:
           type: bool
         region:
           description:
-            - The host's AWS Region - C(client_region), else its C(placement.region) (M(amazon.aws.aws_ec2)
+            - The host's AWS Region - C(client_region), else its C(placement.region) (C(amazon.aws.aws_ec2)
               inventory), else C(aws_region).
           type: str
           version_added: 0.3.0

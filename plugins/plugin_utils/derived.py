@@ -110,7 +110,8 @@ def _global_facts(spec, home, facts, region, regional):
     members = {region: dict(((k, facts[k]) for k in ("endpoint", "port", "reader_endpoint", "reader_port")),
                             role=_role(home))}
     for other in spec["global"]["regions"]:
-        found = [_member(g) for g in regional.get(other) or [] if g["replication_group_id"] == spec["replication_group_id"]]
+        found = [_member(g) for g in regional.get(other) or []
+                 if g["replication_group_id"] == spec["replication_group_id"]]
         if found and found[0]["role"] and found[0]["endpoint"]:
             members[other] = found[0]
     primaries = sorted(r for r, m in members.items() if m["role"] == "PRIMARY")
@@ -176,12 +177,20 @@ def host_warnings(host, region, connections, workers):
         for worker in workers:
             if worker.get("global_writes") != "local":
                 continue
-            purposes = [p for p in PURPOSES if instance_for(connections, worker, p)[0] == name]
+            purposes = [p for p in PURPOSES if _uses(connections, worker, p) == name]
             if purposes:
                 warnings.append("host %s (%s): worker %s writes %s to instance %s's secondary in %s, which is "
                                 "read-only: writes get READONLY until %s is promoted (global_writes: local)"
                                 % (host, region, worker["name"], ", ".join(purposes), name, region, region))
     return warnings
+
+
+def _uses(connections, worker, purpose):
+    """The instance a worker uses for a purpose, None when it is not among `connections` (not made yet)."""
+    try:
+        return instance_for(connections, worker, purpose)[0]
+    except ValueError:
+        return None
 
 
 def _group_facts(spec, by_id):

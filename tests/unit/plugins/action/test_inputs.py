@@ -97,8 +97,8 @@ def _keys_seen():
     serverless = {"cache_instances": [{"name": "main"}, {"name": "jobs", "purpose": "queue", "access": "rbac",
                                                          "kind": "serverless"}],
                   "cache_user_passwords": {"jobs": {"app": TOKEN + "p"}}, "cache_auth_tokens": {"main": TOKEN}}
-    regional = {"cache_instances": [{"name": "main", "node_type": "cache.r6g.large", "global": {"regions": ["us-west-2"]}},
-                                    {"name": "queue", "purpose": "queue"}],
+    regional = {"cache_instances": [{"name": "main", "node_type": "cache.r6g.large",
+                                     "global": {"regions": ["us-west-2"]}}, {"name": "queue", "purpose": "queue"}],
                 "hostvars": {"app1": {"inventory_hostname": "app1", "placement": {"region": "us-west-2"}}}}
     for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless),
                             (ALL_ROLES, regional)):

@@ -128,3 +128,10 @@ def test_no_secret_in_the_facts(region):
     host = derived.host_connections(connections, region)
     assert TOKEN not in repr(connections) + repr(host)
     assert host["main"]["url_redacted"] == "rediss://default:********@%s:6379" % EAST
+
+
+def test_a_worker_mapped_to_an_instance_not_made_yet_is_not_an_error_in_the_warnings():
+    host = derived.host_connections(_connections(), "us-west-2")
+    worker = {"name": "jobs", "global_writes": "local", "instances": {"queue": "queue"}}
+    [warning] = derived.host_warnings("app2", "us-west-2", host, [worker])
+    assert "worker jobs writes main, pubsub to instance main's secondary" in warning

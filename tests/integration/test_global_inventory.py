@@ -9,7 +9,8 @@ amazon.aws.aws_ec2 inventory says it (its placement.region host variable). app2'
 primary and reads its own Region's secondary; its reporter worker (global_writes: local) writes to the us-west-2
 secondary, which refuses writes (READONLY), and the run warns so. PONG from each host to the endpoints it uses. A key
 written through app1's env file is read on app2 through its own Region's URL. --check (before the first run and
-after it) makes no mutating call; a rerun changes nothing.
+after it) makes no mutating call; a rerun changes nothing. Last, us-west-2 is promoted by hand and a run of
+configure_hosts.yml moves both hosts' writers to it (the cross-Region failover drill is deliverable 3).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from urllib.parse import urlsplit
 
 import boto3
@@ -177,3 +179,34 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     bed.emulator.call("requests", method="DELETE")
     run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check")
     assert bed.emulator.requests(mutating_only=True) == []
+
+
+def test_after_a_regional_failover_configure_hosts_moves_every_writer_to_the_new_primary(bed):
+    """Runs last: it promotes us-west-2 (as an operator would by hand) and leaves it so."""
+    assert bed.rc == 0
+    east, east_reader = _endpoints(bed, "us-east-1")
+    west, _west_reader = _endpoints(bed, "us-west-2")
+    _elasticache(bed, "us-east-1").failover_global_replication_group(
+        GlobalReplicationGroupId="ldgnf-funmagic-main", PrimaryRegion="us-west-2",
+        PrimaryReplicationGroupId="funmagic-main")
+    for _attempt in range(100):
+        group = _elasticache(bed, "us-east-1").describe_global_replication_groups(
+            GlobalReplicationGroupId="ldgnf-funmagic-main", ShowMemberInfo=True)["GlobalReplicationGroups"][0]
+        primary = [m["ReplicationGroupRegion"] for m in group["Members"] if m["Role"] == "PRIMARY"]
+        if group["Status"] == "available" and primary == ["us-west-2"]:
+            break
+        time.sleep(0.2)
+    assert primary == ["us-west-2"]
+    rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", "configure_hosts.yml"), bed.emulator,
+                                      *bed.args(), check=False)
+    assert rc == 0, output[-5000:]
+    assert TOKEN not in output and ENCODED not in output
+    app1, app2 = bed.env_file("web", "app1"), bed.env_file("web", "app2")
+    assert app1["REDIS_URL"] == app2["REDIS_URL"] == _url(west)
+    assert app1["REDIS_READER_URL"] == _url(east_reader) and "REDIS_READER_URL" not in app2
+    assert bed.env_file("reporter", "app1")["REDIS_URL"] == _url(east)  # local, now on the read-only secondary
+    hosts.assert_mapped(west)
+    redis.Redis.from_url(app1["REDIS_URL"], ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:4", "moved")
+    said = " ".join(output.split())
+    assert "[WARNING]: host app1 (us-east-1): worker reporter writes" in said
+    assert "[WARNING]: host app2" not in said

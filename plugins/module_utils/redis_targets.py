@@ -78,8 +78,8 @@ def with_readers(connections, workers):
     for name, facts in connections.items():
         if facts.get("local_endpoint"):
             regional = True
-            result["%s (%s)" % (name, facts["local_region"])] = dict(facts, endpoint=facts["local_endpoint"],
-                                                                    reader_of=name, port=facts["local_port"])
+            local = "%s (%s)" % (name, facts["local_region"])
+            result[local] = dict(facts, endpoint=facts["local_endpoint"], reader_of=name, port=facts["local_port"])
     for worker in workers or []:
         for purpose in PURPOSES if regional else worker.get("read_from_replicas") or []:
             name, facts = instance_for(connections, worker, purpose)

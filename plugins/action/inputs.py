@@ -86,7 +86,13 @@ class ActionModule(ActionBase):
                                                               model["network"])
             if args["describe"]:
                 model["describe_key"] = key
-                self._describe(model, args["roles"], groups, caches)
+                regional = self._describe_regions(model, groups, aws, task_vars)
+                self._describe(model, args["roles"], groups, caches, regional)
+                warnings = [w for host, client in sorted((model.get("clients") or {}).items())
+                            for w in derived.host_warnings(host, client["region"], client["connections"],
+                                                           client["workers"])]
+                if warnings:
+                    result["warnings"] = warnings
                 if "cache" in args["roles"]:
                     self._plan_changes(model, groups, aws, task_vars)
                 if "failover_drill" in args["roles"]:
@@ -145,6 +151,11 @@ class ActionModule(ActionBase):
                     else task_vars
                 client_variables[host] = dict((name, value(name, source)) for name in declared
                                               if name.startswith(HOST_PREFIX))
+                if not client_variables[host].get("client_region"):
+                    # The amazon.aws.aws_ec2 inventory plugin's host variable: the instance's Region.
+                    placement = self._templar.template(source.get("placement")) or {}
+                    client_variables[host]["client_region"] = placement.get("region") \
+                        if isinstance(placement, dict) else None
                 removed.update(name for name in role_specs.REMOVED if name in source)
                 if "cache_rollout_batch" in source and source is not task_vars:
                     batches[host] = self._templar.template(source["cache_rollout_batch"])
@@ -198,8 +209,26 @@ class ActionModule(ActionBase):
             raise role_specs.InputError(errors)
         return memo
 
+    def _describe_regions(self, model, groups, aws, task_vars):
+        """Region -> its replication groups of the instances with a global datastore whose primary group exists
+        (read-only, one call per secondary Region), the inventory's aws_region -> `groups`; {} when there is none."""
+        wanted, present = {}, set(g["replication_group_id"] for g in groups)
+        for spec in model["instances"]:
+            if spec["replication_group_id"] not in present:
+                continue  # nothing to connect to yet, in any Region
+            for region in (spec.get("global") or {}).get("regions") or []:
+                wanted.setdefault(region, []).append(spec["replication_group_id"])
+        if not wanted:
+            return {}
+        regional = {model["region"]: groups}
+        for region, ids in sorted(wanted.items()):
+            regional[region] = self._lookup("funmagic.elasticache.replication_group_info",
+                                            dict(aws, region=region, replication_group_ids=ids, tags=False,
+                                                 member_details=False), task_vars)["replication_groups"]
+        return regional
+
     @staticmethod
-    def _describe(model, roles, groups, caches=()):
+    def _describe(model, roles, groups, caches=(), regional=None):
         """Adds connections, alarms and what is missing, from the specs plus the described replication groups and
         serverless caches."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
@@ -213,7 +242,9 @@ class ActionModule(ActionBase):
             set(c["serverless_cache_name"] for c in caches if c["serverless_cache_name"] in names)
         model["missing"] = [i for i in ids if i not in present_ids]
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
-        model["connections"] = derived.connections(present, groups, caches)
+        model["connections"] = derived.connections(present, groups, caches, model["region"], regional)
+        for client in (model.get("clients") or {}).values():
+            client["connections"] = derived.host_connections(model["connections"], client["region"])
         model["tls_moves"] = tls_move.moves([s for s in present if s["replication_group_id"] not in names], groups)
         model["rbac_moves"] = rbac.moves([s for s in present if s["replication_group_id"] not in names], groups)
         model["alarms"] = (derived.alarms(present, groups, model.get("monitoring") or {})

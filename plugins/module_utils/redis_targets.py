@@ -9,7 +9,9 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import reads_replicas
 
 # What each target may set; the rest comes from the module's own options.
 TARGET_KEYS = ("host", "port", "tls", "cluster", "user", "password", "refused_key")
@@ -68,12 +70,20 @@ def summary(labels, outcomes):
 def with_readers(connections, workers):
     """connections, plus "<name> (reader)" for each instance some worker reads from replicas (read_from_replicas):
     the same facts on its reader endpoint and port, `reader_of` naming the instance (whose users and secrets it
-    takes). Instances without a reader endpoint are left out (the preflight refuses reading from them)."""
+    takes). Instances without a reader endpoint are left out (the preflight refuses reading from them). A global
+    datastore's instance seen from a secondary Region (local_endpoint) adds "<name> (<Region>)" on that Region's
+    member, and its reader endpoint for every worker that does not write there (reads_replicas)."""
     result = dict(connections)
+    regional = False
+    for name, facts in connections.items():
+        if facts.get("local_endpoint"):
+            regional = True
+            local = "%s (%s)" % (name, facts["local_region"])
+            result[local] = dict(facts, endpoint=facts["local_endpoint"], reader_of=name, port=facts["local_port"])
     for worker in workers or []:
-        for purpose in worker.get("read_from_replicas") or []:
+        for purpose in PURPOSES if regional else worker.get("read_from_replicas") or []:
             name, facts = instance_for(connections, worker, purpose)
-            if facts.get("reader_endpoint"):
+            if reads_replicas(facts, worker, purpose) and facts.get("reader_endpoint"):
                 result["%s (reader)" % name] = dict(facts, endpoint=facts["reader_endpoint"], reader_of=name,
                                                     port=facts.get("reader_port") or facts.get("port", 6379))
     return result

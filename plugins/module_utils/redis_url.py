@@ -81,6 +81,23 @@ def _credentials(name, facts, worker, tokens, passwords):
     return (worker.get("users") or {}).get(name) or worker_name, password
 
 
+def writer_endpoint(facts, worker):
+    """(host, port) a worker writes an instance through: its own Region's read-only secondary (local_endpoint, which
+    host_connections sets for a host in a secondary Region) when the worker's global_writes is local, else the
+    instance's endpoint (a global datastore's primary member)."""
+    if worker.get("global_writes") == "local" and facts.get("local_endpoint"):
+        return facts["local_endpoint"], facts.get("local_port") or facts.get("port", 6379)
+    return facts["endpoint"], facts.get("port", 6379)
+
+
+def reads_replicas(facts, worker, purpose):
+    """Whether a worker's env file gets the purpose's reader URL: the purpose is in its read_from_replicas, or the
+    instance has a secondary in the host's Region that the worker does not write to (reads stay in the Region)."""
+    if purpose in (worker.get("read_from_replicas") or []):
+        return True
+    return bool(facts.get("local_endpoint")) and worker.get("global_writes") != "local"
+
+
 def redis_env(instances, worker=None, tokens=None, passwords=None):
     """The KEY=value lines of a worker's env file.
 
@@ -95,6 +112,9 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
     A purpose the worker does not map uses the first instance of that purpose (by order, then name), else the main one.
     A purpose in the worker's read_from_replicas adds REDIS_READER_URL (REDIS_QUEUE_READER_URL, ...) on the instance's
     reader_endpoint and reader_port, with the same credentials.
+    A global datastore's instance, for a host in a secondary Region (local_endpoint): the URL is the primary member's
+    and the reader URL the Region's own member's, or with the worker's global_writes local, the URL is the Region's
+    read-only member (writer_endpoint, reads_replicas).
     An instance in cluster mode adds REDIS_CLUSTER (or REDIS_QUEUE_CLUSTER, REDIS_PUBSUB_CLUSTER)=true, and a
     cluster queue instance gets QUEUE_PREFIX in a hash tag ({prefix}, {bull} by default), so that all keys of a
     BullMQ queue land in one slot.
@@ -106,11 +126,12 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
     for purpose in PURPOSES:
         name, facts = chosen[purpose] = instance_for(instances, worker, purpose)
         user, secret = _credentials(name, facts, worker, tokens, passwords)
-        url = redis_url(facts["endpoint"], facts.get("port", 6379), facts.get("tls", True), user=user, token=secret)
+        host, port = writer_endpoint(facts, worker)
+        url = redis_url(host, port, facts.get("tls", True), user=user, token=secret)
         lines.append("%s=%s" % (ENV_NAMES[purpose], url))
     for purpose in PURPOSES:
-        if purpose in (worker.get("read_from_replicas") or []):
-            name, facts = chosen[purpose]
+        name, facts = chosen[purpose]
+        if reads_replicas(facts, worker, purpose):
             if not facts.get("reader_endpoint"):
                 raise ValueError("worker %s reads %s from replicas, but instance %s has no reader endpoint"
                                  % (worker.get("name", "?"), purpose, name))

@@ -622,6 +622,21 @@ model:
         require_hosts_entries:
           description: C(client_require_hosts_entries).
           type: bool
+        region:
+          description:
+            - The host's AWS Region - C(client_region), else its C(placement.region) (C(amazon.aws.aws_ec2)
+              inventory), else C(aws_region).
+          type: str
+          version_added: 0.3.0
+        connections:
+          description:
+            - The connection facts this host uses (plugin_utils/derived.py C(host_connections)), as I(connections)
+              gives them, with I(describe). For a global datastore's instance seen from a secondary Region, they add
+              C(local_region), C(local_endpoint) and C(local_port) (that Region's read-only member) and their
+              C(reader_endpoint) and C(reader_port) are that member's; C(no_member) is true when the host's Region
+              has no member (the primary's endpoints are used).
+          type: dict
+          version_added: 0.3.0
     describe_key:
       description: What identifies the description (region, endpoint, profile, ids), for I(reuse).
       returned: with I(describe)
@@ -712,6 +727,20 @@ model:
         url_redacted:
           description: The Redis URL with the token masked.
           type: str
+        regions:
+          description:
+            - An instance with C(global.regions) - Region to its member's C(endpoint), C(port), C(reader_endpoint),
+              C(reader_port) and C(role) (C(PRIMARY) or C(SECONDARY), as each Region's DescribeReplicationGroups
+              gives it in C(GlobalReplicationGroupInfo)). Its I(endpoint) and I(reader_endpoint) are then the
+              primary member's, whichever Region that is now.
+          type: dict
+          returned: for an instance with a global datastore
+          version_added: 0.3.0
+        primary_region:
+          description: The Region of the member that takes writes (C(regions) with role C(PRIMARY)).
+          type: str
+          returned: for an instance with a global datastore
+          version_added: 0.3.0
     alarms:
       description:
         - The CloudWatch alarms of every node of the instances that exist, for M(funmagic.elasticache.metric_alarms).

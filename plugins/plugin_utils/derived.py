@@ -14,6 +14,8 @@ import os
 import re
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import cost
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import PURPOSES
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redact_url
 from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import redis_url
 from ansible_collections.funmagic.elasticache.plugins.module_utils.serverless import is_serverless
@@ -60,7 +62,7 @@ def log_groups(model):
             for spec in model["instances"] for c in spec["log_delivery_configurations"]]
 
 
-def connections(specs, groups, caches=()):
+def connections(specs, groups, caches=(), region=None, regional=None):
     """name -> connection facts from the specs and the described replication groups and serverless caches (`caches`,
     for the specs of kind serverless). No secret in them.
 
@@ -68,12 +70,19 @@ def connections(specs, groups, caches=()):
     cluster, url_redacted, and order (the instance's place in cache_instances: a worker that maps no instance to a
     purpose gets the first). The URL with the token is built where it is written (redis_env with cache_auth_tokens).
     A serverless cache is reached as a cluster, over TLS, each worker with its own user.
+
+    An instance with global.regions also gets `regions` (Region -> its member's endpoint, port, reader_endpoint,
+    reader_port and role, PRIMARY or SECONDARY) and `primary_region`, from `groups` (described in `region`, the
+    inventory's aws_region) and `regional` (Region -> the groups described there); its endpoint and reader endpoint
+    are then the primary member's (global_writer), wherever that is now.
     """
     by_id = dict((g["replication_group_id"], g) for g in groups)
     by_name = dict((c["serverless_cache_name"], c) for c in caches)
     result = {}
     for order, spec in enumerate(specs):
         facts = _serverless_facts(spec, by_name) if is_serverless(spec) else _group_facts(spec, by_id)
+        if (spec.get("global") or {}).get("regions") and region:
+            facts.update(_global_facts(spec, by_id[spec["replication_group_id"]], facts, region, regional or {}))
         facts.update(purpose=spec["purpose"], replication_group_id=spec["replication_group_id"], auth=spec["auth"],
                      access=spec.get("access") or "token", order=order, url_redacted=redact_url(redis_url(
                          facts["endpoint"], facts["port"], facts["tls"],
@@ -81,6 +90,107 @@ def connections(specs, groups, caches=()):
                          token="x" if spec["auth"] or spec.get("access") == "rbac" else None)))
         result[spec["name"]] = facts
     return result
+
+
+def _role(group):
+    return (group.get("global_replication_group_info") or {}).get("global_replication_group_member_role")
+
+
+def _member(group):
+    endpoint = group.get("primary_endpoint") or group.get("configuration_endpoint") or {}
+    reader = group.get("reader_endpoint") or {}
+    return {"endpoint": endpoint.get("address"), "port": endpoint.get("port"), "reader_endpoint": reader.get("address"),
+            "reader_port": reader.get("port"), "role": _role(group)}
+
+
+def _global_facts(spec, home, facts, region, regional):
+    """regions, primary_region, and the primary member's endpoints, of an instance with global.regions. A member is a
+    group of the instance's id that the Region describes with a global role; the inventory's own Region counts as
+    primary until a member says PRIMARY (the global datastore is made after its primary group)."""
+    members = {region: dict(((k, facts[k]) for k in ("endpoint", "port", "reader_endpoint", "reader_port")),
+                            role=_role(home))}
+    for other in spec["global"]["regions"]:
+        found = [_member(g) for g in regional.get(other) or []
+                 if g["replication_group_id"] == spec["replication_group_id"]]
+        if found and found[0]["role"] and found[0]["endpoint"]:
+            members[other] = found[0]
+    primaries = sorted(r for r, m in members.items() if m["role"] == "PRIMARY")
+    primary = primaries[0] if primaries else region
+    members[primary]["role"] = "PRIMARY"
+    for name, member in members.items():
+        if name != primary:
+            member["role"] = "SECONDARY"
+    chosen = members[primary]
+    return dict(regions=members, primary_region=primary, endpoint=chosen["endpoint"], port=chosen["port"],
+                reader_endpoint=chosen["reader_endpoint"], reader_port=chosen["reader_port"])
+
+
+def global_writer(connection):
+    """(Region, {endpoint, port, reader_endpoint, reader_port, role}) of the member that takes writes: the one
+    DescribeReplicationGroups calls PRIMARY in its GlobalReplicationGroupInfo (after a regional failover, the promoted
+    one). (None, the connection itself) for an instance without a global datastore."""
+    if not connection.get("regions"):
+        return None, connection
+    return connection["primary_region"], connection["regions"][connection["primary_region"]]
+
+
+def host_connections(connections, region):
+    """The connection facts of an application host in `region` (client_region), name -> facts.
+
+    An instance without a global datastore, or a host in its primary Region: as `connections` gives it. A host in a
+    secondary Region: endpoint and port stay the primary member's (what writers with global_writes primary use),
+    local_endpoint and local_port are its own Region's member (global_writes local; read-only), reader_endpoint and
+    reader_port that member's reader endpoint (its primary endpoint when it has none), and local_region names the
+    Region. A host in a Region without a member: the primary's, with no_member set (host_warnings says so)."""
+    result = {}
+    for name, facts in connections.items():
+        facts = dict(facts)
+        if facts.get("regions"):
+            primary_region, writer = global_writer(facts)
+            own = facts["regions"].get(region)
+            facts.update(host_region=region, endpoint=writer["endpoint"], port=writer["port"],
+                         reader_endpoint=writer["reader_endpoint"], reader_port=writer["reader_port"])
+            if own is None:
+                facts["no_member"] = True
+            elif region != primary_region:
+                facts.update(local_region=region, local_endpoint=own["endpoint"], local_port=own["port"],
+                             reader_endpoint=own["reader_endpoint"] or own["endpoint"],
+                             reader_port=own["reader_port"] or own["port"])
+        result[name] = facts
+    return result
+
+
+def host_warnings(host, region, connections, workers):
+    """What the client role warns about for a host in `region` (connections: host_connections'), one message each:
+    a worker whose global_writes is local writes to a read-only secondary; an instance without a member in the
+    host's Region is reached in the primary's, across Regions."""
+    warnings = []
+    for name in sorted(connections):
+        facts = connections[name]
+        if facts.get("no_member"):
+            warnings.append("host %s (%s): instance %s has no member in %s; its env files point at the primary in %s, "
+                            "across Regions (the Redis security group there must admit this host's address, a CIDR "
+                            "rule)" % (host, region, name, region, facts["primary_region"]))
+            continue
+        if not facts.get("local_endpoint"):
+            continue
+        for worker in workers:
+            if worker.get("global_writes") != "local":
+                continue
+            purposes = [p for p in PURPOSES if _uses(connections, worker, p) == name]
+            if purposes:
+                warnings.append("host %s (%s): worker %s writes %s to instance %s's secondary in %s, which is "
+                                "read-only: writes get READONLY until %s is promoted (global_writes: local)"
+                                % (host, region, worker["name"], ", ".join(purposes), name, region, region))
+    return warnings
+
+
+def _uses(connections, worker, purpose):
+    """The instance a worker uses for a purpose, None when it is not among `connections` (not made yet)."""
+    try:
+        return instance_for(connections, worker, purpose)[0]
+    except ValueError:
+        return None
 
 
 def _group_facts(spec, by_id):

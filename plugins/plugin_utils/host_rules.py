@@ -18,6 +18,8 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import 
 
 # Directories anyone may write to: an env file there could be swapped or read by another user.
 _SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+# An AWS Region name (us-west-2, us-gov-west-1).
+REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
 def failover_drill(variables, instance_names, inventory, errors):
@@ -184,6 +186,9 @@ def client(variables, purposes, errors, readers=None):
                             queue_prefix=worker.get("queue_prefix") or "", instances=worker.get("instances") or {}))
     if not workers and not any("client_workers" in e for e in errors):
         errors.append("client_workers: define at least one worker (name, queue_prefix)")
+    region = variables.get("client_region") or ""
+    if region and not REGION.match(region):
+        errors.append("client_region: %r is not an AWS Region name (such as us-west-2)" % region)
     if (variables.get("client_env_backups") or 0) < 0:
         errors.append("client_env_backups: must be 0 or more, got %r" % variables["client_env_backups"])
     if (variables.get("client_ping_timeout") or 0) <= 0:
@@ -197,4 +202,5 @@ def client(variables, purposes, errors, readers=None):
         "ca_bundle": variables.get("client_ca_bundle") or "",
         "ping_timeout": variables.get("client_ping_timeout"),
         "require_hosts_entries": bool(variables.get("client_require_hosts_entries")),
+        "region": region,
     }

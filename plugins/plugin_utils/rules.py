@@ -145,6 +145,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
             host_errors = []
             host_values = converted(client_variables[host], specs, client_names, host_errors)
             model["clients"][host] = host_rules.client(host_values, purposes, host_errors, readers)
+            model["clients"][host]["region"] = model["clients"][host]["region"] or model["region"]
             errors.extend("host %s: %s" % (host, e) for e in host_errors)
         model["users"], model["user_groups"] = rbac.model(model["instances"], model["clients"], values, errors,
                                                           variables.get("_rotation"))

@@ -15,8 +15,9 @@ from tests.testbed.seed import seed
 class Bed:
     """Hosts under their own FUNMAGIC_TESTBED_DIR; group_vars are the local inventory's, changed by `overrides`."""
 
-    def __init__(self, emulator, state_dir, hosts=("app1",), overrides=None):
+    def __init__(self, emulator, state_dir, hosts=("app1",), overrides=None, host_vars=None):
         self.emulator = emulator
+        self.host_vars = host_vars or {}  # host -> its own inventory variables
         self.state = str(state_dir)
         self.env = {**os.environ, "FUNMAGIC_TESTBED_DIR": self.state}
         self.hosts = list(hosts)
@@ -38,7 +39,8 @@ class Bed:
         os.makedirs(os.path.join(self.inventory, "group_vars"), exist_ok=True)
         self.write_vars()
         app = dict((host, {"ansible_connection": "community.general.chroot", "ansible_host": self.rootfs(host),
-                           "ansible_python_interpreter": "/usr/bin/python3"}) for host in self.hosts)
+                           "ansible_python_interpreter": "/usr/bin/python3", **self.host_vars.get(host, {})})
+                   for host in self.hosts)
         with open(os.path.join(self.inventory, "hosts.yml"), "w", encoding="utf-8") as handle:
             yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local",
                                                             "ansible_python_interpreter": sys.executable}},

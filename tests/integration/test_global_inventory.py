@@ -1,11 +1,16 @@
 """An inventory whose main instance is the primary of a global datastore (cache_instances[].global.regions:
-[us-west-2]), through playbooks/redis.yml with no application host (hosts per Region are issue #22's deliverable 2).
+[us-west-2]), through playbooks/redis.yml with an application host in each Region (issue #22, deliverables 1 and 2).
 
 One run makes the network in both Regions (the us-west-2 Redis security group admits the cache port from that
 Region's application security group), the us-east-1 group, the global datastore around it and the us-west-2 secondary
 group of the same name; a key written to the us-east-1 endpoint is read from the us-west-2 secondary's endpoint
-that cache_results.global_members publishes. --check (before the first run and after it) makes no mutating call;
-a rerun changes nothing.
+that cache_results.global_members publishes. app1 runs in us-east-1 (aws_region); app2 in us-west-2, as the
+amazon.aws.aws_ec2 inventory says it (its placement.region host variable). app2's web worker writes to the us-east-1
+primary and reads its own Region's secondary; its reporter worker (global_writes: local) writes to the us-west-2
+secondary, which refuses writes (READONLY), and the run warns so. PONG from each host to the endpoints it uses. A key
+written through app1's env file is read on app2 through its own Region's URL. --check (before the first run and
+after it) makes no mutating call; a rerun changes nothing. Last, us-west-2 is promoted by hand and a run of
+configure_hosts.yml moves both hosts' writers to it (the cross-Region failover drill is deliverable 3).
 """
 
 from __future__ import annotations
@@ -13,11 +18,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
+import subprocess
+import time
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
+import redis
 import yaml
 
+from tests.emulator import hosts
 from tests.emulator import probes
 from tests.emulator.__main__ import ROOT
 from tests.integration import run_ansible
@@ -25,17 +36,21 @@ from tests.integration.bed import Bed
 from tests.integration.test_emulator_global import _read_until
 from tests.testbed.seed import seed
 
+pytestmark = pytest.mark.chroot
 PLAYBOOK = os.path.join(ROOT, "playbooks", "redis.yml")
-TOKEN = "Global-Main-Token-0123"
+TOKEN = "Global&Main#Token-0123"  # & and # are percent-encoded in the env files' URLs
+ENCODED = "Global%26Main%23Token-0123"
 
 
 @pytest.fixture(scope="module")
 def bed(emulator_session, tmp_path_factory):
     emulator_session.reset(create_seconds=1, modify_seconds=1)
-    bed = Bed(emulator_session, tmp_path_factory.mktemp("global"), hosts=(), overrides={
+    bed = Bed(emulator_session, tmp_path_factory.mktemp("global"), hosts=("app1", "app2"), overrides={
         "cache_instances": [{"name": "main", "purpose": "main", "node_type": "cache.r6g.large", "replicas": 1,
                              "global": {"regions": ["us-west-2"]}}],
-        "cache_auth_tokens": {"main": TOKEN}, "cache_log_delivery": {}}).up()
+        "client_workers": [{"name": "web"}, {"name": "reporter", "global_writes": "local"}],
+        "cache_auth_tokens": {"main": TOKEN}, "cache_log_delivery": {}},
+        host_vars={"app2": {"placement": {"region": "us-west-2", "availability_zone": "us-west-2a"}}}).up()
     seed(emulator_session.endpoint, "us-west-2")
     emulator_session.call("requests", method="DELETE")
     bed.check_rc, bed.check_output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check", check=False)
@@ -90,13 +105,111 @@ def test_one_run_makes_the_secondary_and_a_key_written_in_the_east_is_read_in_th
         (6379, [app["SecurityGroups"][0]["GroupId"]])]
 
 
+def _endpoints(bed, region):
+    group = _elasticache(bed, region).describe_replication_groups(ReplicationGroupId="funmagic-main")
+    node_group = group["ReplicationGroups"][0]["NodeGroups"][0]
+    return node_group["PrimaryEndpoint"]["Address"], node_group["ReaderEndpoint"]["Address"]
+
+
+def _url(host):
+    return "rediss://default:%s@%s:6379" % (ENCODED, host)
+
+
+def _mode(bed, host, worker):
+    return stat.S_IMODE(os.stat(os.path.join(bed.rootfs(host), "etc", "funmagic", "%s.env" % worker)).st_mode)
+
+
+def test_each_hosts_env_files_point_at_its_own_regions_endpoints_and_writers_at_the_primary(bed):
+    assert bed.rc == 0, bed.first_output[-5000:]
+    east, east_reader = _endpoints(bed, "us-east-1")
+    west, west_reader = _endpoints(bed, "us-west-2")
+    assert bed.env_file("web", "app1") == {"REDIS_URL": _url(east), "REDIS_QUEUE_URL": _url(east),
+                                           "REDIS_PUBSUB_URL": _url(east), "REDIS_TLS": "true", "QUEUE_PREFIX": ""}
+    assert bed.env_file("reporter", "app1") == bed.env_file("web", "app1")  # global_writes: nothing to change here
+    web = bed.env_file("web", "app2")
+    assert web["REDIS_URL"] == web["REDIS_QUEUE_URL"] == web["REDIS_PUBSUB_URL"] == _url(east)
+    assert web["REDIS_READER_URL"] == web["REDIS_QUEUE_READER_URL"] == web["REDIS_PUBSUB_READER_URL"] == \
+        _url(west_reader)
+    reporter = bed.env_file("reporter", "app2")
+    assert reporter["REDIS_URL"] == _url(west) and "REDIS_READER_URL" not in reporter
+    assert east_reader not in repr(web)
+    assert [_mode(bed, h, w) for h in ("app1", "app2") for w in ("web", "reporter")] == [0o640] * 4
+    assert TOKEN not in bed.first_output and ENCODED not in bed.first_output
+    said = " ".join(bed.first_output.split())  # a warning may be wrapped
+    assert "[WARNING]: host app2 (us-west-2): worker reporter writes main, queue, pubsub to instance main's " \
+        "secondary in us-west-2, which is read-only: writes get READONLY" in said
+    assert "[WARNING]: host app1" not in said
+
+
+def test_each_host_proves_pong_to_the_endpoints_it_uses(bed):
+    assert bed.rc == 0
+    pongs = {}
+    # The debug tasks' messages in the yaml result format: "ok: [app2] =>", "    msg:", "    - 'main: PONG ...'"
+    for host, block in re.findall(r"^ok: \[(app\d)\] => ?\n((?:    .*\n)+)", bed.first_output, re.M):
+        pongs.setdefault(host, set()).update(re.findall(r"^    - '?(main(?: \([a-z0-9 -]+\))?): PONG", block, re.M))
+    assert pongs == {"app1": {"main"}, "app2": {"main", "main (reader)", "main (us-west-2)"}}
+
+
+def test_a_key_written_in_us_east_1_is_read_on_the_us_west_2_host_and_a_local_writer_is_refused(bed):
+    assert bed.rc == 0
+    url = bed.env_file("web", "app1")["REDIS_URL"]
+    hosts.assert_mapped(urlsplit(url).hostname)
+    redis.Redis.from_url(url, ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:2", "shipped")
+    reader = bed.env_file("web", "app2")["REDIS_READER_URL"]
+    hosts.assert_mapped(urlsplit(reader).hostname, os.path.join(bed.rootfs("app2"), "etc", "hosts"))
+    read = ""
+    for _attempt in range(50):
+        read = subprocess.run(["chroot", bed.rootfs("app2"), "sh", "-c",
+                               'set -a; . /etc/funmagic/web.env; redis-cli --no-auth-warning -u "$REDIS_READER_URL" '
+                               "GET order:2"], capture_output=True, text=True, check=True, timeout=30).stdout.strip()
+        if read == "shipped":
+            break
+    assert read == "shipped"
+    local = bed.env_file("reporter", "app2")["REDIS_URL"]
+    hosts.assert_mapped(urlsplit(local).hostname)
+    with pytest.raises(redis.exceptions.ReadOnlyError):
+        redis.Redis.from_url(local, ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:3", "lost")
+
+
 def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     assert bed.rc == 0
     output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args())[1]
-    assert re.search(r"localhost\s+: ok=\d+\s+changed=0 ", output), output[-3000:]
+    for host in ("localhost", "app1", "app2"):
+        assert re.search(r"%s\s+: ok=\d+\s+changed=0 " % host, output), output[-3000:]
     bed.emulator.call("requests", method="DELETE")
     run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "--check")
     assert bed.emulator.requests(mutating_only=True) == []
+
+
+def test_after_a_regional_failover_configure_hosts_moves_every_writer_to_the_new_primary(bed):
+    """It promotes us-west-2 (as an operator would by hand) and leaves it so, for the tests after it."""
+    assert bed.rc == 0
+    east, east_reader = _endpoints(bed, "us-east-1")
+    west, _west_reader = _endpoints(bed, "us-west-2")
+    _elasticache(bed, "us-east-1").failover_global_replication_group(
+        GlobalReplicationGroupId="ldgnf-funmagic-main", PrimaryRegion="us-west-2",
+        PrimaryReplicationGroupId="funmagic-main")
+    for _attempt in range(100):
+        group = _elasticache(bed, "us-east-1").describe_global_replication_groups(
+            GlobalReplicationGroupId="ldgnf-funmagic-main", ShowMemberInfo=True)["GlobalReplicationGroups"][0]
+        primary = [m["ReplicationGroupRegion"] for m in group["Members"] if m["Role"] == "PRIMARY"]
+        if group["Status"] == "available" and primary == ["us-west-2"]:
+            break
+        time.sleep(0.2)
+    assert primary == ["us-west-2"]
+    rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", "configure_hosts.yml"), bed.emulator,
+                                      *bed.args(), check=False)
+    assert rc == 0, output[-5000:]
+    assert TOKEN not in output and ENCODED not in output
+    app1, app2 = bed.env_file("web", "app1"), bed.env_file("web", "app2")
+    assert app1["REDIS_URL"] == app2["REDIS_URL"] == _url(west)
+    assert app1["REDIS_READER_URL"] == _url(east_reader) and "REDIS_READER_URL" not in app2
+    assert bed.env_file("reporter", "app1")["REDIS_URL"] == _url(east)  # local, now on the read-only secondary
+    hosts.assert_mapped(west)
+    redis.Redis.from_url(app1["REDIS_URL"], ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:4", "moved")
+    said = " ".join(output.split())
+    assert "[WARNING]: host app1 (us-east-1): worker reporter writes" in said
+    assert "[WARNING]: host app2" not in said
 
 
 def test_an_inventory_that_no_longer_lists_global_is_refused_before_anything_changes(bed):
@@ -106,8 +219,9 @@ def test_an_inventory_that_no_longer_lists_global_is_refused_before_anything_cha
     rc, output = run_ansible.playbook(PLAYBOOK, bed.emulator, *bed.args(), "-e",
                                       json.dumps({"cache_instances": instances}), check=False)
     assert rc != 0
-    assert ("cache_instances[0] (main).global: replication group funmagic-main is the primary member of global "
-            "datastore ") in output, output[-3000:]
+    said = " ".join(output.split())
+    assert "cache_instances[0] (main).global: replication group funmagic-main is the " in said, output[-3000:]
+    assert " member of global datastore ldgnf-funmagic-main, and the instance lists no global" in said
     assert bed.emulator.requests(mutating_only=True) == []
 
 

@@ -97,7 +97,11 @@ def _keys_seen():
     serverless = {"cache_instances": [{"name": "main"}, {"name": "jobs", "purpose": "queue", "access": "rbac",
                                                          "kind": "serverless"}],
                   "cache_user_passwords": {"jobs": {"app": TOKEN + "p"}}, "cache_auth_tokens": {"main": TOKEN}}
-    for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless)):
+    regional = {"cache_instances": [{"name": "main", "node_type": "cache.r6g.large",
+                                     "global": {"regions": ["us-west-2"]}}, {"name": "queue", "purpose": "queue"}],
+                "hostvars": {"app1": {"inventory_hostname": "app1", "placement": {"region": "us-west-2"}}}}
+    for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless),
+                            (ALL_ROLES, regional)):
         model = run(args, task_vars=task_vars)["model"]
         seen.setdefault("", set()).update(model)
         for key, value in model.items():
@@ -266,3 +270,38 @@ def test_an_application_host_with_a_batch_of_its_own_is_refused_naming_it():
         run(ALL_ROLES, {"cache_rollout_batch": 2,
                         "hostvars": {"app1": {"inventory_hostname": "app1", "cache_rollout_batch": 4}}})
     assert "host app1: cache_rollout_batch: 4 differs from localhost's 2" in str(caught.value)
+
+
+def test_a_host_takes_its_region_from_its_aws_ec2_placement_and_gets_its_regions_member():
+    asked = []
+    west = dict(GROUPS[0], primary_endpoint={"address": "master.west.example", "port": 6379},
+                reader_endpoint={"address": "replica.west.example", "port": 6379},
+                global_replication_group_info={"global_replication_group_member_role": "SECONDARY"})
+    east = dict(GROUPS[0], global_replication_group_info={"global_replication_group_member_role": "PRIMARY"})
+
+    def execute_module(module_name, module_args, task_vars):
+        if module_name == "funmagic.elasticache.replication_group_info":
+            asked.append((module_args.get("region"), module_args["replication_group_ids"]))
+            return {"replication_groups": [west] if module_args.get("region") == "us-west-2" else [east]}
+        if module_name == "funmagic.elasticache.prerequisites_info":
+            return dict(FOUND)
+        return {}
+
+    task = MagicMock(args={"roles": ["client"], "client_hosts": ["app1", "app2"], "describe": True},
+                     async_val=0, check_mode=False, action="funmagic.elasticache.inputs")
+    action = ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=Templar(), shared_loader_obj=None)
+    action._execute_module = execute_module  # pylint: disable=protected-access
+    result = action.run(task_vars={
+        "inventory_hostname": "localhost", "aws_region": "us-east-1", "cache_auth_tokens": {"main": TOKEN},
+        "cache_instances": [{"name": "main", "node_type": "cache.r6g.large", "global": {"regions": ["us-west-2"]}}],
+        "hostvars": {"app1": {"placement": {"region": "us-west-2"},
+                              "client_workers": [{"name": "web", "global_writes": "local"}]},
+                     "app2": {"inventory_hostname": "app2"}}})
+    assert asked == [(None, ["funmagic-main"]), ("us-west-2", ["funmagic-main"])]  # aws_region: the default one
+    clients = result["model"]["clients"]
+    assert (clients["app1"]["region"], clients["app2"]["region"]) == ("us-west-2", "us-east-1")
+    assert clients["app1"]["connections"]["main"]["local_endpoint"] == "master.west.example"
+    assert clients["app1"]["connections"]["main"]["endpoint"] == "master.funmagic-main.example"
+    assert "local_endpoint" not in clients["app2"]["connections"]["main"]
+    assert [w.split(":")[0] for w in result["warnings"]] == ["host app1 (us-west-2)"]
+    assert TOKEN not in repr(result)

@@ -115,6 +115,9 @@ def test_bad_input_names_the_variable(overrides, expected):
      "host app1: client_workers[0] (web).instances: unknown purpose 'queues' (did you mean queue?)"),
     ({"client_workers": []}, "host app1: client_workers: define at least one worker"),
     ({"client_env_dir": "etc/funmagic"}, "host app1: client_env_dir: 'etc/funmagic' must be an absolute path"),
+    ({"client_region": "us-west"}, "host app1: client_region: 'us-west' is not an AWS Region name (such as us-west-2)"),
+    ({"client_workers": [{"name": "web", "global_writes": "secondary"}]},
+     "host app1: client_workers[0] (web).global_writes: must be one of primary, local, got 'secondary'"),
 ])
 def test_bad_client_input_names_the_host_and_variable(hosts, expected):
     errors = errors_of(hosts=hosts)

@@ -9,8 +9,8 @@ amazon.aws.aws_ec2 inventory says it (its placement.region host variable). app2'
 primary and reads its own Region's secondary; its reporter worker (global_writes: local) writes to the us-west-2
 secondary, which refuses writes (READONLY), and the run warns so. PONG from each host to the endpoints it uses. A key
 written through app1's env file is read on app2 through its own Region's URL. --check (before the first run and
-after it) makes no mutating call; a rerun changes nothing. Last, us-west-2 is promoted by hand and a run of
-configure_hosts.yml moves both hosts' writers to it (the cross-Region failover drill is deliverable 3).
+after it) makes no mutating call; a rerun changes nothing. Then the cross-Region drill (global_failover.yml) promotes
+us-west-2, moves both hosts' writers to it, and fails back.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import os
 import re
 import stat
 import subprocess
-import time
 from urllib.parse import urlsplit
 
 import boto3
@@ -181,35 +180,74 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     assert bed.emulator.requests(mutating_only=True) == []
 
 
-def test_after_a_regional_failover_configure_hosts_moves_every_writer_to_the_new_primary(bed):
-    """It promotes us-west-2 (as an operator would by hand) and leaves it so, for the tests after it."""
+DRILL = os.path.join(ROOT, "playbooks", "global_failover.yml")
+
+
+def _drill(bed, region, *extra):
+    return run_ansible.playbook(DRILL, bed.emulator, *bed.args(), "-e", "failover_drill_instance=main",
+                                "-e", "failover_drill_region=%s" % region, *extra, check=False)
+
+
+def _primary_region(bed):
+    group = _elasticache(bed, "us-east-1").describe_global_replication_groups(
+        GlobalReplicationGroupId="ldgnf-funmagic-main", ShowMemberInfo=True)["GlobalReplicationGroups"][0]
+    return [m["ReplicationGroupRegion"] for m in group["Members"] if m["Role"] == "PRIMARY"]
+
+
+def _changed_nothing(output):
+    return all(re.search(r"%s\s+: ok=\d+\s+changed=0 " % host, output) for host in ("localhost", "app1", "app2"))
+
+
+def test_the_cross_region_drill_promotes_us_west_2_moves_every_writer_and_fails_back(bed):
+    """playbooks/global_failover.yml: --check changes nothing; the drill promotes us-west-2 while app1 PINGs and
+    writes there, moves both hosts' writers to it and proves a write from each; a rerun changes nothing; the drill
+    with us-east-1 fails back. The tests after it find us-east-1 primary again."""
     assert bed.rc == 0
     east, east_reader = _endpoints(bed, "us-east-1")
     west, _west_reader = _endpoints(bed, "us-west-2")
-    _elasticache(bed, "us-east-1").failover_global_replication_group(
-        GlobalReplicationGroupId="ldgnf-funmagic-main", PrimaryRegion="us-west-2",
-        PrimaryReplicationGroupId="funmagic-main")
-    for _attempt in range(100):
-        group = _elasticache(bed, "us-east-1").describe_global_replication_groups(
-            GlobalReplicationGroupId="ldgnf-funmagic-main", ShowMemberInfo=True)["GlobalReplicationGroups"][0]
-        primary = [m["ReplicationGroupRegion"] for m in group["Members"] if m["Role"] == "PRIMARY"]
-        if group["Status"] == "available" and primary == ["us-west-2"]:
-            break
-        time.sleep(0.2)
-    assert primary == ["us-west-2"]
-    rc, output = run_ansible.playbook(os.path.join(ROOT, "playbooks", "configure_hosts.yml"), bed.emulator,
-                                      *bed.args(), check=False)
+    bed.emulator.call("requests", method="DELETE")
+    rc, output = _drill(bed, "us-west-2", "--check")
+    assert rc == 0, output[-5000:]
+    assert bed.emulator.requests(mutating_only=True) == [] and _primary_region(bed) == ["us-east-1"]
+
+    rc, output = _drill(bed, "us-west-2")
+    with open(os.path.join(bed.state, "drill.log"), "w", encoding="utf-8") as handle:
+        handle.write(output)  # kept with the bed's state, for reading the figures after a run
     assert rc == 0, output[-5000:]
     assert TOKEN not in output and ENCODED not in output
+    assert _primary_region(bed) == ["us-west-2"]
+    said = " ".join(output.split())
+    assert "funmagic-main: primary Region us-east-1 -> us-west-2" in said
+    figures = re.search(r"probe from app1 on the us-west-2 member: (\d+) of (\d+) PINGs failed, longest time without "
+                        r"PONG ([\d.]+) s; (\d+) of (\d+) writes refused, longest time without a write ([\d.]+) s",
+                        said)
+    assert figures, said[-3000:]
+    assert int(figures.group(2)) > 0 and int(figures.group(5)) > 0
+    assert int(figures.group(4)) > 0  # the secondary refused writes (READONLY) until it was promoted
+    assert "write after: yes" in said
+    for host in ("app1", "app2"):
+        assert "%s (" % host in said and "writes to main in us-west-2" in said
     app1, app2 = bed.env_file("web", "app1"), bed.env_file("web", "app2")
     assert app1["REDIS_URL"] == app2["REDIS_URL"] == _url(west)
     assert app1["REDIS_READER_URL"] == _url(east_reader) and "REDIS_READER_URL" not in app2
     assert bed.env_file("reporter", "app1")["REDIS_URL"] == _url(east)  # local, now on the read-only secondary
     hosts.assert_mapped(west)
     redis.Redis.from_url(app1["REDIS_URL"], ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:4", "moved")
-    said = " ".join(output.split())
+    with pytest.raises(redis.exceptions.ReadOnlyError):
+        redis.Redis.from_url(_url(east), ssl_ca_certs=bed.ca_file, socket_timeout=5).set("order:5", "lost")
     assert "[WARNING]: host app1 (us-east-1): worker reporter writes" in said
-    assert "[WARNING]: host app2" not in said
+
+    rc, rerun = _drill(bed, "us-west-2")
+    assert rc == 0 and _changed_nothing(rerun), rerun[-3000:]
+    assert "us-west-2 is already the primary Region; nothing to promote" in " ".join(rerun.split())
+
+    rc, output = _drill(bed, "us-east-1")
+    assert rc == 0, output[-5000:]
+    assert _primary_region(bed) == ["us-east-1"]
+    assert "funmagic-main: primary Region us-west-2 -> us-east-1" in " ".join(output.split())
+    assert bed.env_file("web", "app1")["REDIS_URL"] == bed.env_file("web", "app2")["REDIS_URL"] == _url(east)
+    rc, rerun = _drill(bed, "us-east-1")
+    assert rc == 0 and _changed_nothing(rerun), rerun[-3000:]
 
 
 def test_an_inventory_that_no_longer_lists_global_is_refused_before_anything_changes(bed):

@@ -168,6 +168,9 @@ CASES = [
      "cache_auth_tokens.main: is not valid", []),
     ("failover-drill-bad-input", "failover_drill", {"failover_drill_instance": "main", "cache_defaults": {"replicas": 9}},
      "cache_instances[0] (main).replicas: must be between 0 and 5, got 9", []),
+    ("global-failover-no-datastore", "global_failover",
+     {"failover_drill_instance": "main", "failover_drill_region": "us-west-2"},
+     "failover_drill_region: instance main has no global datastore", []),
     # RBAC: users, access strings, passwords, the default user, engines and TLS (plugin_utils/rbac.py).
     ("rbac-without-tls", "redis", {"cache_defaults": {"access": "rbac", "transit_encryption": False},
                                    "cache_auth_tokens": {}},

@@ -225,6 +225,7 @@ def test_the_cross_region_drill_promotes_us_west_2_moves_every_writer_and_fails_
     assert int(figures.group(2)) > 0 and int(figures.group(5)) > 0
     assert int(figures.group(4)) > 0  # the secondary refused writes (READONLY) until it was promoted
     assert "write after: yes" in said
+    assert output.count("PLAY [Install redis-cli and write the env files") == 2  # batches: app1 first, then app2
     for host in ("app1", "app2"):
         assert "%s (" % host in said and "writes to main in us-west-2" in said
     app1, app2 = bed.env_file("web", "app1"), bed.env_file("web", "app2")

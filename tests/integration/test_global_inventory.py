@@ -226,8 +226,10 @@ def test_the_cross_region_drill_promotes_us_west_2_moves_every_writer_and_fails_
     assert int(figures.group(4)) > 0  # the secondary refused writes (READONLY) until it was promoted
     assert "write after: yes" in said
     assert output.count("PLAY [Install redis-cli and write the env files") == 2  # batches: app1 first, then app2
-    for host in ("app1", "app2"):
-        assert "%s (" % host in said and "writes to main in us-west-2" in said
+    for host, region in (("app1", "us-east-1"), ("app2", "us-west-2")):  # each host's own write, all accepted
+        wrote = re.search(r"%s \(%s\) writes to main in us-west-2: (\d+) of (\d+) writes accepted"
+                          % (host, region), said)
+        assert wrote and wrote.group(1) == wrote.group(2) != "0", said[-3000:]
     app1, app2 = bed.env_file("web", "app1"), bed.env_file("web", "app2")
     assert app1["REDIS_URL"] == app2["REDIS_URL"] == _url(west)
     assert app1["REDIS_READER_URL"] == _url(east_reader) and "REDIS_READER_URL" not in app2

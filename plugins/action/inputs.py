@@ -22,6 +22,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import change
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import existing
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import global_spec
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import kind_move
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import memo as run_memo
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rules
@@ -87,7 +88,8 @@ class ActionModule(ActionBase):
             if args["describe"]:
                 model["describe_key"] = key
                 regional = self._describe_regions(model, groups, aws, task_vars)
-                self._describe(model, args["roles"], groups, caches, regional)
+                self._describe(model, args["roles"], groups, caches, regional, task_vars.get("move_instance"),
+                               task_vars.get("move_snapshot_arn"))
                 warnings = [w for host, client in sorted((model.get("clients") or {}).items())
                             for w in derived.host_warnings(host, client["region"], client["connections"],
                                                            client["workers"])]
@@ -228,9 +230,10 @@ class ActionModule(ActionBase):
         return regional
 
     @staticmethod
-    def _describe(model, roles, groups, caches=(), regional=None):
+    def _describe(model, roles, groups, caches=(), regional=None, move_instance=None, move_snapshot_arn=None):
         """Adds connections, alarms and what is missing, from the specs plus the described replication groups and
-        serverless caches."""
+        serverless caches; with move_instance (playbooks/move_kind.yml), the move's plan (plugin_utils/kind_move.py),
+        and the snapshot its target is restored from (move_snapshot_arn)."""
         ids = [spec["replication_group_id"] for spec in model["instances"]]
         if "cache" in roles:
             strategies = existing.check_existing(model["instances"], groups, model["port"])
@@ -241,8 +244,23 @@ class ActionModule(ActionBase):
         present_ids = set(g["replication_group_id"] for g in groups if g["replication_group_id"] not in names) | \
             set(c["serverless_cache_name"] for c in caches if c["serverless_cache_name"] in names)
         model["missing"] = [i for i in ids if i not in present_ids]
+        if "cache" in roles:
+            errors = kind_move.pending_errors(model["instances"], present_ids, move_instance)
+            if errors:
+                raise role_specs.InputError(errors)
+        if move_instance is not None:
+            model["move"] = kind_move.plan(model["instances"], move_instance, "serverless",
+                                           [g["replication_group_id"] for g in groups],
+                                           [c["serverless_cache_name"] for c in caches])
+            for spec in model["instances"]:
+                if spec["name"] == model["move"]["target"] and spec["replication_group_id"] in model["missing"] \
+                        and move_snapshot_arn:
+                    spec["snapshot_arns_to_restore"] = [move_snapshot_arn]
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
-        model["connections"] = derived.connections(present, groups, caches, model["region"], regional)
+        # The hosts use a move's target for its purpose once it exists, never the source (plugin_utils/kind_move.py).
+        replaced = kind_move.replaced(model["instances"], present_ids)
+        model["connections"] = derived.connections([s for s in present if s["name"] not in replaced], groups, caches,
+                                                   model["region"], regional)
         for client in (model.get("clients") or {}).values():
             client["connections"] = derived.host_connections(model["connections"], client["region"])
         model["tls_moves"] = tls_move.moves([s for s in present if s["replication_group_id"] not in names], groups)

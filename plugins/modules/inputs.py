@@ -211,6 +211,13 @@ model:
           description: C(rotate) for a group that exists without a token while the inventory has one.
           returned: with I(describe), the cache role checked, and such a group
           type: str
+        snapshot_arns_to_restore:
+          description:
+            - The snapshot a move's target is made from (playbooks/move_kind.yml's C(move_snapshot_arn)), for
+              M(funmagic.elasticache.serverless_cache).
+          returned: with I(describe), a C(move_instance) and C(move_snapshot_arn), for the target while it is missing
+          type: list
+          elements: str
     tokens_defined:
       description: The instances that have a token in C(cache_auth_tokens) (names only).
       returned: always
@@ -648,6 +655,29 @@ model:
       returned: with I(describe)
       type: list
       elements: str
+    move:
+      description:
+        - With the play variable C(move_instance) (playbooks/move_kind.yml), the move of that node-based instance to
+          the serverless instance that names it in C(moved_from) (plugin_utils/kind_move.py C(plan)); bad input is
+          refused naming the field.
+      returned: with I(describe) and C(move_instance)
+      type: dict
+      contains:
+        source:
+          description: The replication group id of C(move_instance).
+          type: str
+        target:
+          description: The name of the instance with C(moved_from) naming it.
+          type: str
+        cache:
+          description: The serverless cache's name (the target's replication group id).
+          type: str
+        snapshot:
+          description: The name of the manual snapshot the cache is restored from, C(<source>-to-serverless).
+          type: str
+        done:
+          description: The serverless cache exists already (no snapshot, no restore; the hosts' move still converges).
+          type: bool
     rbac_moves:
       description:
         - The instances whose hosts move from the AUTH token to their own users in this run (plugin_utils/rbac.py

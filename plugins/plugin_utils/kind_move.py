@@ -17,6 +17,69 @@ __metaclass__ = type
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 
 KINDS = ("serverless",)
+MOVE_PLAYBOOK = "playbooks/move_kind.yml"
+
+
+def instance_errors(specs):
+    """The problems of the `moved_from` fields of the resolved instance specs, each naming its field: it names
+    another instance of kind node with the same purpose, at most one instance moves from each, and a target is not
+    itself moved from."""
+    errors = []
+    by_name = dict((s["name"], s) for s in specs)
+    taken = {}
+    for index, spec in enumerate(specs):
+        source_name = spec.get("moved_from")
+        if not source_name:
+            continue
+        where = "cache_instances[%d] (%s).moved_from" % (index, spec["name"])
+        source = by_name.get(source_name)
+        if source is None or source_name == spec["name"]:
+            errors.append("%s: %r names no other instance in cache_instances (known: %s); name the node-based "
+                          "instance this serverless one takes over" % (
+                              where, source_name, ", ".join(sorted(n for n in by_name if n != spec["name"]))))
+            continue
+        if spec.get("kind") != "serverless":
+            errors.append("%s: only a kind: serverless instance can be moved to (the way back to nodes is manual, "
+                          "see the runbook); set kind: serverless on %s" % (where, spec["name"]))
+        if source.get("kind") == "serverless" or source.get("moved_from"):
+            errors.append("%s: %s is not a node-based instance that stays where it is; name a kind: node instance"
+                          % (where, source_name))
+        if source.get("purpose") != spec.get("purpose"):
+            errors.append("%s: %s has purpose %s and %s has %s; the hosts move to it for the same purpose, so give "
+                          "it purpose: %s" % (where, source_name, source.get("purpose"), spec["name"],
+                                              spec.get("purpose"), source.get("purpose")))
+        if source_name in taken:
+            errors.append("%s: %s moves to %s already; one instance moves to one serverless instance"
+                          % (where, source_name, taken[source_name]))
+        taken.setdefault(source_name, spec["name"])
+    return errors
+
+
+def pending_errors(specs, present, move_instance):
+    """A target (moved_from) that does not exist yet while its source does is made only by the move, from the
+    source's snapshot: any other run that would create it empty is refused, naming the field and the playbook.
+    present: the replication group ids and serverless cache names that exist now."""
+    by_name = dict((s["name"], s) for s in specs)
+    errors = []
+    for index, spec in enumerate(specs):
+        source = by_name.get(spec.get("moved_from"))
+        if source is None or spec["replication_group_id"] in present or source["replication_group_id"] not in present:
+            continue
+        if move_instance != source["name"]:
+            errors.append("cache_instances[%d] (%s).moved_from: the serverless cache %s does not exist yet and "
+                          "replication group %s of %s does; it would be created empty. Run %s -e move_instance=%s "
+                          "first: it restores the data of %s into it and moves the hosts" % (
+                              index, spec["name"], spec["replication_group_id"], source["replication_group_id"],
+                              source["name"], MOVE_PLAYBOOK, source["name"], source["name"]))
+    return errors
+
+
+def replaced(specs, present):
+    """The names of the instances whose move target exists: the hosts' env files and PINGs use the target for that
+    purpose, never the source."""
+    by_name = dict((s["name"], s) for s in specs)
+    return sorted(s["moved_from"] for s in specs
+                  if s.get("moved_from") in by_name and s["replication_group_id"] in present)
 
 
 def plan(instances, move_instance, move_to, replication_groups, serverless_caches):

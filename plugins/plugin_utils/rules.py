@@ -30,6 +30,7 @@ from ansible_collections.funmagic.elasticache.plugins.plugin_utils import compli
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import derived
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import global_spec
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import host_rules
+from ansible_collections.funmagic.elasticache.plugins.plugin_utils import kind_move
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import rbac
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import secret_store
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils import serverless_spec
@@ -83,6 +84,7 @@ def check(variables, specs, roles, client_variables=None, removed=()):
     log_delivery = merge_defaults(specs["cache_log_delivery"]["options"], values.get("cache_log_delivery"))
     model["instances"] = _instance_specs(values, specs, errors, log_delivery) if prefix is not None else []
     errors.extend(serverless_spec.port_errors(port, model["instances"]))
+    errors.extend(kind_move.instance_errors(model["instances"]))
     model["tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens") or {}).items() if t)
     model["next_tokens_defined"] = sorted(n for n, t in (values.get("cache_auth_tokens_next") or {}).items() if t)
     for key in ("cache_wait_timeout", "cache_wait_delay"):

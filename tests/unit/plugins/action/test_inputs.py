@@ -100,8 +100,12 @@ def _keys_seen():
     regional = {"cache_instances": [{"name": "main", "node_type": "cache.r6g.large",
                                      "global": {"regions": ["us-west-2"]}}, {"name": "queue", "purpose": "queue"}],
                 "hostvars": {"app1": {"inventory_hostname": "app1", "placement": {"region": "us-west-2"}}}}
+    move = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"},
+                                {"name": "main2", "access": "rbac", "kind": "serverless", "moved_from": "main"}],
+            "cache_user_passwords": {"main2": {"app": TOKEN + "p"}}, "move_instance": "main",
+            "move_snapshot_arn": "arn:aws:elasticache:us-east-1:123456789012:snapshot:funmagic-main-to-serverless"}
     for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless),
-                            (ALL_ROLES, regional)):
+                            (ALL_ROLES, regional), (ALL_ROLES, move)):
         model = run(args, task_vars=task_vars)["model"]
         seen.setdefault("", set()).update(model)
         for key, value in model.items():
@@ -305,3 +309,16 @@ def test_a_host_takes_its_region_from_its_aws_ec2_placement_and_gets_its_regions
     assert "local_endpoint" not in clients["app2"]["connections"]["main"]
     assert [w.split(":")[0] for w in result["warnings"]] == ["host app1 (us-west-2)"]
     assert TOKEN not in repr(result)
+
+
+def test_a_move_target_is_not_created_empty_by_the_preflight_of_redis_yml():
+    move = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"},
+                                {"name": "main2", "access": "rbac", "kind": "serverless", "moved_from": "main"}],
+            "cache_user_passwords": {"main2": {"app": TOKEN + "p"}}}
+    with pytest.raises(AnsibleActionFail, match=r"cache_instances\[2\] \(main2\).moved_from: the serverless cache "
+                                                r"funmagic-main2 does not exist yet .* playbooks/move_kind.yml"):
+        run(ALL_ROLES, task_vars=move)
+    model = run(ALL_ROLES, task_vars=dict(move, move_instance="main"))["model"]
+    assert model["move"] == {"source": "funmagic-main", "target": "main2", "cache": "funmagic-main2",
+                             "snapshot": "funmagic-main-to-serverless", "done": False}
+    assert "snapshot_arns_to_restore" not in model["instances"][2]  # no snapshot yet: nothing to restore

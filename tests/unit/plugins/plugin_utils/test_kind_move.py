@@ -35,3 +35,47 @@ def test_bad_input_names_the_field(instances, name, to, field):
 def test_a_missing_group_is_refused_before_anything_changes():
     with pytest.raises(InputError, match="replication group funmagic-main of 'main' does not exist"):
         kind_move.plan([MAIN, NEW], "main", "serverless", [], [])
+
+
+def _spec(name, kind="node", purpose="main", **more):
+    return dict(name=name, kind=kind, purpose=purpose, replication_group_id="funmagic-" + name, **more)
+
+
+@pytest.mark.parametrize("specs, message", [
+    ([_spec("main"), _spec("main2", "serverless", moved_from="mian")],
+     "cache_instances[1] (main2).moved_from: 'mian' names no other instance in cache_instances (known: main)"),
+    ([_spec("main"), _spec("main2", moved_from="main")],
+     "cache_instances[1] (main2).moved_from: only a kind: serverless instance can be moved to"),
+    ([_spec("main"), _spec("main2", "serverless", "queue", moved_from="main")],
+     "cache_instances[1] (main2).moved_from: main has purpose main and main2 has queue"),
+    ([_spec("main", "serverless"), _spec("main2", "serverless", moved_from="main")],
+     "cache_instances[1] (main2).moved_from: main is not a node-based instance"),
+    ([_spec("main"), _spec("a", "serverless", moved_from="main"), _spec("b", "serverless", moved_from="main")],
+     "cache_instances[2] (b).moved_from: main moves to a already"),
+])
+def test_moved_from_is_checked_naming_the_field(specs, message):
+    errors = kind_move.instance_errors(specs)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+
+
+def test_a_good_moved_from_has_no_error():
+    assert kind_move.instance_errors([_spec("main"), _spec("main2", "serverless", moved_from="main")]) == []
+
+
+SPECS = [_spec("main"), _spec("main2", "serverless", moved_from="main")]
+
+
+def test_the_target_is_never_created_empty_while_its_source_exists():
+    errors = kind_move.pending_errors(SPECS, {"funmagic-main"}, None)
+    assert errors == ["cache_instances[1] (main2).moved_from: the serverless cache funmagic-main2 does not exist yet "
+                      "and replication group funmagic-main of main does; it would be created empty. Run "
+                      "playbooks/move_kind.yml -e move_instance=main first: it restores the data of main into it and "
+                      "moves the hosts"]
+    assert kind_move.pending_errors(SPECS, {"funmagic-main"}, "main") == []  # the move itself
+    assert kind_move.pending_errors(SPECS, {"funmagic-main", "funmagic-main2"}, None) == []  # moved
+    assert kind_move.pending_errors(SPECS, set(), None) == []  # nothing to carry over: a new environment
+
+
+def test_the_hosts_use_the_target_once_it_exists():
+    assert kind_move.replaced(SPECS, {"funmagic-main"}) == []
+    assert kind_move.replaced(SPECS, {"funmagic-main", "funmagic-main2"}) == ["main"]

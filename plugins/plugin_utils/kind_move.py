@@ -35,7 +35,8 @@ def instance_errors(specs):
         source = by_name.get(source_name)
         if source is None or source_name == spec["name"]:
             errors.append("%s: %r names no other instance in cache_instances (known: %s); name the node-based "
-                          "instance this serverless one takes over" % (
+                          "instance this serverless one takes over, or remove moved_from once the move is done and "
+                          "the old instance is gone" % (
                               where, source_name, ", ".join(sorted(n for n in by_name if n != spec["name"]))))
             continue
         if spec.get("kind") != "serverless":

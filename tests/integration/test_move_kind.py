@@ -1,0 +1,107 @@
+"""Moving an instance from nodes to serverless with playbooks/move_kind.yml (issue #21, deliverable 5), on one chroot
+host with one worker.
+
+A node-based `main` made by redis.yml holds 20 keys and one with a TTL. The inventory then names `main2`, kind
+serverless, moved_from: main: redis.yml refuses to create it empty while main's group exists. move_kind.yml -e
+move_instance=main takes a snapshot of the group, makes the serverless cache from the snapshot's ARN, and moves the
+host: its env file has the serverless endpoint in REDIS_URL, the worker's own user, and PONG from the host. The keys
+and the TTL are on the serverless cache. A rerun changes nothing; --check makes no mutating call.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import unquote, urlsplit
+
+import boto3
+import pytest
+
+from tests.emulator.__main__ import ROOT
+from tests.integration import run_ansible
+from tests.integration.bed import Bed
+from tests.integration.test_serverless_inventory import _connect, _node_of
+
+pytestmark = pytest.mark.chroot
+PLAYBOOKS = os.path.join(ROOT, "playbooks")
+TOKEN = "Move-Main-Token-00001"
+PASSWORD = "Move-Web-Password-0001"
+SECRETS = [TOKEN, PASSWORD]
+KEYS = dict(("web:key:%d" % i, "value %d" % i) for i in range(20))
+TARGET = {"name": "main2", "purpose": "main", "kind": "serverless", "access": "rbac", "moved_from": "main"}
+
+
+@pytest.fixture(scope="module")
+def bed(emulator_session, tmp_path_factory):
+    emulator_session.reset(create_seconds=1, modify_seconds=1)
+    bed = Bed(emulator_session, tmp_path_factory.mktemp("move"), overrides={
+        "cache_instances": [{"name": "main", "purpose": "main"}],
+        "cache_auth_tokens": {"main": TOKEN},
+        "client_workers": [{"name": "web", "queue_prefix": "web"}], "cache_log_delivery": {}}).up()
+    bed.started = time.monotonic()
+    run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())
+    source = _connect(bed, urlsplit(bed.env_file()["REDIS_URL"]))
+    for key, value in KEYS.items():
+        source.set(key, value)
+    source.set("web:ttl", "soon gone", ex=600)
+    source.close()
+    bed.write_vars(cache_instances=[{"name": "main", "purpose": "main"}, TARGET],
+                   cache_user_passwords={"main2": {"web": PASSWORD}})
+    bed.emulator.call("requests", method="DELETE")
+    bed.refused = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(), check=False)
+    bed.refused_mutating = bed.emulator.requests(mutating_only=True)
+    bed.emulator.call("requests", method="DELETE")
+    started = time.monotonic()
+    bed.rc, bed.output = run_ansible.playbook(os.path.join(PLAYBOOKS, "move_kind.yml"), bed.emulator, *bed.args(),
+                                              "-e", "move_instance=main", "-v", check=False)
+    bed.move_seconds = time.monotonic() - started
+    bed.mutating = [r["operation"] for r in bed.emulator.requests(mutating_only=True)]
+    yield bed
+    bed.down()
+
+
+def _cache(bed):
+    client = boto3.session.Session(region_name="us-east-1").client("elasticache", endpoint_url=bed.emulator.endpoint)
+    return client.describe_serverless_caches(ServerlessCacheName="funmagic-main2")["ServerlessCaches"][0]
+
+
+def test_redis_yml_refuses_to_make_the_target_empty_while_the_group_exists(bed):
+    rc, output = bed.refused
+    assert rc != 0 and bed.refused_mutating == []
+    assert "cache_instances[1] (main2).moved_from: the serverless cache funmagic-main2 does not exist yet" in output
+    assert "Run playbooks/move_kind.yml -e move_instance=main first" in output
+
+
+def test_the_move_snapshots_the_group_restores_it_and_moves_the_host_to_the_new_endpoint(bed):
+    assert bed.rc == 0, bed.output[-6000:]
+    print("move_kind.yml took %.1f s" % bed.move_seconds)
+    assert bed.mutating.count("CreateSnapshot") == 1 and bed.mutating.count("CreateServerlessCache") == 1
+    assert "DeleteReplicationGroup" not in bed.mutating  # deleting the old group is a separate step
+    cache = _cache(bed)
+    env = bed.env_file()
+    url = urlsplit(env["REDIS_URL"])
+    assert (url.scheme, url.hostname, url.port) == ("rediss", cache["Endpoint"]["Address"], cache["Endpoint"]["Port"])
+    assert (unquote(url.username), unquote(url.password)) == ("web", PASSWORD)
+    assert env["REDIS_CLUSTER"] == "true"
+    assert "main2 as web: PONG (redis-cli)" in bed.output and "main2 as web: PONG in" in bed.output
+    assert "main as" not in bed.output.split("Move the application hosts")[-1]  # the old group is not used any more
+    for secret in SECRETS:
+        assert secret not in bed.output
+
+
+def test_the_keys_and_the_ttl_are_on_the_serverless_cache(bed):
+    url = bed.env_file()["REDIS_URL"]
+    for key, value in list(KEYS.items()) + [("web:ttl", "soon gone")]:
+        node = _node_of(bed, url, key)
+        try:
+            assert node.get(key) == value.encode(), key
+            if key == "web:ttl":
+                assert 0 < node.ttl(key) <= 600
+        finally:
+            node.close()
+
+
+def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
+    run_ansible.assert_rerun_changes_nothing_and_check_is_quiet(os.path.join(PLAYBOOKS, "move_kind.yml"),
+                                                                bed.emulator, *bed.args(), "-e", "move_instance=main")
+    print("whole module took %.1f s" % (time.monotonic() - bed.started))

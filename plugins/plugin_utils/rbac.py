@@ -68,6 +68,10 @@ def model(instances, clients, values, errors, rotation=False):
             except ValueError:
                 continue  # reported by the client rules
             uses.setdefault(name, {}).setdefault(worker["name"], set()).add(purpose)
+    for spec in instances:  # a move's target (moved_from) takes over its source's workers: their users exist first
+        if spec.get("moved_from") in uses:
+            for worker_name, purposes in uses[spec["moved_from"]].items():
+                uses.setdefault(spec["name"], {}).setdefault(worker_name, set()).update(purposes)
     users, groups = [], []
     production = bool(values.get("cache_production"))
     accepted = "broad_access_string" in (values.get("cache_production_accepted_risks") or [])

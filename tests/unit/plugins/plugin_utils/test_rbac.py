@@ -1,5 +1,7 @@
 """RBAC in the model: a user per worker and rbac instance, the default user off, every problem named."""
 
+import fnmatch
+
 import pytest
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import access
@@ -166,3 +168,15 @@ def test_hosts_move_to_rbac_only_where_an_existing_group_has_no_user_group_yet()
               {"replication_group_id": "fm-pubsub", "user_group_ids": []},
               {"replication_group_id": "fm-sls"}]
     assert rbac.moves(specs, groups) == [{"name": "main", "replication_group_id": "fm-main"}]
+
+
+def test_a_move_target_gets_a_user_for_each_worker_of_its_source_before_it_exists():
+    moving = QUEUE + [{"name": "queue2", "purpose": "queue", "kind": "serverless", "access": "rbac",
+                       "engine": "valkey", "moved_from": "queue"}]
+    passwords = dict(PASSWORDS, queue2={"web": WEB_PW + "2", "admin": ADMIN_PW + "2"})
+    model = rbac_model(cache_instances=moving, cache_user_passwords=passwords)
+    ids = sorted(u["user_id"] for u in model["users"] if u["instance"] == "queue2")
+    assert ids == ["funmagic-queue2-admin", "funmagic-queue2-web"]  # Valkey: no default user
+    web, admin = model["clients"]["app1"]["workers"]
+    assert web["users"] == {"queue": "web", "queue2": "web"} and admin["users"] == {"queue": "admin", "queue2": "admin"}
+    assert fnmatch.fnmatchcase(web["refused_keys"]["queue2"], access.queue_key_pattern("admin", True))

@@ -49,6 +49,9 @@ def instance_errors(specs):
             errors.append("%s: %s has purpose %s and %s has %s; the hosts move to it for the same purpose, so give "
                           "it purpose: %s" % (where, source_name, source.get("purpose"), spec["name"],
                                               spec.get("purpose"), source.get("purpose")))
+        if source.get("engine") == "valkey" and spec.get("engine") == "redis":
+            errors.append("%s: %s runs Valkey, and a Valkey snapshot cannot be restored into Redis OSS; give %s "
+                          "engine: valkey" % (where, source_name, spec["name"]))
         if source_name in taken:
             errors.append("%s: %s moves to %s already; one instance moves to one serverless instance"
                           % (where, source_name, taken[source_name]))
@@ -59,11 +62,20 @@ def instance_errors(specs):
 def pending_errors(specs, present, move_instance):
     """A target (moved_from) that does not exist yet while its source does is made only by the move, from the
     source's snapshot: any other run that would create it empty is refused, naming the field and the playbook.
+    A source whose group is gone once its target exists is refused too: the run would create it again, empty.
     present: the replication group ids and serverless cache names that exist now."""
     by_name = dict((s["name"], s) for s in specs)
     errors = []
     for index, spec in enumerate(specs):
         source = by_name.get(spec.get("moved_from"))
+        if source is not None and spec["replication_group_id"] in present \
+                and source["replication_group_id"] not in present:
+            errors.append("cache_instances[%d] (%s): replication group %s is gone and %s, which moved_from it, "
+                          "exists: the move is done. Remove %s from cache_instances and moved_from from %s; a run "
+                          "would create %s again, empty" % (
+                              specs.index(source), source["name"], source["replication_group_id"], spec["name"],
+                              source["name"], spec["name"], source["name"]))
+            continue
         if source is None or spec["replication_group_id"] in present or source["replication_group_id"] not in present:
             continue
         if move_instance != source["name"]:

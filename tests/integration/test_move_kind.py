@@ -1,16 +1,18 @@
-"""Moving an instance from nodes to serverless with playbooks/move_kind.yml (issue #21, deliverable 5), on one chroot
-host with one worker.
+"""Moving an instance from nodes to serverless with playbooks/move_kind.yml (issue #21, deliverable 5), on two chroot
+hosts with one worker each, moved one host at a time.
 
 A node-based `main` made by redis.yml holds 20 keys and one with a TTL. The inventory then names `main2`, kind
 serverless, moved_from: main: redis.yml refuses to create it empty while main's group exists. move_kind.yml -e
-move_instance=main takes a snapshot of the group, makes the serverless cache from the snapshot's ARN, and moves the
-host: its env file has the serverless endpoint in REDIS_URL, the worker's own user, and PONG from the host. The keys
+move_instance=main -e redis_batch_size=1 takes a snapshot of the group, makes the serverless cache from the snapshot's
+ARN, and moves the hosts in two batches: each env file has the serverless endpoint in REDIS_URL, the worker's own
+user, and each host proves PONG as that user. The keys
 and the TTL are on the serverless cache. A rerun changes nothing; --check makes no mutating call.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from urllib.parse import unquote, urlsplit
 
@@ -28,13 +30,14 @@ TOKEN = "Move-Main-Token-00001"
 PASSWORD = "Move-Web-Password-0001"
 SECRETS = [TOKEN, PASSWORD]
 KEYS = dict(("web:key:%d" % i, "value %d" % i) for i in range(20))
+HOSTS = ("app1", "app2")
 TARGET = {"name": "main2", "purpose": "main", "kind": "serverless", "access": "rbac", "moved_from": "main"}
 
 
 @pytest.fixture(scope="module")
 def bed(emulator_session, tmp_path_factory):
     emulator_session.reset(create_seconds=1, modify_seconds=1)
-    bed = Bed(emulator_session, tmp_path_factory.mktemp("move"), overrides={
+    bed = Bed(emulator_session, tmp_path_factory.mktemp("move"), hosts=HOSTS, overrides={
         "cache_instances": [{"name": "main", "purpose": "main"}],
         "cache_auth_tokens": {"main": TOKEN},
         "client_workers": [{"name": "web", "queue_prefix": "web"}], "cache_log_delivery": {}}).up()
@@ -53,7 +56,8 @@ def bed(emulator_session, tmp_path_factory):
     bed.emulator.call("requests", method="DELETE")
     started = time.monotonic()
     bed.rc, bed.output = run_ansible.playbook(os.path.join(PLAYBOOKS, "move_kind.yml"), bed.emulator, *bed.args(),
-                                              "-e", "move_instance=main", "-v", check=False)
+                                              "-e", "move_instance=main", "-e", "redis_batch_size=1", "-v",
+                                              check=False)
     bed.move_seconds = time.monotonic() - started
     bed.mutating = [r["operation"] for r in bed.emulator.requests(mutating_only=True)]
     yield bed
@@ -78,13 +82,21 @@ def test_the_move_snapshots_the_group_restores_it_and_moves_the_host_to_the_new_
     assert bed.mutating.count("CreateSnapshot") == 1 and bed.mutating.count("CreateServerlessCache") == 1
     assert "DeleteReplicationGroup" not in bed.mutating  # deleting the old group is a separate step
     cache = _cache(bed)
-    env = bed.env_file()
-    url = urlsplit(env["REDIS_URL"])
-    assert (url.scheme, url.hostname, url.port) == ("rediss", cache["Endpoint"]["Address"], cache["Endpoint"]["Port"])
-    assert (unquote(url.username), unquote(url.password)) == ("web", PASSWORD)
-    assert env["REDIS_CLUSTER"] == "true"
-    assert "main2 as web: PONG (redis-cli)" in bed.output and "main2 as web: PONG in" in bed.output
-    assert "main as" not in bed.output.split("Move the application hosts")[-1]  # the old group is not used any more
+    for host in HOSTS:
+        env = bed.env_file("web", host)
+        url = urlsplit(env["REDIS_URL"])
+        assert (url.scheme, url.hostname, url.port) == ("rediss", cache["Endpoint"]["Address"],
+                                                        cache["Endpoint"]["Port"]), host
+        assert (unquote(url.username), unquote(url.password)) == ("web", PASSWORD)
+        assert env["REDIS_CLUSTER"] == "true"
+        assert os.stat(os.path.join(bed.rootfs(host), "etc", "funmagic", "web.env")).st_mode & 0o777 == 0o640
+    moved = bed.output.split("PLAY [Report the move")[0].split("PLAY [Move the application hosts")[1:]
+    assert len(moved) == 2  # one batch per host
+    for host, batch in zip(HOSTS, moved):  # each batch: its own host's PONG as web, with redis-cli and redis_ping
+        assert re.search(r"^ok: \[%s\] => ?\n(?:    .*\n)*?    - '?main2 as web: PONG \(redis-cli\)" % host, batch, re.M)
+        assert re.search(r"^ok: \[%s\] => ?\n(?:    .*\n)*?    - '?main2 as web: PONG in" % host, batch, re.M)
+    for batch in moved:  # the old group is not used any more: no PING of main (token access: "main: PONG ...")
+        assert not re.search(r"^    - '?main[: ]", batch, re.M)
     for secret in SECRETS:
         assert secret not in bed.output
 

@@ -52,6 +52,8 @@ def _spec(name, kind="node", purpose="main", **more):
      "cache_instances[1] (main2).moved_from: main is not a node-based instance"),
     ([_spec("main"), _spec("a", "serverless", moved_from="main"), _spec("b", "serverless", moved_from="main")],
      "cache_instances[2] (b).moved_from: main moves to a already"),
+    ([_spec("main", engine="valkey"), _spec("main2", "serverless", moved_from="main", engine="redis")],
+     "cache_instances[1] (main2).moved_from: main runs Valkey, and a Valkey snapshot cannot be restored into Redis"),
 ])
 def test_moved_from_is_checked_naming_the_field(specs, message):
     errors = kind_move.instance_errors(specs)
@@ -74,6 +76,14 @@ def test_the_target_is_never_created_empty_while_its_source_exists():
     assert kind_move.pending_errors(SPECS, {"funmagic-main"}, "main") == []  # the move itself
     assert kind_move.pending_errors(SPECS, {"funmagic-main", "funmagic-main2"}, None) == []  # moved
     assert kind_move.pending_errors(SPECS, set(), None) == []  # nothing to carry over: a new environment
+
+
+def test_a_source_whose_group_is_gone_after_the_move_is_not_created_again_empty():
+    for move_instance in (None, "main"):
+        errors = kind_move.pending_errors(SPECS, {"funmagic-main2"}, move_instance)
+        assert errors == ["cache_instances[0] (main): replication group funmagic-main is gone and main2, which "
+                          "moved_from it, exists: the move is done. Remove main from cache_instances and moved_from "
+                          "from main2; a run would create main again, empty"]
 
 
 def test_the_hosts_use_the_target_once_it_exists():

@@ -117,3 +117,29 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     run_ansible.assert_rerun_changes_nothing_and_check_is_quiet(os.path.join(PLAYBOOKS, "move_kind.yml"),
                                                                 bed.emulator, *bed.args(), "-e", "move_instance=main")
     print("whole module took %.1f s" % (time.monotonic() - bed.started))
+
+
+def test_after_the_old_group_is_deleted_the_inventory_without_it_converges_leaving_the_hosts_as_they_are(bed):
+    """The runbook's last steps: delete the old group with a final snapshot; until main and moved_from leave the
+    inventory, redis.yml refuses (it would create main again, empty); then it changes only the dashboard (main's
+    widgets go) and nothing on the hosts."""
+    rc, output = run_ansible.module("replication_group", {
+        "replication_group_id": "funmagic-main", "state": "absent", "wait": True,
+        "final_snapshot_identifier": "funmagic-main-final-moved"}, bed.emulator)
+    assert rc == 0, output[-3000:]
+    client = boto3.session.Session(region_name="us-east-1").client("elasticache", endpoint_url=bed.emulator.endpoint)
+    assert client.describe_snapshots(SnapshotName="funmagic-main-final-moved")["Snapshots"]
+    bed.emulator.call("requests", method="DELETE")
+    rc, output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(), check=False)
+    assert rc != 0 and bed.emulator.requests(mutating_only=True) == []
+    assert "cache_instances[0] (main): replication group funmagic-main is gone and main2, which moved_from it, " \
+           "exists: the move is done" in output
+    bed.write_vars(cache_instances=[{k: v for k, v in TARGET.items() if k != "moved_from"}], cache_auth_tokens={})
+    output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())[1]
+    counters = run_ansible.recap(output)
+    assert (counters["app1"]["changed"], counters["app2"]["changed"]) == (0, 0), output[-4000:]  # env files as they are
+    changed = re.findall(r"^TASK \[([^\]]+)\] \*+\nchanged: ", output, re.M)
+    assert changed == ["funmagic.elasticache.monitoring : Create or update the environment's CloudWatch dashboard"]
+    assert urlsplit(bed.env_file("web", "app2")["REDIS_URL"]).hostname == _cache(bed)["Endpoint"]["Address"]
+    for secret in SECRETS:
+        assert secret not in output

@@ -31,6 +31,13 @@ RBAC_PASSWORD = "Bad-Input-Rbac-Password-7"
 LEGACY = {"name": "legacy", "engine": "valkey", "engine_version": "8.0", "node_type": "cache.t3.small"}
 
 
+def _move(instances, target, move_instance):
+    """move_kind.yml's inputs: instances and a serverless rbac target (the local inventory's workers' passwords)."""
+    target = dict({"kind": "serverless", "access": "rbac", "engine": "valkey"}, **target)
+    return {"cache_instances": instances + [target], "move_instance": move_instance,
+            "cache_user_passwords": {target["name"]: {"web": RBAC_PASSWORD, "admin": RBAC_PASSWORD}}}
+
+
 def _serverless(**fields):
     """main on nodes and a serverless valkey queue (rbac, the local inventory's workers), with fields on the queue."""
     queue = dict({"name": "queue", "purpose": "queue", "kind": "serverless", "access": "rbac", "engine": "valkey",
@@ -290,6 +297,15 @@ CASES = [
         dict(LEGACY, node_type="cache.t3.micro")]},
      "cache_instances[3] (legacy).node_type: replication group funmagic-legacy holds 0.93 GiB (BytesUsedForCache) "
      "and a cache.t3.micro node keeps 0.38 GiB for data", ["--check"]),
+    # move_kind.yml (plugin_utils/kind_move.py): the instance to move, its target, and the group it carries over.
+    ("move-kind-unknown-instance", "move_kind", _move(OK_INSTANCES + PUBSUB, {"name": "main2", "moved_from": "main"}, "nope"),
+     "move_instance: no instance named 'nope' in cache_instances", []),
+    ("move-kind-no-group", "move_kind", _move(OK_INSTANCES + PUBSUB, {"name": "main2", "moved_from": "main"}, "main"),
+     "move_instance: replication group funmagic-main of 'main' does not exist in AWS", []),
+    ("move-kind-valkey-into-redis", "move_kind",
+     _move(OK_INSTANCES + PUBSUB + [LEGACY], {"name": "legacy2", "engine": "redis", "moved_from": "legacy"}, "legacy"),
+     "cache_instances[4] (legacy2).moved_from: legacy runs Valkey, and a Valkey snapshot cannot be restored into "
+     "Redis OSS", []),
     # destroy.yml
     ("destroy-unconfirmed", "destroy", {}, "destroy_confirm: this deletes every funmagic-* cache; confirm with "
                                            "-e destroy_confirm=funmagic", []),

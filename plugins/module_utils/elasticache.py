@@ -29,6 +29,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+# The options of the doc fragment funmagic.elasticache.wait, in a module's argument_spec: dict(..., **WAIT_OPTIONS).
+WAIT_OPTIONS = dict(wait_timeout=dict(type="int", default=1800), wait_delay=dict(type="int", default=15))
 _GROUP_BUSY = ("InvalidReplicationGroupState", "InvalidCacheClusterState")
 # Error codes that mean "not now, the resource is changing": retried with backoff like throttling.
 TRANSITIONAL_STATES = {

@@ -144,6 +144,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.funmagic.elasticache.plugins.module_utils import global_datastore as gd
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import wait_for
 
 
@@ -267,8 +268,7 @@ def main():
         description=dict(type="str"),
         primary_region=dict(type="str"),
         wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
-        wait_delay=dict(type="int", default=15),
+        **WAIT_OPTIONS
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     errors = gd.validate(module.params)

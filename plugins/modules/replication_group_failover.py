@@ -104,6 +104,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import events_of
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import failover_refusal
 from ansible_collections.funmagic.elasticache.plugins.module_utils.replication_group import group_result
@@ -143,8 +144,7 @@ def main():
             replication_group_id=dict(type="str", required=True, aliases=["id", "name"]),
             node_group_id=dict(type="str", default="0001"),
             wait=dict(type="bool", default=True),
-            wait_timeout=dict(type="int", default=1800),
-            wait_delay=dict(type="int", default=15),
+            **WAIT_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -240,6 +240,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import get_tags
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import wait_for
 
 
@@ -372,8 +373,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
-        wait_delay=dict(type="int", default=15),
+        **WAIT_OPTIONS
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     errors = serverless.validate(module.params)

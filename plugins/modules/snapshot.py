@@ -97,6 +97,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import describe_replication_group
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
 
 
 def _describe(client, name):
@@ -166,8 +167,7 @@ def main():
             replication_group_id=dict(type="str", required=True),
             tags=dict(type="dict", default={}),
             wait=dict(type="bool", default=True),
-            wait_timeout=dict(type="int", default=1800),
-            wait_delay=dict(type="int", default=15),
+            **WAIT_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -133,6 +133,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.funmagic.elasticache.plugins.module_utils import validation
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
+from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import warn
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import USER_GROUPS
 from ansible_collections.funmagic.elasticache.plugins.module_utils.users import converge
@@ -274,8 +275,7 @@ def main():
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
             wait=dict(type="bool", default=True),
-            wait_timeout=dict(type="int", default=1800),
-            wait_delay=dict(type="int", default=15),
+            **WAIT_OPTIONS
         ),
         supports_check_mode=True,
     )

@@ -55,6 +55,9 @@ class ActionModule(ActionBase):
         aws = dict((k, args[k]) for k in AWS_OPTIONS if args.get(k) is not None)
         try:
             model = self._check(args, task_vars)
+            errors = kind_move.move_instance_errors(task_vars.get("move_instance"), task_vars.get("move_kind_playbook"))
+            if errors:
+                raise role_specs.InputError(errors)
             ids = [spec["replication_group_id"] for spec in model["instances"]]
             names = _serverless_names(model)
             key = run_memo.describe_key(aws, ids)
@@ -93,6 +96,7 @@ class ActionModule(ActionBase):
                 warnings = [w for host, client in sorted((model.get("clients") or {}).items())
                             for w in derived.host_warnings(host, client["region"], client["connections"],
                                                            client["workers"])]
+                warnings.extend((model.get("move") or {}).get("warnings") or [])
                 if warnings:
                     result["warnings"] = warnings
                 if "cache" in args["roles"]:
@@ -252,6 +256,8 @@ class ActionModule(ActionBase):
             model["move"] = kind_move.plan(model["instances"], move_instance, "serverless",
                                            [g["replication_group_id"] for g in groups],
                                            [c["serverless_cache_name"] for c in caches])
+            model["move"]["warnings"] = kind_move.prefix_warnings(model["instances"], model.get("clients") or {},
+                                                                  move_instance)
             for spec in model["instances"]:
                 if spec["name"] == model["move"]["target"] and spec["replication_group_id"] in model["missing"] \
                         and move_snapshot_arn:

@@ -41,6 +41,9 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import BULLMQ_PREFIX
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import queue_prefix
+
 __metaclass__ = type
 
 PURPOSES = ("main", "queue", "pubsub")
@@ -48,7 +51,6 @@ DEFAULT_USER_OFF = "off -@all"
 # The default user while a group moves from AUTH to RBAC: the AUTH token is its password (set apart), so clients that
 # still send only the token keep working until every host has its own user.
 MIGRATION_DEFAULT = "on ~* &* +@all"
-BULLMQ_PREFIX = "bull"
 
 BULLMQ_MEASURED = {"bullmq": "6.7.6", "ioredis": "6.1.0", "node": "20.20.2", "redis-server": "7.0.15"}
 
@@ -134,13 +136,10 @@ def _glob_escape(text):
 def queue_key_pattern(prefix, cluster=False):
     """The key pattern of a BullMQ queue prefix, as module_utils/redis_url.py writes QUEUE_PREFIX.
 
-    An empty prefix is BullMQ's own `bull`; a cluster queue instance gets the prefix in a hash tag, so that every key
-    of a queue lands in one slot (BullMQ's scripts touch several keys at once).
+    An empty prefix is BullMQ's own `bull`; a cluster queue instance gets the prefix in a hash tag (redis_url's
+    queue_prefix), so that every key of a queue lands in one slot (BullMQ's scripts touch several keys at once).
     """
-    prefix = prefix or ""
-    if cluster:
-        prefix = "{%s}" % (prefix.strip("{}") or BULLMQ_PREFIX)
-    return "%s:*" % _glob_escape(prefix or BULLMQ_PREFIX)
+    return "%s:*" % _glob_escape(queue_prefix(prefix, cluster) or BULLMQ_PREFIX)
 
 
 def _worker_name(worker):

@@ -51,6 +51,15 @@ def redact_url(url):
     return "%s://%s:%s@%s" % (scheme, user, REDACTED, location)
 
 
+def queue_prefix(prefix, cluster=False):
+    """A worker's QUEUE_PREFIX from its queue_prefix: as it is, or on a cluster queue instance in a hash tag (BullMQ's
+    own `bull` when empty), so that all keys of a BullMQ queue land in one slot."""
+    prefix = prefix or ""
+    if cluster:
+        prefix = "{%s}" % (prefix.strip("{}") or BULLMQ_PREFIX)
+    return prefix
+
+
 def instance_for(instances, worker, purpose):
     """(name, facts) of the instance a worker uses for a purpose."""
     wanted = (worker.get("instances") or {}).get(purpose)
@@ -141,10 +150,7 @@ def redis_env(instances, worker=None, tokens=None, passwords=None):
                 user=user, token=secret)))
     lines.extend("%s=true" % CLUSTER_NAMES[p] for p in PURPOSES if chosen[p][1].get("cluster"))
     lines.append("REDIS_TLS=%s" % ("true" if chosen["main"][1].get("tls") else "false"))
-    prefix = worker.get("queue_prefix") or ""
-    if chosen["queue"][1].get("cluster"):
-        prefix = "{%s}" % (prefix or BULLMQ_PREFIX).strip("{}")
-    lines.append("QUEUE_PREFIX=%s" % prefix)
+    lines.append("QUEUE_PREFIX=%s" % queue_prefix(worker.get("queue_prefix"), chosen["queue"][1].get("cluster")))
     return "\n".join(lines) + "\n"
 
 

@@ -678,6 +678,13 @@ model:
         done:
           description: The serverless cache exists already (no snapshot, no restore; the hosts' move still converges).
           type: bool
+        warnings:
+          description:
+            - For each worker whose QUEUE_PREFIX becomes a hash tag on the serverless cache (plugin_utils/kind_move.py
+              C(prefix_warnings)), the jobs waiting under the old prefix that no worker will see; empty when the
+              run's roles have no client. Also returned as the task's warnings.
+          type: list
+          elements: str
     rbac_moves:
       description:
         - The instances whose hosts move from the AUTH token to their own users in this run (plugin_utils/rbac.py

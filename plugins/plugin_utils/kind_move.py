@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import instance_for
+from ansible_collections.funmagic.elasticache.plugins.module_utils.redis_url import queue_prefix
 from ansible_collections.funmagic.elasticache.plugins.plugin_utils.specs import InputError
 
 KINDS = ("serverless",)
@@ -57,6 +59,16 @@ def instance_errors(specs):
                           % (where, source_name, taken[source_name]))
         taken.setdefault(source_name, spec["name"])
     return errors
+
+
+def move_instance_errors(move_instance, move_kind_playbook):
+    """move_instance moves an instance only in playbooks/move_kind.yml, which says so with move_kind_playbook: given
+    to any other playbook (redis.yml -e move_instance=main), it would create the target empty, so it is refused."""
+    if move_instance is None or move_kind_playbook:
+        return []
+    return ["move_instance: only %s takes it (it snapshots the group and makes the serverless cache from it); run "
+            "ansible-playbook %s -e move_instance=%s instead, or drop -e move_instance" % (
+                MOVE_PLAYBOOK, MOVE_PLAYBOOK, move_instance)]
 
 
 def pending_errors(specs, present, move_instance):
@@ -131,3 +143,31 @@ def plan(instances, move_instance, move_to, replication_groups, serverless_cache
                           % (group_id, move_instance)])
     return {"source": group_id, "target": target["name"], "cache": cache,
             "snapshot": "%s-to-%s" % (group_id, move_to), "done": done}
+
+
+def prefix_warnings(specs, clients, move_instance):
+    """What the move does to BullMQ: each worker that uses move_instance (cluster mode off) for its queues and whose
+    QUEUE_PREFIX becomes a hash tag on the serverless cache (a cluster). The jobs waiting under the old prefix are
+    carried over, but no worker looks there any more. clients: the model's, host -> {workers}."""
+    by_name = dict((s["name"], s) for s in specs)
+    source = by_name.get(move_instance)
+    if source is None or source.get("cluster_mode"):
+        return []
+    before = dict((s["name"], {"purpose": s["purpose"], "order": i}) for i, s in enumerate(specs)
+                  if not s.get("moved_from"))  # the instances the hosts use before the move
+    warnings = {}
+    for client in clients.values():
+        for worker in client["workers"]:
+            try:
+                if instance_for(before, worker, "queue")[0] != move_instance:
+                    continue
+            except ValueError:
+                continue  # reported by the client rules
+            old, new = queue_prefix(worker.get("queue_prefix")), queue_prefix(worker.get("queue_prefix"), True)
+            if old != new:
+                warnings[worker["name"]] = (
+                    "move_instance: worker %s's QUEUE_PREFIX goes from %r to %r on the serverless cache (a cluster: "
+                    "the keys of a BullMQ queue must share a slot). The jobs still waiting under %r are carried over, "
+                    "but no worker sees them: drain the queues (pause the producers) before the move"
+                    % (worker["name"], old or "bull", new, old or "bull"))
+    return [warnings[name] for name in sorted(warnings)]

@@ -88,8 +88,9 @@ def test_the_move_snapshots_the_group_restores_it_and_moves_the_host_to_the_new_
         assert (url.scheme, url.hostname, url.port) == ("rediss", cache["Endpoint"]["Address"],
                                                         cache["Endpoint"]["Port"]), host
         assert (unquote(url.username), unquote(url.password)) == ("web", PASSWORD)
-        assert env["REDIS_CLUSTER"] == "true"
+        assert (env["REDIS_CLUSTER"], env["QUEUE_PREFIX"]) == ("true", "{web}")  # it was web on the group
         assert os.stat(os.path.join(bed.rootfs(host), "etc", "funmagic", "web.env")).st_mode & 0o777 == 0o640
+    assert "[WARNING]: move_instance: worker web's QUEUE_PREFIX goes from 'web' to '{web}'" in bed.output
     moved = bed.output.split("PLAY [Report the move")[0].split("PLAY [Move the application hosts")[1:]
     assert len(moved) == 2  # one batch per host
     for host, batch in zip(HOSTS, moved):  # each batch: its own host's PONG as web, with redis-cli and redis_ping

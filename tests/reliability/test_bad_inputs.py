@@ -298,6 +298,8 @@ CASES = [
      "cache_instances[3] (legacy).node_type: replication group funmagic-legacy holds 0.93 GiB (BytesUsedForCache) "
      "and a cache.t3.micro node keeps 0.38 GiB for data", ["--check"]),
     # move_kind.yml (plugin_utils/kind_move.py): the instance to move, its target, and the group it carries over.
+    ("move-instance-outside-move-kind", "redis", {"move_instance": "main"},
+     "move_instance: only playbooks/move_kind.yml takes it", []),
     ("move-kind-unknown-instance", "move_kind",
      _move(OK_INSTANCES + PUBSUB, {"name": "main2", "moved_from": "main"}, "nope"),
      "move_instance: no instance named 'nope' in cache_instances", []),

@@ -103,6 +103,7 @@ def _keys_seen():
     move = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"},
                                 {"name": "main2", "access": "rbac", "kind": "serverless", "moved_from": "main"}],
             "cache_user_passwords": {"main2": {"app": TOKEN + "p"}}, "move_instance": "main",
+            "move_kind_playbook": True,
             "move_snapshot_arn": "arn:aws:elasticache:us-east-1:123456789012:snapshot:funmagic-main-to-serverless"}
     for args, task_vars in ((ALL_ROLES, None), ({"roles": ["cache"]}, None), (ALL_ROLES, rbac), (ALL_ROLES, serverless),
                             (ALL_ROLES, regional), (ALL_ROLES, move)):
@@ -318,7 +319,26 @@ def test_a_move_target_is_not_created_empty_by_the_preflight_of_redis_yml():
     with pytest.raises(AnsibleActionFail, match=r"cache_instances\[2\] \(main2\).moved_from: the serverless cache "
                                                 r"funmagic-main2 does not exist yet .* playbooks/move_kind.yml"):
         run(ALL_ROLES, task_vars=move)
-    model = run(ALL_ROLES, task_vars=dict(move, move_instance="main"))["model"]
+    with pytest.raises(AnsibleActionFail, match=r"move_instance: only playbooks/move_kind.yml takes it"):
+        run(ALL_ROLES, task_vars=dict(move, move_instance="main"))  # redis.yml -e move_instance=main
+    model = run(ALL_ROLES, task_vars=dict(move, move_instance="main", move_kind_playbook=True))["model"]
+    warnings = model["move"].pop("warnings")
     assert model["move"] == {"source": "funmagic-main", "target": "main2", "cache": "funmagic-main2",
                              "snapshot": "funmagic-main-to-serverless", "done": False}
+    assert warnings == []  # the queue purpose stays on queue
     assert "snapshot_arns_to_restore" not in model["instances"][2]  # no snapshot yet: nothing to restore
+
+
+def test_moving_the_queue_warns_of_each_worker_whose_queue_prefix_becomes_a_hash_tag():
+    moving = {"cache_instances": [{"name": "main"}, {"name": "queue", "purpose": "queue"},
+                                  {"name": "queue2", "purpose": "queue", "access": "rbac", "kind": "serverless",
+                                   "moved_from": "queue"}],
+              "cache_user_passwords": {"queue2": {"web": TOKEN + "p"}}, "move_instance": "queue",
+              "move_kind_playbook": True,
+              "hostvars": {"app1": {"inventory_hostname": "app1",
+                                    "client_workers": [{"name": "web", "queue_prefix": "web"}]}}}
+    result = run(ALL_ROLES, task_vars=moving)
+    assert result["warnings"] == result["model"]["move"]["warnings"] == [
+        "move_instance: worker web's QUEUE_PREFIX goes from 'web' to '{web}' on the serverless cache (a cluster: the "
+        "keys of a BullMQ queue must share a slot). The jobs still waiting under 'web' are carried over, but no worker "
+        "sees them: drain the queues (pause the producers) before the move"]

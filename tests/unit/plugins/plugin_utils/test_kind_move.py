@@ -89,3 +89,34 @@ def test_a_source_whose_group_is_gone_after_the_move_is_not_created_again_empty(
 def test_the_hosts_use_the_target_once_it_exists():
     assert kind_move.replaced(SPECS, {"funmagic-main"}) == []
     assert kind_move.replaced(SPECS, {"funmagic-main", "funmagic-main2"}) == ["main"]
+
+
+def _clients(*workers):
+    return {"app1": {"workers": list(workers)}, "app2": {"workers": list(workers)}}
+
+
+def test_a_worker_whose_queue_prefix_becomes_a_hash_tag_is_warned_once():
+    specs = [_spec("main", cluster_mode=False), _spec("queue", purpose="queue", cluster_mode=False),
+             _spec("queue2", "serverless", "queue", moved_from="queue")]
+    warnings = kind_move.prefix_warnings(specs, _clients({"name": "web", "queue_prefix": "web"}, {"name": "admin"},
+                                                         {"name": "tagged", "queue_prefix": "{jobs}"}), "queue")
+    assert warnings == [
+        "move_instance: worker admin's QUEUE_PREFIX goes from 'bull' to '{bull}' on the serverless cache (a cluster: "
+        "the keys of a BullMQ queue must share a slot). The jobs still waiting under 'bull' are carried over, but no "
+        "worker sees them: drain the queues (pause the producers) before the move",
+        "move_instance: worker web's QUEUE_PREFIX goes from 'web' to '{web}' on the serverless cache (a cluster: the "
+        "keys of a BullMQ queue must share a slot). The jobs still waiting under 'web' are carried over, but no "
+        "worker sees them: drain the queues (pause the producers) before the move"]  # tagged keeps {jobs}
+    # Not the queue's instance for these workers, or already a cluster: nothing changes for BullMQ.
+    assert kind_move.prefix_warnings(specs, _clients({"name": "web", "queue_prefix": "web"}), "main") == []
+    clustered = [dict(specs[0]), dict(specs[1], cluster_mode=True), specs[2]]
+    assert kind_move.prefix_warnings(clustered, _clients({"name": "web", "queue_prefix": "web"}), "queue") == []
+
+
+def test_move_instance_is_taken_only_by_the_move_playbook():
+    assert kind_move.move_instance_errors(None, None) == []
+    assert kind_move.move_instance_errors("main", True) == []
+    assert kind_move.move_instance_errors("main", None) == [
+        "move_instance: only playbooks/move_kind.yml takes it (it snapshots the group and makes the serverless cache "
+        "from it); run ansible-playbook playbooks/move_kind.yml -e move_instance=main instead, or drop -e "
+        "move_instance"]

@@ -2,11 +2,13 @@
 hosts with one worker each, moved one host at a time.
 
 A node-based `main` made by redis.yml holds 20 keys and one with a TTL. The inventory then names `main2`, kind
-serverless, moved_from: main: redis.yml refuses to create it empty while main's group exists. move_kind.yml -e
-move_instance=main -e redis_batch_size=1 takes a snapshot of the group, makes the serverless cache from the snapshot's
-ARN, and moves the hosts in two batches: each env file has the serverless endpoint in REDIS_URL, the worker's own
-user, and each host proves PONG as that user. The keys
-and the TTL are on the serverless cache. A rerun changes nothing; --check makes no mutating call.
+serverless, moved_from: main: redis.yml refuses to create it empty while main's group exists. move_kind.yml --check
+shows the plan and makes no mutating call. move_kind.yml -e move_instance=main -e redis_batch_size=1 takes a snapshot
+of the group, makes the serverless cache from the snapshot's ARN, and moves the hosts in two batches: each env file
+has the serverless endpoint in REDIS_URL, the worker's own user and a hash-tagged QUEUE_PREFIX (warned of), and each
+host proves PONG as that user. The keys and the TTL are on the serverless cache. A rerun changes nothing; --check
+makes no mutating call. Last, the runbook's end: the old group deleted with a final snapshot, redis.yml refused until
+the inventory drops main, then the hosts left as they are.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def bed(emulator_session, tmp_path_factory):
     bed.refused = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args(), check=False)
     bed.refused_mutating = bed.emulator.requests(mutating_only=True)
     bed.emulator.call("requests", method="DELETE")
+    bed.checked = run_ansible.playbook(os.path.join(PLAYBOOKS, "move_kind.yml"), bed.emulator, *bed.args(),
+                                       "-e", "move_instance=main", "--check", "--diff", check=False)
+    bed.checked_mutating = bed.emulator.requests(mutating_only=True)
+    bed.emulator.call("requests", method="DELETE")
     started = time.monotonic()
     bed.rc, bed.output = run_ansible.playbook(os.path.join(PLAYBOOKS, "move_kind.yml"), bed.emulator, *bed.args(),
                                               "-e", "move_instance=main", "-e", "redis_batch_size=1", "-v",
@@ -74,6 +80,13 @@ def test_redis_yml_refuses_to_make_the_target_empty_while_the_group_exists(bed):
     assert rc != 0 and bed.refused_mutating == []
     assert "cache_instances[1] (main2).moved_from: the serverless cache funmagic-main2 does not exist yet" in output
     assert "Run playbooks/move_kind.yml -e move_instance=main first" in output
+
+
+def test_the_move_in_check_mode_shows_the_plan_and_makes_no_mutating_call(bed):
+    rc, output = bed.checked
+    assert rc == 0, output[-4000:]
+    assert bed.checked_mutating == []
+    assert "main (funmagic-main) -> main2" in output and "snapshot funmagic-main-to-serverless" in output
 
 
 def test_the_move_snapshots_the_group_restores_it_and_moves_the_host_to_the_new_endpoint(bed):

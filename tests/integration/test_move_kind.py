@@ -133,6 +133,19 @@ def test_a_rerun_changes_nothing_and_check_mode_makes_no_mutating_call(bed):
     print("whole module took %.1f s" % (time.monotonic() - bed.started))
 
 
+def test_the_snapshot_module_checks_then_takes_a_snapshot_once_and_adopts_it_by_name(bed):
+    """funmagic.elasticache.snapshot on its own: --check, a run, then both again (changed, mutating calls)."""
+    def run_module(emulator, args, check_mode):
+        return run_ansible.module("snapshot", args, emulator, check_mode)
+
+    args = {"name": "funmagic-main-by-hand", "replication_group_id": "funmagic-main", "wait_delay": 1}
+    assert run_ansible.four_times(run_module, bed.emulator, args) == (
+        [True, True, False, False], [[], ["CreateSnapshot"], [], []])
+    client = boto3.session.Session(region_name="us-east-1").client("elasticache", endpoint_url=bed.emulator.endpoint)
+    snapshot = client.describe_snapshots(SnapshotName="funmagic-main-by-hand")["Snapshots"][0]
+    assert (snapshot["SnapshotStatus"], snapshot["SnapshotSource"]) == ("available", "manual")
+
+
 def test_after_the_old_group_is_deleted_the_inventory_without_it_converges_leaving_the_hosts_as_they_are(bed):
     """The runbook's last steps: delete the old group with a final snapshot; until main and moved_from leave the
     inventory, redis.yml refuses (it would create main again, empty); then it changes only the dashboard (main's

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: snapshot
 short_description: Take a manual snapshot of an ElastiCache replication group and wait until it is available
-version_added: 0.2.0
+version_added: 0.3.0
 description:
   - Takes a manual snapshot of a replication group (CreateSnapshot) under a name, unless a snapshot of that name
     exists already, which is adopted (it must be of the same group); then waits until the snapshot is available

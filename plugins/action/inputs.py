@@ -267,6 +267,7 @@ class ActionModule(ActionBase):
         replaced = kind_move.replaced(model["instances"], present_ids)
         model["connections"] = derived.connections([s for s in present if s["name"] not in replaced], groups, caches,
                                                    model["region"], regional)
+        kind_move.redirect(model.get("clients") or {}, replaced)
         for client in (model.get("clients") or {}).values():
             client["connections"] = derived.host_connections(model["connections"], client["region"])
         model["tls_moves"] = tls_move.moves([s for s in present if s["replication_group_id"] not in names], groups)

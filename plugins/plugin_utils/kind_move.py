@@ -100,11 +100,20 @@ def pending_errors(specs, present, move_instance):
 
 
 def replaced(specs, present):
-    """The names of the instances whose move target exists: the hosts' env files and PINGs use the target for that
-    purpose, never the source."""
+    """source name -> target name, for each move whose target exists: the hosts' env files and PINGs use the target
+    for that purpose, never the source."""
     by_name = dict((s["name"], s) for s in specs)
-    return sorted(s["moved_from"] for s in specs
-                  if s.get("moved_from") in by_name and s["replication_group_id"] in present)
+    return dict((s["moved_from"], s["name"]) for s in specs
+                if s.get("moved_from") in by_name and s["replication_group_id"] in present)
+
+
+def redirect(clients, moved):
+    """A worker that maps a purpose to a moved source by name (client_workers[].instances) gets its target instead,
+    in place on the model's clients. moved: replaced()."""
+    for client in clients.values():
+        for worker in client["workers"]:
+            worker["instances"] = dict((purpose, moved.get(name, name))
+                                       for purpose, name in (worker.get("instances") or {}).items())
 
 
 def plan(instances, move_instance, move_to, replication_groups, serverless_caches):

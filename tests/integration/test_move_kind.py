@@ -42,7 +42,9 @@ def bed(emulator_session, tmp_path_factory):
     bed = Bed(emulator_session, tmp_path_factory.mktemp("move"), hosts=HOSTS, overrides={
         "cache_instances": [{"name": "main", "purpose": "main"}],
         "cache_auth_tokens": {"main": TOKEN},
-        "client_workers": [{"name": "web", "queue_prefix": "web"}], "cache_log_delivery": {}}).up()
+        # web maps main by name: the move gives it the target (kind_move.redirect)
+        "client_workers": [{"name": "web", "queue_prefix": "web", "instances": {"main": "main"}}],
+        "cache_log_delivery": {}}).up()
     bed.started = time.monotonic()
     run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())
     source = _connect(bed, urlsplit(bed.env_file()["REDIS_URL"]))
@@ -161,7 +163,8 @@ def test_after_the_old_group_is_deleted_the_inventory_without_it_converges_leavi
     assert rc != 0 and bed.emulator.requests(mutating_only=True) == []
     assert "cache_instances[0] (main): replication group funmagic-main is gone and main2, which moved_from it, " \
            "exists: the move is done" in output
-    bed.write_vars(cache_instances=[{k: v for k, v in TARGET.items() if k != "moved_from"}], cache_auth_tokens={})
+    bed.write_vars(cache_instances=[{k: v for k, v in TARGET.items() if k != "moved_from"}], cache_auth_tokens={},
+                   client_workers=[{"name": "web", "queue_prefix": "web", "instances": {"main": "main2"}}])
     output = run_ansible.playbook(os.path.join(PLAYBOOKS, "redis.yml"), bed.emulator, *bed.args())[1]
     counters = run_ansible.recap(output)
     assert (counters["app1"]["changed"], counters["app2"]["changed"]) == (0, 0), output[-4000:]  # env files as they are

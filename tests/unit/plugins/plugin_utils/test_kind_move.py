@@ -87,8 +87,14 @@ def test_a_source_whose_group_is_gone_after_the_move_is_not_created_again_empty(
 
 
 def test_the_hosts_use_the_target_once_it_exists():
-    assert kind_move.replaced(SPECS, {"funmagic-main"}) == []
-    assert kind_move.replaced(SPECS, {"funmagic-main", "funmagic-main2"}) == ["main"]
+    assert kind_move.replaced(SPECS, {"funmagic-main"}) == {}
+    assert kind_move.replaced(SPECS, {"funmagic-main", "funmagic-main2"}) == {"main": "main2"}
+
+
+def test_a_worker_that_maps_a_purpose_to_the_source_by_name_gets_the_target():
+    clients = {"app1": {"workers": [{"name": "web", "instances": {"main": "main", "queue": "jobs"}}, {"name": "x"}]}}
+    kind_move.redirect(clients, {"main": "main2"})
+    assert [w["instances"] for w in clients["app1"]["workers"]] == [{"main": "main2", "queue": "jobs"}, {}]
 
 
 def _clients(*workers):

@@ -248,26 +248,13 @@ class ActionModule(ActionBase):
         present_ids = set(g["replication_group_id"] for g in groups if g["replication_group_id"] not in names) | \
             set(c["serverless_cache_name"] for c in caches if c["serverless_cache_name"] in names)
         model["missing"] = [i for i in ids if i not in present_ids]
-        if "cache" in roles:
-            errors = kind_move.pending_errors(model["instances"], present_ids, move_instance)
-            if errors:
-                raise role_specs.InputError(errors)
-        if move_instance is not None:
-            model["move"] = kind_move.plan(model["instances"], move_instance, "serverless",
-                                           [g["replication_group_id"] for g in groups],
-                                           [c["serverless_cache_name"] for c in caches])
-            model["move"]["warnings"] = kind_move.prefix_warnings(model["instances"], model.get("clients") or {},
-                                                                  move_instance)
-            for spec in model["instances"]:
-                if spec["name"] == model["move"]["target"] and spec["replication_group_id"] in model["missing"] \
-                        and move_snapshot_arn:
-                    spec["snapshot_arns_to_restore"] = [move_snapshot_arn]
+        # A move from nodes to serverless (playbooks/move_kind.yml): refusals, the plan, the target's snapshot; the hosts
+        # use a move's target for its purpose once it exists, never the source.
+        replaced = kind_move.describe(model, present_ids, groups, caches, move_instance, move_snapshot_arn,
+                                      "cache" in roles)
         present = [spec for spec in model["instances"] if spec["replication_group_id"] in present_ids]
-        # The hosts use a move's target for its purpose once it exists, never the source (plugin_utils/kind_move.py).
-        replaced = kind_move.replaced(model["instances"], present_ids)
         model["connections"] = derived.connections([s for s in present if s["name"] not in replaced], groups, caches,
                                                    model["region"], regional)
-        kind_move.redirect(model.get("clients") or {}, replaced)
         for client in (model.get("clients") or {}).values():
             client["connections"] = derived.host_connections(model["connections"], client["region"])
         model["tls_moves"] = tls_move.moves([s for s in present if s["replication_group_id"] not in names], groups)

@@ -180,3 +180,26 @@ def prefix_warnings(specs, clients, move_instance):
                     "but no worker sees them: drain the queues (pause the producers) before the move"
                     % (worker["name"], old or "bull", new, old or "bull"))
     return [warnings[name] for name in sorted(warnings)]
+
+
+def describe(model, present, groups, caches, move_instance, move_snapshot_arn, cache_role):
+    """The inputs action's part of a move, on its model (in place): the refusals of pending_errors (cache_role: the
+    run checks the cache role's inputs), with move_instance the plan in model["move"] (with its prefix warnings) and
+    the target restored from move_snapshot_arn, and every worker mapping a replaced source by name redirected.
+    present: the group ids and serverless cache names that exist. Returns replaced() (source -> target)."""
+    instances = model["instances"]
+    if cache_role:
+        errors = pending_errors(instances, present, move_instance)
+        if errors:
+            raise InputError(errors)
+    if move_instance is not None:
+        model["move"] = plan(instances, move_instance, "serverless", [g["replication_group_id"] for g in groups],
+                             [c["serverless_cache_name"] for c in caches])
+        model["move"]["warnings"] = prefix_warnings(instances, model.get("clients") or {}, move_instance)
+        for spec in instances:
+            if spec["name"] == model["move"]["target"] and spec["replication_group_id"] not in present \
+                    and move_snapshot_arn:
+                spec["snapshot_arns_to_restore"] = [move_snapshot_arn]
+    moved = replaced(instances, present)
+    redirect(model.get("clients") or {}, moved)
+    return moved

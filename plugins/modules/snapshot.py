@@ -98,6 +98,7 @@ from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache i
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import find
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import run
 from ansible_collections.funmagic.elasticache.plugins.module_utils.elasticache import WAIT_OPTIONS
+from ansible_collections.funmagic.elasticache.plugins.module_utils.users import wait_for
 
 
 def _describe(client, name):
@@ -111,20 +112,21 @@ def _result(snapshot):
             "replication_group_id": snapshot.get("ReplicationGroupId"), "source": snapshot.get("SnapshotSource")}
 
 
-def _wait(client, name, snapshot, timeout, delay):
-    """The snapshot once available; a snapshot that fails or disappears, or a timeout, is an ElastiCacheError."""
-    deadline = time.monotonic() + timeout
-    while snapshot["SnapshotStatus"] != "available":
-        if snapshot["SnapshotStatus"] in ("failed", "deleting"):
-            raise ElastiCacheError(message="Snapshot %s is %s" % (name, snapshot["SnapshotStatus"]))
-        if time.monotonic() >= deadline:
-            raise ElastiCacheError(message="Timed out after %ss waiting for snapshot %s to be available (it is %s)"
-                                   % (timeout, name, snapshot["SnapshotStatus"]))
-        time.sleep(max(1, delay))
+def _wait(client, name, timeout, delay):
+    """The snapshot once available (module_utils.users.wait_for); a snapshot that fails or disappears is an
+    ElastiCacheError at once, a timeout one naming its status."""
+    def described():
         snapshot = _describe(client, name)
         if snapshot is None:
             raise ElastiCacheError(message="Snapshot %s disappeared while it was being taken" % name)
-    return snapshot
+        if snapshot["SnapshotStatus"] in ("failed", "deleting"):
+            raise ElastiCacheError(message="Snapshot %s is %s" % (name, snapshot["SnapshotStatus"]))
+        seen[name] = snapshot
+        return {name: {"Status": snapshot["SnapshotStatus"]}}
+
+    seen = {}
+    wait_for(described, {name: "available"}, timeout, delay, "snapshot %s" % name)
+    return seen[name]
 
 
 def ensure(module, client):
@@ -152,9 +154,9 @@ def ensure(module, client):
         snapshot = client.create_snapshot(SnapshotName=name, ReplicationGroupId=group_id,
                                           **({"Tags": tags} if tags else {}))["Snapshot"]
     result = {}
-    if params["wait"] and not module.check_mode:
+    if params["wait"] and not module.check_mode and snapshot["SnapshotStatus"] != "available":
         started = time.monotonic()
-        snapshot = _wait(client, name, snapshot, params["wait_timeout"], params["wait_delay"])
+        snapshot = _wait(client, name, params["wait_timeout"], params["wait_delay"])
         result["seconds"] = round(time.monotonic() - started, 1)
     result["snapshot"] = _result(snapshot)
     return changed, result
